@@ -1,0 +1,81 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { ValidationError } from 'class-validator';
+import type { Logger } from 'pino';
+
+export interface FieldProblem {
+  /** Path of the offending input field, e.g. `partners[1].country`. */
+  field: string;
+  problems: string[];
+}
+
+/** Flattens class-validator's nested errors into one line per input field. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const e of errors) {
+    const isIndex = /^\d+$/.test(e.property);
+    const field = isIndex ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints) out.push({ field, problems: Object.values(e.constraints) });
+    if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
+  }
+  return out;
+}
+
+/** A user-input error that names the field, in the same shape the validators produce. */
+export function badInput(field: string, problem: string): GraphQLError {
+  return new GraphQLError(`Invalid input: ${field}: ${problem}.`, {
+    extensions: { code: 'BAD_USER_INPUT', fields: [{ field, problems: [problem] }] },
+  });
+}
+
+const PASS_THROUGH = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'MUNICIPALITY_UNAVAILABLE',
+  'QUERY_TOO_COMPLEX',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'PAGE_SIZE_EXCEEDED',
+  'REQUEST_TIMEOUT',
+  'CONFLICT',
+]);
+
+/**
+ * Apollo Server's `formatError`: validation failures become one message that names every
+ * offending field; errors meant for users pass through; anything else is logged in full and
+ * answered as an internal error without its details.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const validationErrors =
+      original instanceof GraphQLError ? (original.extensions?.validationErrors as ValidationError[] | undefined) : undefined;
+    if (validationErrors) {
+      const fields = flattenValidationErrors(validationErrors);
+      return {
+        message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ')}.`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', fields },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASS_THROUGH.has(code)) return formatted;
+    if (original instanceof GraphQLError && !original.originalError) return formatted;
+    logger.error({ err: original, path: formatted.path }, 'internal error');
+    return {
+      message: 'Internal server error: the request could not be completed. It has been logged.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Every kommun-owned ID carries its kommunkod, so that an ID alone says which kommun owns it:
+ * `<kommunkod>:<kind>:<number>`, e.g. `1480:project:42`.
+ */
+export type EntityKind = 'project' | 'membership' | 'twintown';
+
+export const KOMMUNKOD = /^\d{4}$/;
+const ID = /^(\d{4}):(project|membership|twintown):([1-9]\d{0,14})$/;
+
+export function formatId(code: string, kind: EntityKind, local: number): string {
+  return `${code}:${kind}:${local}`;
+}
+
+export interface ParsedId {
+  code: string;
+  kind: EntityKind;
+  local: number;
+}
+
+/** Parses a kommun-owned ID; null when it is not one. */
+export function parseId(id: string, kind?: EntityKind): ParsedId | null {
+  const m = ID.exec(id);
+  if (!m) return null;
+  if (kind && m[2] !== kind) return null;
+  return { code: m[1], kind: m[2] as EntityKind, local: Number(m[3]) };
+}
+
+/** The kommunkod an ID belongs to, or null when the ID is not a kommun-owned ID. */
+export function ownerOf(id: string): string | null {
+  const m = /^(\d{4}):/.exec(id);
+  return m ? m[1] : null;
+}

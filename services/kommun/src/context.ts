@@ -1,0 +1,12 @@
+import type { DataSource } from 'typeorm';
+import type { Credentials } from '@samverkan/common';
+import type { Loaders } from './store/loaders';
+
+/** What every resolver of the kommun subgraph gets. */
+export interface KommunContext {
+  db: DataSource;
+  /** The kommunkoder this instance serves (one, except in a combined instance). */
+  codes: ReadonlySet<string>;
+  credentials: Credentials;
+  loaders: Loaders;
+}

@@ -1,0 +1,248 @@
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { DecidingBody, Fund, PartnerRole, PartnerType, ProjectStatus } from './enums';
+import { CATALOGUE_CODE, KOMMUNKOD_PATTERN } from './types';
+
+const MAX_AMOUNT = 1e12;
+const kommunkod = { message: '$property must be a 4-digit SCB kommunkod such as 1480' };
+const catalogueCode = { message: '$property must be a catalogue code (letters, digits, + . _ -; at most 64)' };
+
+@InputType()
+export class BudgetInput {
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  total?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'EU co-financing; at most the total.' })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  euCofinancing?: number | null;
+
+  @Field({ defaultValue: 'SEK', description: 'SEK or EUR.' })
+  @IsIn(['SEK', 'EUR'], { message: 'currency must be SEK or EUR' })
+  currency!: string;
+}
+
+@InputType()
+export class FundingInput {
+  @Field(() => ID, { description: "Programme code from the region's catalogue, e.g. ESFPLUS-2021-2027." })
+  @Matches(CATALOGUE_CODE, catalogueCode)
+  programme!: string;
+
+  @Field(() => Fund, { nullable: true, description: "Taken from the catalogue when omitted; required for a programme the catalogue does not know." })
+  @IsOptional()
+  fund?: Fund;
+
+  @Field(() => Float)
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  amount!: number;
+}
+
+@InputType()
+export class PartnerInput {
+  @Field()
+  @MinLength(1)
+  @MaxLength(300)
+  name!: string;
+
+  @Field({ description: 'ISO 3166-1 alpha-2, e.g. SE.' })
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as SE or IT' })
+  country!: string;
+
+  @Field(() => PartnerType)
+  type!: PartnerType;
+
+  @Field(() => PartnerRole)
+  role!: PartnerRole;
+
+  @Field(() => ID, { nullable: true, description: 'kommunkod, when the partner is a Swedish kommun.' })
+  @IsOptional()
+  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  municipality?: string | null;
+}
+
+/** Fields shared by creating and updating a project; on update every field is optional. */
+@InputType()
+abstract class ProjectFields {
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(300)
+  title?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(5000)
+  summary?: string | null;
+
+  @Field(() => ProjectStatus, { nullable: true })
+  @IsOptional()
+  status?: ProjectStatus;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  startDate?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  endDate?: string | null;
+
+  @Field(() => BudgetInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  budget?: BudgetInput;
+
+  @Field(() => [FundingInput], { nullable: true, description: 'Replaces every funding line.' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  funding?: FundingInput[];
+
+  @Field(() => [PartnerInput], { nullable: true, description: 'Replaces every partner.' })
+  @IsOptional()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  partners?: PartnerInput[];
+
+  @Field(() => [ID], { nullable: true, description: 'Development area codes; replaces the list.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Matches(CATALOGUE_CODE, { each: true, ...catalogueCode })
+  developmentAreas?: string[];
+
+  @Field(() => ID, { nullable: true, description: 'Joint initiative id.' })
+  @IsOptional()
+  @Matches(CATALOGUE_CODE, catalogueCode)
+  initiative?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  department?: string | null;
+}
+
+@InputType({ description: 'A new project. title, status and startDate are required.' })
+export class ProjectInput extends ProjectFields {
+  @Field(() => ID, { description: 'kommunkod of the owning kommun.' })
+  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  municipality!: string;
+}
+
+@InputType({ description: 'Changes to a project; omitted fields stay as they are, null clears.' })
+export class ProjectUpdateInput extends ProjectFields {}
+
+@InputType()
+abstract class MembershipFields {
+  @Field(() => ID, { nullable: true, description: "Network id from the region's catalogue, e.g. eurocities." })
+  @IsOptional()
+  @Matches(CATALOGUE_CODE, catalogueCode)
+  network?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  since?: string | null;
+
+  @Field(() => DecidingBody, { nullable: true })
+  @IsOptional()
+  decidedBy?: DecidingBody | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  decisionDate?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  forums?: string[];
+}
+
+@InputType({ description: 'A new membership. network is required.' })
+export class MembershipInput extends MembershipFields {
+  @Field(() => ID)
+  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  municipality!: string;
+}
+
+@InputType()
+export class MembershipUpdateInput extends MembershipFields {}
+
+@InputType()
+abstract class TwinTownFields {
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  city?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as FI' })
+  country?: string;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1900)
+  @Max(2100)
+  since?: number | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  focus?: string[];
+}
+
+@InputType({ description: 'A new twin town (vänort). city and country are required.' })
+export class TwinTownInput extends TwinTownFields {
+  @Field(() => ID)
+  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  municipality!: string;
+}
+
+@InputType()
+export class TwinTownUpdateInput extends TwinTownFields {}
+
+@InputType({ description: "The kommun's international strategy; replaces the current one." })
+export class StrategyInput {
+  @Field()
+  @MinLength(1)
+  @MaxLength(300)
+  title!: string;
+
+  @Field(() => DecidingBody)
+  adoptedBy!: DecidingBody;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  adoptedOn?: string | null;
+
+  @Field(() => [String], { defaultValue: [] })
+  @ArrayMaxSize(50)
+  @MinLength(1, { each: true })
+  @MaxLength(500, { each: true })
+  priorities!: string[];
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(10000)
+  summary?: string | null;
+}

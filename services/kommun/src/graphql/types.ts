@@ -1,0 +1,188 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  Matches,
+  MaxLength,
+  MinLength,
+  IsEnum,
+} from 'class-validator';
+import { Fund, OrderDirection, ProjectOrderField, ProjectStatus, ChangeKind } from './enums';
+import { Project } from '../entities/project';
+import { DevelopmentArea, FundingProgramme, JointInitiative, Municipality } from './references';
+
+export const KOMMUNKOD_PATTERN = /^\d{4}$/;
+export const CATALOGUE_CODE = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$/;
+
+@ObjectType({ description: "A project's budget. rate is euCofinancing / total." })
+export class Budget {
+  @Field(() => Float, { nullable: true, description: 'Total budget; null when not recorded.' })
+  total!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'EU co-financing (EU-medfinansiering).' })
+  euCofinancing!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'euCofinancing / total, between 0 and 1.' })
+  rate!: number | null;
+
+  @Field({ description: 'ISO 4217 currency code, SEK or EUR.' })
+  currency!: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType()
+export class ProjectEdge {
+  @Field({ description: 'Opaque keyset cursor; stays valid while projects are added.' })
+  cursor!: string;
+
+  @Field(() => Project)
+  node!: Project;
+}
+
+@ObjectType({ description: 'A page of projects. totalCount counts every match, not just this page.' })
+export class ProjectConnection {
+  @Field(() => [ProjectEdge])
+  edges!: ProjectEdge[];
+
+  @Field(() => [Project])
+  nodes!: Project[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Where this page came from, for the lazily counted totalCount. */
+  scopeKey!: string;
+  scope!: import('../store/project-query').Scope;
+  filter?: ProjectFilter;
+}
+
+@InputType({ description: 'Restricts a project list. Every given criterion must hold.' })
+export class ProjectFilter {
+  @Field(() => [ID], { nullable: true, description: 'kommunkoder' })
+  @IsOptional()
+  @ArrayMaxSize(400)
+  @Matches(KOMMUNKOD_PATTERN, { each: true, message: 'each entry must be a 4-digit kommunkod' })
+  municipalities?: string[];
+
+  @Field(() => [ProjectStatus], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  status?: ProjectStatus[];
+
+  @Field(() => [ID], { nullable: true, description: 'Development area codes' })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @Matches(CATALOGUE_CODE, { each: true, message: 'each entry must be a catalogue code' })
+  developmentAreas?: string[];
+
+  @Field(() => [ID], { nullable: true, description: 'Funding programme codes' })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @Matches(CATALOGUE_CODE, { each: true, message: 'each entry must be a catalogue code' })
+  programmes?: string[];
+
+  @Field(() => [Fund], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  funds?: Fund[];
+
+  @Field(() => ID, { nullable: true, description: 'Joint initiative id' })
+  @IsOptional()
+  @Matches(CATALOGUE_CODE, { message: 'must be a catalogue id' })
+  initiative?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Projects running on this date.' })
+  @IsOptional()
+  activeOn?: string;
+
+  @Field({ nullable: true, description: 'Words to find in title, summary or department.' })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  text?: string;
+
+  @Field({ nullable: true, description: 'true: generated demo volume only; false: recorded facts only.' })
+  @IsOptional()
+  @IsBoolean()
+  synthetic?: boolean;
+}
+
+@InputType()
+export class ProjectOrder {
+  @Field(() => ProjectOrderField)
+  @IsEnum(ProjectOrderField)
+  field!: ProjectOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  @IsIn(['ASC', 'DESC'])
+  direction!: OrderDirection;
+}
+
+@ObjectType({ description: 'Project figures for one group. Sums skip unrecorded budgets.' })
+export class ProjectStatsGroup {
+  @Field({ description: 'Stable key of the group, e.g. "MUNICIPALITY=1480|FUND=ESF".' })
+  key!: string;
+
+  @Field(() => Municipality, { nullable: true })
+  municipality!: Municipality | null;
+
+  @Field(() => DevelopmentArea, { nullable: true })
+  developmentArea!: DevelopmentArea | null;
+
+  @Field(() => FundingProgramme, { nullable: true })
+  programme!: FundingProgramme | null;
+
+  @Field(() => Fund, { nullable: true })
+  fund!: Fund | null;
+
+  @Field(() => ProjectStatus, { nullable: true })
+  status!: ProjectStatus | null;
+
+  @Field(() => Int, { nullable: true })
+  startYear!: number | null;
+
+  @Field(() => JointInitiative, { nullable: true })
+  initiative!: JointInitiative | null;
+
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => Float)
+  budgetTotal!: number;
+
+  @Field(() => Float)
+  euCofinancing!: number;
+
+  @Field(() => Float, { description: 'Funding lines in the group (of its programme or fund, when grouped by one).' })
+  fundingAmount!: number;
+}
+
+
+@ObjectType({ description: 'A project was created, updated or deleted.' })
+export class ProjectChange {
+  @Field(() => ChangeKind)
+  kind!: ChangeKind;
+
+  @Field(() => ID)
+  projectId!: string;
+
+  @Field(() => Municipality)
+  municipality!: Municipality;
+
+  @Field(() => Project, { nullable: true, description: 'The project as it is now; null when deleted.' })
+  project!: Project | null;
+
+  @Field()
+  at!: Date;
+}

@@ -1,0 +1,23 @@
+import { ProjectConnectionResolver } from './connection.resolver';
+import { MembershipResolver, TwinTownResolver } from './membership.resolver';
+import { MunicipalityResolver, StrategyResolver } from './municipality.resolver';
+import { FundingResolver, PartnerResolver, ProjectResolver, ProjectStatsResolver } from './project.resolver';
+import { DevelopmentAreaResolver, FundingProgrammeResolver, JointInitiativeResolver, NetworkResolver } from './region-refs.resolver';
+import { ProjectChangeResolver } from './subscription.resolver';
+
+export const resolvers = [
+  ProjectResolver,
+  ProjectStatsResolver,
+  ProjectConnectionResolver,
+  FundingResolver,
+  PartnerResolver,
+  MunicipalityResolver,
+  StrategyResolver,
+  MembershipResolver,
+  TwinTownResolver,
+  DevelopmentAreaResolver,
+  FundingProgrammeResolver,
+  JointInitiativeResolver,
+  NetworkResolver,
+  ProjectChangeResolver,
+] as const;

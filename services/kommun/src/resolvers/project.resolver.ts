@@ -1,0 +1,117 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { formatId, parseId } from '@samverkan/common';
+import type { KommunContext } from '../context';
+import { Funding } from '../entities/funding';
+import { Partner } from '../entities/partner';
+import { Project } from '../entities/project';
+import { ProjectDimension } from '../graphql/enums';
+import { ProjectInput, ProjectUpdateInput } from '../graphql/inputs';
+import { DevelopmentArea, FundingProgramme, JointInitiative, Municipality } from '../graphql/references';
+import { Budget, ProjectConnection, ProjectFilter, ProjectStatsGroup } from '../graphql/types';
+import { projectStats } from '../store/stats-query';
+import * as writes from '../store/writes';
+import { ProjectPageArgs, projectPage } from './connection';
+
+/** Looks a project up by its global id; null when it is not one of this instance's. */
+export async function projectByGlobalId(ctx: KommunContext, id: string): Promise<Project | null> {
+  const parsed = parseId(id, 'project');
+  if (!parsed || !ctx.codes.has(parsed.code)) return null;
+  const p = await ctx.loaders.projectById.load(parsed.local);
+  return p && p.municipalityCode === parsed.code ? p : null;
+}
+
+@Resolver(() => Project)
+export class ProjectResolver {
+  @Query(() => Project, { nullable: true, description: 'A project by its id (<kommunkod>:project:<n>).' })
+  project(@Arg('id', () => ID) id: string, @Ctx() ctx: KommunContext): Promise<Project | null> {
+    return projectByGlobalId(ctx, id);
+  }
+
+  @Query(() => ProjectConnection, { description: 'Projects, filtered, ordered and paged by keyset cursors.' })
+  projects(@Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext): Promise<ProjectConnection> {
+    return projectPage(ctx, 'root', '*', args);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() p: Project): string {
+    return formatId(p.municipalityCode, 'project', p.localId);
+  }
+
+  @FieldResolver(() => Budget)
+  budget(@Root() p: Project): Budget {
+    const rate = p.budgetTotal && p.euCofinancing != null ? Math.round((p.euCofinancing / p.budgetTotal) * 10000) / 10000 : null;
+    return { total: p.budgetTotal, euCofinancing: p.euCofinancing, rate, currency: p.currency };
+  }
+
+  @FieldResolver(() => Municipality)
+  municipality(@Root() p: Project): Municipality {
+    return { code: p.municipalityCode };
+  }
+
+  @FieldResolver(() => [Funding])
+  funding(@Root() p: Project, @Ctx() ctx: KommunContext): Promise<Funding[]> {
+    return ctx.loaders.fundingByProject.load(p.localId);
+  }
+
+  @FieldResolver(() => [Partner])
+  partners(@Root() p: Project, @Ctx() ctx: KommunContext): Promise<Partner[]> {
+    return ctx.loaders.partnersByProject.load(p.localId);
+  }
+
+  @FieldResolver(() => [DevelopmentArea], { description: 'The development areas the project serves.' })
+  async developmentAreas(@Root() p: Project, @Ctx() ctx: KommunContext): Promise<DevelopmentArea[]> {
+    return (await ctx.loaders.areasByProject.load(p.localId)).map((a) => ({ code: a.areaCode }));
+  }
+
+  @FieldResolver(() => JointInitiative, { nullable: true })
+  initiative(@Root() p: Project): JointInitiative | null {
+    return p.initiativeId ? { id: p.initiativeId } : null;
+  }
+
+  @Mutation(() => Project, { description: "Creates a project. Needs an editor's token for input.municipality." })
+  createProject(@Arg('input', () => ProjectInput) input: ProjectInput, @Ctx() ctx: KommunContext): Promise<Project> {
+    return writes.createProject(ctx, input);
+  }
+
+  @Mutation(() => Project, { description: 'Changes a project; lists given replace the old ones.' })
+  updateProject(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ProjectUpdateInput) input: ProjectUpdateInput,
+    @Ctx() ctx: KommunContext,
+  ): Promise<Project> {
+    return writes.updateProject(ctx, id, input);
+  }
+
+  @Mutation(() => ID, { description: 'Deletes a project and answers its id.' })
+  deleteProject(@Arg('id', () => ID) id: string, @Ctx() ctx: KommunContext): Promise<string> {
+    return writes.deleteProject(ctx, id);
+  }
+}
+
+@Resolver(() => ProjectStatsGroup)
+export class ProjectStatsResolver {
+  @Query(() => [ProjectStatsGroup], { description: 'Project counts and budget sums per group (all projects when groupBy is empty).' })
+  async projectStats(
+    @Ctx() ctx: KommunContext,
+    @Arg('filter', () => ProjectFilter, { nullable: true }) filter?: ProjectFilter,
+    @Arg('groupBy', () => [ProjectDimension], { nullable: true }) groupBy?: ProjectDimension[],
+  ): Promise<ProjectStatsGroup[]> {
+    return projectStats(ctx.db, filter, groupBy ?? []);
+  }
+}
+
+@Resolver(() => Funding)
+export class FundingResolver {
+  @FieldResolver(() => FundingProgramme)
+  programme(@Root() f: Funding): FundingProgramme {
+    return { code: f.programmeCode };
+  }
+}
+
+@Resolver(() => Partner)
+export class PartnerResolver {
+  @FieldResolver(() => Municipality, { nullable: true, description: 'The kommun, when the partner is a Swedish kommun.' })
+  municipality(@Root() p: Partner): Municipality | null {
+    return p.municipalityCode ? { code: p.municipalityCode } : null;
+  }
+}

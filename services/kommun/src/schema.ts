@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { buildFederatedSchema, parseId, type FederatedSchema } from '@samverkan/common';
+import type { KommunContext } from './context';
+import { resolvers } from './resolvers';
+import { projectByGlobalId } from './resolvers/project.resolver';
+import { servedMunicipality } from './resolvers/municipality.resolver';
+import type { KommunPubSub } from './resolvers/subscription.resolver';
+
+const passThrough = { __resolveReference: (ref: unknown) => ref };
+
+/** The kommun contract as an executable Federation v2 subgraph. */
+export function buildKommunSchema(pubSub: KommunPubSub): Promise<FederatedSchema> {
+  return buildFederatedSchema(
+    { resolvers, pubSub, validate: { forbidUnknownValues: false } },
+    {
+      Project: { __resolveReference: (ref: { id: string }, ctx: KommunContext) => projectByGlobalId(ctx, ref.id) },
+      Municipality: { __resolveReference: (ref: { code: string }, ctx: KommunContext) => servedMunicipality(ctx, ref.code) },
+      Membership: {
+        __resolveReference: async (ref: { id: string }, ctx: KommunContext) => {
+          const parsed = parseId(ref.id, 'membership');
+          if (!parsed || !ctx.codes.has(parsed.code)) return null;
+          const m = await ctx.loaders.membershipById.load(parsed.local);
+          return m && m.municipalityCode === parsed.code ? m : null;
+        },
+      },
+      DevelopmentArea: passThrough,
+      FundingProgramme: passThrough,
+      JointInitiative: passThrough,
+      Network: passThrough,
+    },
+  );
+}

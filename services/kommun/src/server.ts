@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { createPubSub } from '@graphql-yoga/subscription';
+import {
+  createErrorFormatter,
+  createLogger,
+  createTokenVerifier,
+  currentTally,
+  withStatementTally,
+  type Logger,
+  type StatementTally,
+} from '@samverkan/common';
+import type { KommunConfig } from './config';
+import type { KommunContext } from './context';
+import { connectAndMigrate, createDataSource } from './data-source';
+import { buildKommunSchema } from './schema';
+import { PROJECT_CHANGED, type KommunPubSub, type SubscriptionContext } from './resolvers/subscription.resolver';
+import { createLoaders } from './store/loaders';
+import { listenForProjectChanges } from './store/notifications';
+
+export const GRAPHQL_PATH = '/graphql';
+
+type HttpContext = KommunContext & { tally: StatementTally };
+
+export interface KommunServer {
+  /** Listens; answers the GraphQL URL (HTTP; the same path speaks graphql-ws). */
+  start(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+  /** The subgraph SDL, as `_service { sdl }` answers it. */
+  sdl: string;
+  db: ReturnType<typeof createDataSource>;
+  /** Migrations applied at start. */
+  migrated: string[];
+}
+
+/** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */
+const statementReport: ApolloServerPlugin<HttpContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind === 'single') {
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            sqlStatements: contextValue.tally.count,
+          };
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Builds the kommun subgraph: database (migrated unless told not to), schema, HTTP and graphql-ws
+ * on one path. Nothing listens until `start`.
+ */
+export async function createKommunServer(config: KommunConfig, logger: Logger = createLogger('kommun', config.LOG_LEVEL)): Promise<KommunServer> {
+  const codes = new Set(config.KOMMUNKOD);
+  const db = createDataSource({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, logger });
+  await db.initialize();
+  const migrated = config.MIGRATE_ON_START ? await connectAndMigrate(db) : [];
+  if (migrated.length) logger.info({ migrated }, 'migrations applied');
+
+  const pubSub: KommunPubSub = createPubSub();
+  const listener = listenForProjectChanges(config.DATABASE_URL, (m) => pubSub.publish(PROJECT_CHANGED, m), logger);
+  await listener.ready;
+
+  const { schema, sdl } = await buildKommunSchema(pubSub);
+  const verify = createTokenVerifier({
+    secret: config.JWT_SECRET,
+    jwksUrl: config.JWT_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {
+    logger.warn('no JWT_SECRET or JWT_JWKS_URL: this subgraph is read-only, every write is refused');
+  }
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsCleanup = useServer<Record<string, unknown>, { context?: SubscriptionContext }>(
+    {
+      schema,
+      context: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const credentials = await verify(typeof auth === 'string' ? auth : undefined);
+        const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub };
+        return context;
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<HttpContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      statementReport,
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await db.query('SELECT 1');
+      res.json({ status: 'ok', municipalities: [...codes] });
+    } catch {
+      res.status(503).json({ status: 'database unavailable', municipalities: [...codes] });
+    }
+  });
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ req }) => ({
+      db,
+      codes,
+      credentials: await verify(req.headers.authorization),
+      loaders: createLoaders(db),
+      tally: currentTally() ?? { count: 0 },
+    }),
+  });
+  app.use(GRAPHQL_PATH, express.json({ limit: '1mb' }), (req, res, next) =>
+    withStatementTally({ count: 0 }, () => graphql(req, res, next)),
+  );
+  // Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack.
+  app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err) return next();
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, 'request failed');
+    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  let stopped = false;
+  return {
+    sdl,
+    db,
+    migrated,
+    async start(port = config.PORT, host = config.HOST) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const address = httpServer.address() as AddressInfo;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}${GRAPHQL_PATH}`;
+      logger.info({ url, municipalities: [...codes] }, 'kommun subgraph listening');
+      return url;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await apollo.stop();
+      await listener.stop();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,304 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { GraphQLError } from 'graphql';
+import { badInput, formatId, parseId, requireKommunEditor, type EntityKind } from '@samverkan/common';
+import type { KommunContext } from '../context';
+import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
+import { ChangeKind, PartnerRole } from '../graphql/enums';
+import type {
+  FundingInput,
+  MembershipInput,
+  MembershipUpdateInput,
+  ProjectInput,
+  ProjectUpdateInput,
+  StrategyInput,
+  TwinTownInput,
+  TwinTownUpdateInput,
+} from '../graphql/inputs';
+import { fundOf } from '../catalogue';
+import { createLoaders } from './loaders';
+
+/** After a write, the request's loaders must not answer from what they cached before it. */
+function refresh(ctx: KommunContext): void {
+  ctx.loaders = createLoaders(ctx.db);
+}
+
+/** The channel project changes are announced on; NOTIFY is delivered only when the write commits. */
+export const PROJECT_CHANNEL = 'samverkan_project_changed';
+
+export interface ProjectChangeMessage {
+  kind: ChangeKind;
+  code: string;
+  local: number;
+  at: string;
+}
+
+function notFound(kind: string, id: string): GraphQLError {
+  return new GraphQLError(`No ${kind} with id ${id}.`, { extensions: { code: 'NOT_FOUND', id } });
+}
+
+/** Checks that the caller may write `code`'s data and that this instance holds it. */
+function authorize(ctx: KommunContext, code: string, field = 'municipality'): void {
+  requireKommunEditor(ctx.credentials, code);
+  if (!ctx.codes.has(code)) {
+    throw badInput(field, `kommun ${code} is not served by this subgraph (it serves ${[...ctx.codes].join(', ')})`);
+  }
+}
+
+/** Parses an ID argument of the given kind, authorizes its owner and returns the local id. */
+function ownedId(ctx: KommunContext, id: string, kind: EntityKind): { code: string; local: number } {
+  const parsed = parseId(id, kind);
+  if (!parsed) throw badInput('id', `"${id}" is not a ${kind} id (expected <kommunkod>:${kind}:<number>)`);
+  authorize(ctx, parsed.code, 'id');
+  return parsed;
+}
+
+async function announce(m: EntityManager, kind: ChangeKind, code: string, local: number): Promise<void> {
+  const message: ProjectChangeMessage = { kind, code, local, at: new Date().toISOString() };
+  await m.query('SELECT pg_notify($1, $2)', [PROJECT_CHANNEL, JSON.stringify(message)]);
+}
+
+function checkDates(start: string | undefined | null, end: string | undefined | null, field = 'endDate'): void {
+  if (start && end && end < start) throw badInput(field, `must not be before the start date ${start} (got ${end})`);
+}
+
+function fundingRows(lines: FundingInput[]): Array<Pick<Funding, 'programmeCode' | 'fund' | 'amount'>> {
+  return lines.map((line, i) => {
+    const fund = line.fund ?? fundOf(line.programme);
+    if (!fund) {
+      throw badInput(`funding[${i}].fund`, `programme ${line.programme} is not in the catalogue, so its fund must be given`);
+    }
+    return { programmeCode: line.programme, fund, amount: line.amount };
+  });
+}
+
+/** Rules that span fields: dates in order, EU share within the budget, at most one lead partner. */
+function checkProject(p: Pick<Project, 'startDate' | 'endDate' | 'budgetTotal' | 'euCofinancing'>, input: ProjectInput | ProjectUpdateInput): void {
+  checkDates(p.startDate, p.endDate);
+  if (p.budgetTotal != null && p.euCofinancing != null && p.euCofinancing > p.budgetTotal) {
+    throw badInput('budget.euCofinancing', `must not exceed the total ${p.budgetTotal} (got ${p.euCofinancing})`);
+  }
+  if (input.partners && input.partners.filter((x) => x.role === PartnerRole.LEAD).length > 1) {
+    throw badInput('partners', 'at most one partner may have the role LEAD');
+  }
+  if (input.developmentAreas && new Set(input.developmentAreas).size !== input.developmentAreas.length) {
+    throw badInput('developmentAreas', 'lists an area twice');
+  }
+}
+
+async function replaceChildren(m: EntityManager, local: number, input: ProjectInput | ProjectUpdateInput): Promise<void> {
+  if (input.funding) {
+    await m.delete(Funding, { projectId: local });
+    const rows = fundingRows(input.funding).map((f) => m.create(Funding, { ...f, projectId: local }));
+    if (rows.length) await m.insert(Funding, rows);
+  }
+  if (input.partners) {
+    await m.delete(Partner, { projectId: local });
+    const rows = input.partners.map((p) =>
+      m.create(Partner, { projectId: local, name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipalityCode: p.municipality ?? null }),
+    );
+    if (rows.length) await m.insert(Partner, rows);
+  }
+  if (input.developmentAreas) {
+    await m.delete(ProjectArea, { projectId: local });
+    if (input.developmentAreas.length) {
+      await m.insert(ProjectArea, input.developmentAreas.map((areaCode) => ({ projectId: local, areaCode })));
+    }
+  }
+}
+
+export async function createProject(ctx: KommunContext, input: ProjectInput): Promise<Project> {
+  authorize(ctx, input.municipality);
+  if (!input.title) throw badInput('title', 'is required');
+  if (!input.status) throw badInput('status', 'is required');
+  if (!input.startDate) throw badInput('startDate', 'is required');
+  const values = {
+    municipalityCode: input.municipality,
+    title: input.title,
+    summary: input.summary ?? null,
+    status: input.status,
+    startDate: input.startDate,
+    endDate: input.endDate ?? null,
+    budgetTotal: input.budget?.total ?? null,
+    euCofinancing: input.budget?.euCofinancing ?? null,
+    currency: input.budget?.currency ?? 'SEK',
+    department: input.department ?? null,
+    initiativeId: input.initiative ?? null,
+    synthetic: false,
+  };
+  checkProject(values, input);
+  const local = await ctx.db.transaction(async (m) => {
+    const { identifiers } = await m.insert(Project, values);
+    const id = identifiers[0].localId as number;
+    await replaceChildren(m, id, input);
+    await announce(m, ChangeKind.CREATED, input.municipality, id);
+    return id;
+  });
+  refresh(ctx);
+  return (await ctx.loaders.projectById.load(local))!;
+}
+
+export async function updateProject(ctx: KommunContext, id: string, input: ProjectUpdateInput): Promise<Project> {
+  const { code, local } = ownedId(ctx, id, 'project');
+  for (const required of ['title', 'status', 'startDate'] as const) {
+    if (input[required] === null) throw badInput(required, 'cannot be cleared');
+  }
+  await ctx.db.transaction(async (m) => {
+    const current = await m.findOne(Project, { where: { localId: local, municipalityCode: code }, lock: { mode: 'pessimistic_write' } });
+    if (!current) throw notFound('project', id);
+    const next: Partial<Project> = {};
+    if (input.title !== undefined) next.title = input.title;
+    if (input.summary !== undefined) next.summary = input.summary;
+    if (input.status !== undefined) next.status = input.status;
+    if (input.startDate !== undefined) next.startDate = input.startDate;
+    if (input.endDate !== undefined) next.endDate = input.endDate;
+    if (input.department !== undefined) next.department = input.department;
+    if (input.initiative !== undefined) next.initiativeId = input.initiative;
+    if (input.budget !== undefined) {
+      if (input.budget.total !== undefined) next.budgetTotal = input.budget.total;
+      if (input.budget.euCofinancing !== undefined) next.euCofinancing = input.budget.euCofinancing;
+      next.currency = input.budget.currency;
+    }
+    checkProject({ ...current, ...next }, input);
+    await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
+    await replaceChildren(m, local, input);
+    await announce(m, ChangeKind.UPDATED, code, local);
+  });
+  refresh(ctx);
+  return (await ctx.loaders.projectById.load(local))!;
+}
+
+export async function deleteProject(ctx: KommunContext, id: string): Promise<string> {
+  const { code, local } = ownedId(ctx, id, 'project');
+  await ctx.db.transaction(async (m) => {
+    const result = await m.delete(Project, { localId: local, municipalityCode: code });
+    if (!result.affected) throw notFound('project', id);
+    await announce(m, ChangeKind.DELETED, code, local);
+  });
+  refresh(ctx);
+  return formatId(code, 'project', local);
+}
+
+function uniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+}
+
+export async function createMembership(ctx: KommunContext, input: MembershipInput): Promise<Membership> {
+  authorize(ctx, input.municipality);
+  if (!input.network) throw badInput('network', 'is required');
+  try {
+    const { identifiers } = await ctx.db.getRepository(Membership).insert({
+      municipalityCode: input.municipality,
+      networkId: input.network,
+      since: input.since ?? null,
+      decidedBy: input.decidedBy ?? null,
+      decisionDate: input.decisionDate ?? null,
+      forums: input.forums ?? [],
+    });
+    refresh(ctx);
+    return (await ctx.loaders.membershipById.load(identifiers[0].localId as number))!;
+  } catch (e) {
+    if (uniqueViolation(e)) throw badInput('network', `kommun ${input.municipality} is already a member of ${input.network}`);
+    throw e;
+  }
+}
+
+export async function updateMembership(ctx: KommunContext, id: string, input: MembershipUpdateInput): Promise<Membership> {
+  const { code, local } = ownedId(ctx, id, 'membership');
+  for (const required of ['network'] as const) {
+    if (input[required] === null) throw badInput(required, 'cannot be cleared');
+  }
+  const next: Partial<Membership> = {};
+  if (input.network !== undefined) next.networkId = input.network;
+  if (input.since !== undefined) next.since = input.since;
+  if (input.decidedBy !== undefined) next.decidedBy = input.decidedBy;
+  if (input.decisionDate !== undefined) next.decisionDate = input.decisionDate;
+  if (input.forums !== undefined) next.forums = input.forums;
+  try {
+    const result = Object.keys(next).length
+      ? await ctx.db.getRepository(Membership).update({ localId: local, municipalityCode: code }, next)
+      : { affected: (await ctx.loaders.membershipById.load(local)) ? 1 : 0 };
+    if (!result.affected) throw notFound('membership', id);
+  } catch (e) {
+    if (uniqueViolation(e)) throw badInput('network', `kommun ${code} is already a member of ${input.network}`);
+    throw e;
+  }
+  refresh(ctx);
+  return (await ctx.loaders.membershipById.load(local))!;
+}
+
+export async function deleteMembership(ctx: KommunContext, id: string): Promise<string> {
+  const { code, local } = ownedId(ctx, id, 'membership');
+  const result = await ctx.db.getRepository(Membership).delete({ localId: local, municipalityCode: code });
+  if (!result.affected) throw notFound('membership', id);
+  refresh(ctx);
+  return formatId(code, 'membership', local);
+}
+
+async function loadTwinTown(db: DataSource, code: string, local: number): Promise<TwinTown | null> {
+  return db.getRepository(TwinTown).findOne({ where: { localId: local, municipalityCode: code } });
+}
+
+export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): Promise<TwinTown> {
+  authorize(ctx, input.municipality);
+  if (!input.city) throw badInput('city', 'is required');
+  if (!input.country) throw badInput('country', 'is required');
+  const { identifiers } = await ctx.db.getRepository(TwinTown).insert({
+    municipalityCode: input.municipality,
+    city: input.city,
+    country: input.country.toUpperCase(),
+    since: input.since ?? null,
+    focus: input.focus ?? [],
+  });
+  refresh(ctx);
+  return (await loadTwinTown(ctx.db, input.municipality, identifiers[0].localId as number))!;
+}
+
+export async function updateTwinTown(ctx: KommunContext, id: string, input: TwinTownUpdateInput): Promise<TwinTown> {
+  const { code, local } = ownedId(ctx, id, 'twintown');
+  for (const required of ['city', 'country'] as const) {
+    if (input[required] === null) throw badInput(required, 'cannot be cleared');
+  }
+  const next: Partial<TwinTown> = {};
+  if (input.city !== undefined) next.city = input.city;
+  if (input.country !== undefined) next.country = input.country.toUpperCase();
+  if (input.since !== undefined) next.since = input.since;
+  if (input.focus !== undefined) next.focus = input.focus;
+  if (Object.keys(next).length) await ctx.db.getRepository(TwinTown).update({ localId: local, municipalityCode: code }, next);
+  refresh(ctx);
+  const row = await loadTwinTown(ctx.db, code, local);
+  if (!row) throw notFound('twin town', id);
+  return row;
+}
+
+export async function deleteTwinTown(ctx: KommunContext, id: string): Promise<string> {
+  const { code, local } = ownedId(ctx, id, 'twintown');
+  const result = await ctx.db.getRepository(TwinTown).delete({ localId: local, municipalityCode: code });
+  if (!result.affected) throw notFound('twin town', id);
+  refresh(ctx);
+  return formatId(code, 'twintown', local);
+}
+
+export async function setStrategy(ctx: KommunContext, code: string, input: StrategyInput): Promise<Strategy> {
+  authorize(ctx, code);
+  await ctx.db.getRepository(Strategy).upsert(
+    {
+      municipalityCode: code,
+      title: input.title,
+      adoptedBy: input.adoptedBy,
+      adoptedOn: input.adoptedOn ?? null,
+      priorities: input.priorities,
+      summary: input.summary ?? null,
+      updatedAt: new Date(),
+    },
+    ['municipalityCode'],
+  );
+  refresh(ctx);
+  return (await ctx.db.getRepository(Strategy).findOneBy({ municipalityCode: code }))!;
+}
+
+export async function deleteStrategy(ctx: KommunContext, code: string): Promise<boolean> {
+  authorize(ctx, code);
+  const result = await ctx.db.getRepository(Strategy).delete({ municipalityCode: code });
+  refresh(ctx);
+  return (result.affected ?? 0) > 0;
+}
