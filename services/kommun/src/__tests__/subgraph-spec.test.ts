@@ -1,0 +1,68 @@
+import { generateProjects } from '../seed/synthetic';
+import { startKommun, type KommunHarness } from './harness';
+
+let h: KommunHarness;
+beforeAll(async () => {
+  h = await startKommun(['1480'], [{ code: '1480', projects: generateProjects('1480', 5), memberships: [{ network: 'eurocities', since: '1995-01-01', forums: ['kultur'] }], twinTowns: [] }]);
+});
+afterAll(() => h.stop());
+
+describe('Federation v2 subgraph spec', () => {
+  it('_service { sdl } links federation v2 and declares the entity keys', async () => {
+    const { body } = await h.gql('{ _service { sdl } }');
+    const sdl: string = body.data._service.sdl;
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+    expect(sdl).toMatch(/type Project\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type Municipality\s+@key\(fields: "code"\)/);
+    expect(sdl).toMatch(/type DevelopmentArea\s+@key\(fields: "code"\)/);
+    expect(sdl).toMatch(/type Network\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type FundingProgramme\s+@key\(fields: "code"\)/);
+    expect(sdl).toMatch(/type JointInitiative\s+@key\(fields: "id"\)/);
+  });
+
+  it('_entities answers in the representations\' order, with null for unknown keys', async () => {
+    const { body: list } = await h.gql('{ projects(first: 3, orderBy: { field: ID, direction: ASC }) { nodes { id title } } }');
+    const [a, b, c] = list.data.projects.nodes;
+    const representations = [
+      { __typename: 'Project', id: c.id },
+      { __typename: 'Project', id: '1480:project:999999' },
+      { __typename: 'Municipality', code: '1480' },
+      { __typename: 'Project', id: a.id },
+      { __typename: 'Project', id: 'not-an-id' },
+      { __typename: 'Project', id: b.id.replace('1480', '1481') },
+      { __typename: 'Municipality', code: '1481' },
+      { __typename: 'Project', id: b.id },
+    ];
+    const { body } = await h.gql(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Project { id title }
+        ... on Municipality { code memberships { network { id } } }
+      } }`,
+      { r: representations },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toEqual([
+      { id: c.id, title: c.title },
+      null,
+      { code: '1480', memberships: [{ network: { id: 'eurocities' } }] },
+      { id: a.id, title: a.title },
+      null,
+      null,
+      null,
+      { id: b.id, title: b.title },
+    ]);
+  });
+
+  it('contributes fields to the region\'s entities by key', async () => {
+    const { body } = await h.gql(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Network { id memberships { municipality { code } forums } }
+        ... on DevelopmentArea { code projects(first: 1) { totalCount } }
+      } }`,
+      { r: [{ __typename: 'Network', id: 'eurocities' }, { __typename: 'DevelopmentArea', code: 'NOPE' }] },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities[0]).toEqual({ id: 'eurocities', memberships: [{ municipality: { code: '1480' }, forums: ['kultur'] }] });
+    expect(body.data._entities[1]).toEqual({ code: 'NOPE', projects: { totalCount: 0 } });
+  });
+});

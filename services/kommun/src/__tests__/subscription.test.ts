@@ -1,0 +1,100 @@
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+import { startKommun, type KommunHarness } from './harness';
+
+let h: KommunHarness;
+let client: Client;
+beforeAll(async () => {
+  h = await startKommun(['1480', '1481']);
+  client = createClient({ url: h.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+});
+afterAll(async () => {
+  await client.dispose();
+  await h.stop();
+});
+
+/** Collects a subscription's events until `count` have arrived. */
+function collect(query: string, variables: Record<string, unknown>, count: number) {
+  const events: any[] = [];
+  let resolve!: (v: any[]) => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<any[]>((res, rej) => ((resolve = res), (reject = rej)));
+  const unsubscribe = client.subscribe(
+    { query, variables },
+    {
+      next: (v) => {
+        events.push(v);
+        if (events.length === count) resolve(events);
+      },
+      error: reject,
+      complete: () => resolve(events),
+    },
+  );
+  return { done, unsubscribe, events };
+}
+
+const SUB = `subscription($m: [ID!]) { projectChanged(municipalities: $m) {
+  kind projectId municipality { code } project { title funding { fund } } } }`;
+
+const create = (code: string, title: string, token: string) =>
+  h.gql(
+    `mutation($i: ProjectInput!) { createProject(input: $i) { id } }`,
+    { i: { municipality: code, title, status: 'PLANNED', startDate: '2026-01-01', funding: [{ programme: 'ESF-2014-2020', amount: 1 }] } },
+    token,
+  );
+
+describe('projectChanged', () => {
+  it('fires on create, update and delete, filtered by kommun, with fresh data each time', async () => {
+    const only1481 = collect(SUB, { m: ['1481'] }, 3);
+    const all = collect(SUB, {}, 4);
+    await new Promise((r) => setTimeout(r, 200)); // let both subscriptions reach the server
+
+    const t1480 = await h.editor('1480');
+    const t1481 = await h.editor('1481');
+    await create('1480', 'Only for all', t1480);
+    const { body } = await create('1481', 'First title', t1481);
+    const id = body.data.createProject.id;
+    await h.gql(`mutation($id: ID!) { updateProject(id: $id, input: { title: "Second title" }) { id } }`, { id }, t1481);
+    await h.gql(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, t1481);
+
+    const events = (await only1481.done).map((e) => e.data.projectChanged);
+    expect(events.map((e) => [e.kind, e.projectId, e.municipality.code])).toEqual([
+      ['CREATED', id, '1481'],
+      ['UPDATED', id, '1481'],
+      ['DELETED', id, '1481'],
+    ]);
+    expect(events[0].project).toEqual({ title: 'First title', funding: [{ fund: 'ESF' }] });
+    expect(events[1].project.title).toBe('Second title');
+    expect(events[2].project).toBeNull();
+    const everything = (await all.done).map((e) => e.data.projectChanged.municipality.code);
+    expect(everything).toEqual(['1480', '1481', '1481', '1481']);
+    only1481.unsubscribe();
+    all.unsubscribe();
+  });
+
+  it('fires for a change written straight to the database by another writer', async () => {
+    const sub = collect(SUB, { m: ['1480'] }, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    const [{ id }] = await h.server.db.query(
+      `INSERT INTO project (municipality_code, title, status, start_date) VALUES ('1480', 'Imported', 'ONGOING', '2025-05-01') RETURNING id`,
+    );
+    await h.server.db.query(`SELECT pg_notify('samverkan_project_changed', $1)`, [
+      JSON.stringify({ kind: 'CREATED', code: '1480', local: id, at: new Date().toISOString() }),
+    ]);
+    const [event] = await sub.done;
+    expect(event.data.projectChanged).toMatchObject({ kind: 'CREATED', projectId: `1480:project:${id}`, project: { title: 'Imported' } });
+    sub.unsubscribe();
+  });
+
+  it('answers bad arguments with a clear error on the socket', async () => {
+    const bad = collect(SUB, { m: ['14800'] }, 1);
+    const [result] = await bad.done;
+    expect(result.errors[0].message).toMatch(/municipalities\[0\]: must be a 4-digit SCB kommunkod/);
+    expect(result.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const unknown = collect('subscription { nothingHere }', {}, 1);
+    await expect(unknown.done).rejects.toEqual([expect.objectContaining({ message: expect.stringMatching(/nothingHere/) })]);
+    // The server is still there.
+    const { body } = await h.gql('{ municipality(code: "1480") { code } }');
+    expect(body.data.municipality.code).toBe('1480');
+  });
+});
