@@ -8,3 +8,4 @@ export * from './sql-counter';
 export * from './federation';
 export * from './dates';
 export * from './testing';
+export * from './domain';

@@ -51,13 +51,16 @@ export async function createTestDatabase(prefix = 'samverkan_test'): Promise<Tes
   return { name, url: withDatabase(TEST_SERVER_URL, name), drop: () => dropDatabase(TEST_SERVER_URL, name) };
 }
 
+/** A GraphQL response body as tests read it (loosely typed on purpose: tests assert its shape). */
+export type GraphQLBody<T = any> = { data: T; errors: any[]; extensions: Record<string, any> } & Record<string, any>;
+
 /** Posts a GraphQL operation and returns the parsed body (and status). */
 export async function postGraphQL<T = any>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }>; extensions?: Record<string, any> } }> {
+): Promise<{ status: number; body: GraphQLBody<T> }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

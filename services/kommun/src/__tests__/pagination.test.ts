@@ -1,4 +1,4 @@
-import { comparePositions, decodeCursor, type CursorPosition } from '@samverkan/common';
+import { comparePositions, decodeCursor, type CursorPosition, type GraphQLBody } from '@samverkan/common';
 import { generateProjects } from '../seed/synthetic';
 import { startKommun, type KommunHarness } from './harness';
 
@@ -62,9 +62,9 @@ describe('keyset pagination', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const { body } = await h.gql(PAGE, { f: filter, o: order, first, after });
+      const { body }: { body: GraphQLBody } = await h.gql(PAGE, { f: filter, o: order, first, after });
       expect(body.errors).toBeUndefined();
-      const conn = body.data.projects;
+      const conn: any = body.data.projects;
       for (const edge of conn.edges) {
         seen.push(edge.node.id);
         positions.push(decodeCursor(edge.cursor));

@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { Fund, FUND_DESCRIPTION } from '@samverkan/common';
 import type { DecidingBody as DB, Fund as F, PartnerRole as PR, PartnerType as PT, ProjectStatus as PS } from '../seed/types';
 
 export enum ProjectStatus {
@@ -9,25 +10,8 @@ export enum ProjectStatus {
 }
 registerEnumType(ProjectStatus, { name: 'ProjectStatus', description: 'Where a project stands.' });
 
-export enum Fund {
-  ESF = 'ESF',
-  ERDF = 'ERDF',
-  INTERREG = 'INTERREG',
-  ERASMUS = 'ERASMUS',
-  AMIF = 'AMIF',
-  HORIZON = 'HORIZON',
-  LIFE = 'LIFE',
-  CREATIVE_EUROPE = 'CREATIVE_EUROPE',
-  CEF = 'CEF',
-  JTF = 'JTF',
-  EAFRD = 'EAFRD',
-  NATIONAL = 'NATIONAL',
-  OTHER = 'OTHER',
-}
-registerEnumType(Fund, {
-  name: 'Fund',
-  description: 'The fund family a funding programme belongs to (ESF = Europeiska socialfonden, ERDF = ERUF, ...).',
-});
+export { Fund };
+registerEnumType(Fund, { name: 'Fund', description: FUND_DESCRIPTION });
 
 export enum PartnerType {
   MUNICIPALITY = 'MUNICIPALITY',

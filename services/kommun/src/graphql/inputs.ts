@@ -33,9 +33,10 @@ export class BudgetInput {
   @Max(MAX_AMOUNT)
   euCofinancing?: number | null;
 
-  @Field({ defaultValue: 'SEK', description: 'SEK or EUR.' })
+  @Field(() => String, { nullable: true, description: 'SEK or EUR. SEK when a project is created without one; unchanged when an update omits it.' })
+  @IsOptional()
   @IsIn(['SEK', 'EUR'], { message: 'currency must be SEK or EUR' })
-  currency!: string;
+  currency?: string | null;
 }
 
 @InputType()
@@ -106,25 +107,25 @@ abstract class ProjectFields {
   @Field(() => BudgetInput, { nullable: true })
   @IsOptional()
   @ValidateNested()
-  budget?: BudgetInput;
+  budget?: BudgetInput | null;
 
   @Field(() => [FundingInput], { nullable: true, description: 'Replaces every funding line.' })
   @IsOptional()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
-  funding?: FundingInput[];
+  funding?: FundingInput[] | null;
 
   @Field(() => [PartnerInput], { nullable: true, description: 'Replaces every partner.' })
   @IsOptional()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
-  partners?: PartnerInput[];
+  partners?: PartnerInput[] | null;
 
   @Field(() => [ID], { nullable: true, description: 'Development area codes; replaces the list.' })
   @IsOptional()
   @ArrayMaxSize(20)
   @Matches(CATALOGUE_CODE, { each: true, ...catalogueCode })
-  developmentAreas?: string[];
+  developmentAreas?: string[] | null;
 
   @Field(() => ID, { nullable: true, description: 'Joint initiative id.' })
   @IsOptional()

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput, KOMMUNKOD } from '@samverkan/common';
 import type { KommunContext } from '../context';
 import { Membership } from '../entities/membership';
@@ -18,6 +18,7 @@ export function servedMunicipality(ctx: KommunContext, code: string): Municipali
 @Resolver(() => Municipality)
 export class MunicipalityResolver {
   @Query(() => Municipality, { nullable: true, description: 'A kommun by its 4-digit SCB kommunkod.' })
+  @Directive('@shareable')
   municipality(@Arg('code', () => ID) code: string, @Ctx() ctx: KommunContext): Municipality | null {
     if (!KOMMUNKOD.test(code)) throw badInput('code', `must be a 4-digit SCB kommunkod such as 1480 (got "${code}")`);
     return servedMunicipality(ctx, code);

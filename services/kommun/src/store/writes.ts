@@ -85,22 +85,23 @@ function checkProject(p: Pick<Project, 'startDate' | 'endDate' | 'budgetTotal' |
   }
 }
 
+/** Lists given replace the old ones; null clears a list, as it clears any other field. */
 async function replaceChildren(m: EntityManager, local: number, input: ProjectInput | ProjectUpdateInput): Promise<void> {
-  if (input.funding) {
+  if (input.funding !== undefined) {
     await m.delete(Funding, { projectId: local });
-    const rows = fundingRows(input.funding).map((f) => m.create(Funding, { ...f, projectId: local }));
+    const rows = fundingRows(input.funding ?? []).map((f) => m.create(Funding, { ...f, projectId: local }));
     if (rows.length) await m.insert(Funding, rows);
   }
-  if (input.partners) {
+  if (input.partners !== undefined) {
     await m.delete(Partner, { projectId: local });
-    const rows = input.partners.map((p) =>
+    const rows = (input.partners ?? []).map((p) =>
       m.create(Partner, { projectId: local, name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipalityCode: p.municipality ?? null }),
     );
     if (rows.length) await m.insert(Partner, rows);
   }
-  if (input.developmentAreas) {
+  if (input.developmentAreas !== undefined) {
     await m.delete(ProjectArea, { projectId: local });
-    if (input.developmentAreas.length) {
+    if (input.developmentAreas?.length) {
       await m.insert(ProjectArea, input.developmentAreas.map((areaCode) => ({ projectId: local, areaCode })));
     }
   }
@@ -153,10 +154,14 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
     if (input.endDate !== undefined) next.endDate = input.endDate;
     if (input.department !== undefined) next.department = input.department;
     if (input.initiative !== undefined) next.initiativeId = input.initiative;
-    if (input.budget !== undefined) {
+    if (input.budget === null) {
+      next.budgetTotal = null;
+      next.euCofinancing = null;
+    } else if (input.budget !== undefined) {
       if (input.budget.total !== undefined) next.budgetTotal = input.budget.total;
       if (input.budget.euCofinancing !== undefined) next.euCofinancing = input.budget.euCofinancing;
-      next.currency = input.budget.currency;
+      if (input.budget.currency === null) throw badInput('budget.currency', 'cannot be cleared');
+      if (input.budget.currency !== undefined) next.currency = input.budget.currency;
     }
     checkProject({ ...current, ...next }, input);
     await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
@@ -216,7 +221,7 @@ export async function updateMembership(ctx: KommunContext, id: string, input: Me
   try {
     const result = Object.keys(next).length
       ? await ctx.db.getRepository(Membership).update({ localId: local, municipalityCode: code }, next)
-      : { affected: (await ctx.loaders.membershipById.load(local)) ? 1 : 0 };
+      : { affected: (await ctx.loaders.membershipById.load(local))?.municipalityCode === code ? 1 : 0 };
     if (!result.affected) throw notFound('membership', id);
   } catch (e) {
     if (uniqueViolation(e)) throw badInput('network', `kommun ${code} is already a member of ${input.network}`);
