@@ -4,14 +4,21 @@ import type { KommunContext } from './context';
 import { resolvers } from './resolvers';
 import { projectByGlobalId } from './resolvers/project.resolver';
 import { servedMunicipality } from './resolvers/municipality.resolver';
-import type { KommunPubSub } from './resolvers/subscription.resolver';
+import { createPubSub } from '@graphql-yoga/subscription';
 
 const passThrough = { __resolveReference: (ref: unknown) => ref };
 
-/** The kommun contract as an executable Federation v2 subgraph. */
-export function buildKommunSchema(pubSub: KommunPubSub): Promise<FederatedSchema> {
-  return buildFederatedSchema(
-    { resolvers, pubSub, validate: { forbidUnknownValues: false } },
+let built: Promise<FederatedSchema> | null = null;
+
+/**
+ * The kommun contract as an executable Federation v2 subgraph, built once per process: every
+ * kommun instance in a process shares it. Each instance's events reach its subscribers through
+ * its own `pubSub` in the context (see subscription.resolver.ts); the one given to type-graphql
+ * here is never published to.
+ */
+export function buildKommunSchema(): Promise<FederatedSchema> {
+  built ??= buildFederatedSchema(
+    { resolvers, pubSub: createPubSub(), validate: { forbidUnknownValues: false } },
     {
       Project: { __resolveReference: (ref: { id: string }, ctx: KommunContext) => projectByGlobalId(ctx, ref.id) },
       Municipality: { __resolveReference: (ref: { code: string }, ctx: KommunContext) => servedMunicipality(ctx, ref.code) },
@@ -29,4 +36,5 @@ export function buildKommunSchema(pubSub: KommunPubSub): Promise<FederatedSchema
       Network: passThrough,
     },
   );
+  return built;
 }

@@ -72,7 +72,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const listener = listenForProjectChanges(config.DATABASE_URL, (m) => pubSub.publish(PROJECT_CHANGED, m), logger);
   await listener.ready;
 
-  const { schema, sdl } = await buildKommunSchema(pubSub);
+  const { schema, sdl } = await buildKommunSchema();
   const verify = createTokenVerifier({
     secret: config.JWT_SECRET,
     jwksUrl: config.JWT_JWKS_URL,
@@ -103,6 +103,8 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
     schema,
     formatError: createErrorFormatter(logger),
     introspection: true,
+    // Internal details stay in the log (see createErrorFormatter), never in an answer.
+    includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),

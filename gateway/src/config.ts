@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { authEnv, env, readConfig } from '@samverkan/common';
+import { SCHEMA_DIR } from './supergraph';
+
+/** Everything the regional gateway reads from its environment, with defaults. */
+export const gatewayEnv = {
+  /** HTTP and WebSocket port. Default 4000. */
+  PORT: env.port(4000),
+  /** Interface to listen on. Default 127.0.0.1. */
+  HOST: z.string().default('127.0.0.1'),
+  /** The region subgraph (member registry and catalogues). Required. */
+  REGION_URL: z.url({ message: 'must be the URL of the region subgraph, e.g. http://127.0.0.1:4100/graphql' }),
+  /** The composed supergraph. Default schema/supergraph.graphql. */
+  SUPERGRAPH_FILE: z.string().default(join(SCHEMA_DIR, 'supergraph.graphql')),
+  /** The kommun contract every member must implement. Default schema/kommun.graphql. */
+  CONTRACT_FILE: z.string().default(join(SCHEMA_DIR, 'kommun.graphql')),
+  /** How the contract's fetches are routed and merged. Default schema/kommun.routing.json. */
+  ROUTING_FILE: z.string().default(join(SCHEMA_DIR, 'kommun.routing.json')),
+  /** A shard that has not answered after this many milliseconds leaves a hole. Default 2000. */
+  SHARD_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Requests in flight to all shards together, at most. Default 128. */
+  SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(128),
+  /** How often the member registry and each member's schema are re-read, in ms. Default 10000. */
+  MEMBERS_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  LOG_LEVEL: env.logLevel(),
+  ...authEnv,
+};
+
+export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
+
+export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
+  return readConfig(gatewayEnv, source);
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
+
+const connectionRule = z.object({
+  kind: z.literal('connection'),
+  edges: z.string(),
+  cursor: z.string(),
+  nodes: z.string(),
+  pageInfo: z.string(),
+  sum: z.array(z.string()).default([]),
+  defaultFirst: z.number().int().min(0),
+});
+const groupRule = z.object({ kind: z.literal('group'), key: z.string(), sum: z.array(z.string()) });
+
+const declarationSchema = z.object({
+  subgraph: z.string(),
+  entities: z.record(z.string(), z.object({ key: z.string() })),
+  route: z.record(z.string(), z.string()),
+  prune: z.record(z.string(), z.string()).default({}),
+  merge: z.record(z.string(), z.discriminatedUnion('kind', [connectionRule, groupRule])),
+});
+
+/** The routing declaration beside the contract (schema/kommun.routing.json). */
+export type RoutingDeclaration = z.infer<typeof declarationSchema>;
+export type ConnectionRule = z.infer<typeof connectionRule>;
+export type GroupRule = z.infer<typeof groupRule>;
+
+/**
+ * Reads the declaration and checks it against the contract: every type, field and argument path
+ * it names must exist, so that a typo stops the gateway at start instead of misrouting later.
+ */
+export function loadDeclaration(file: string, contract: GraphQLSchema): RoutingDeclaration {
+  const parsed = declarationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const d = parsed.data;
+  const problems: string[] = [];
+  const field = (coordinate: string) => {
+    const [typeName, fieldName] = coordinate.split('.');
+    const type = contract.getType(typeName);
+    const f = type && isObjectType(type) ? type.getFields()[fieldName] : undefined;
+    if (!f) problems.push(`${coordinate} is not a field of the contract`);
+    return f;
+  };
+  for (const [typeName, { key }] of Object.entries(d.entities)) {
+    const type = contract.getType(typeName);
+    if (!type || !isObjectType(type) || !type.getFields()[key]) problems.push(`entity ${typeName}.${key} is not in the contract`);
+  }
+  for (const [coordinate, path] of [...Object.entries(d.route), ...Object.entries(d.prune)]) {
+    const f = field(coordinate);
+    if (f && !f.args.some((a) => a.name === path.split('.')[0])) problems.push(`${coordinate} has no argument ${path.split('.')[0]}`);
+  }
+  for (const [typeName, rule] of Object.entries(d.merge)) {
+    const type = contract.getType(typeName);
+    if (!type || !isObjectType(type)) {
+      problems.push(`merge rule for ${typeName}: no such type`);
+      continue;
+    }
+    const fields = type.getFields();
+    const names = rule.kind === 'connection' ? [rule.edges, rule.nodes, rule.pageInfo, ...rule.sum] : [rule.key, ...rule.sum];
+    for (const n of names) if (!fields[n]) problems.push(`merge rule for ${typeName}: no field ${n}`);
+    if (rule.kind === 'connection' && fields[rule.edges]) {
+      const edge = getNamedType(fields[rule.edges].type);
+      if (!isObjectType(edge) || !edge.getFields()[rule.cursor]) problems.push(`merge rule for ${typeName}: edges have no ${rule.cursor}`);
+    }
+  }
+  if (problems.length) throw new Error(`${file} does not fit the contract:\n  - ${problems.join('\n  - ')}`);
+  return d;
+}

@@ -1,0 +1,190 @@
+import {
+  Kind,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { comparePositions, decodeCursor, type CursorPosition } from '@samverkan/common';
+import type { ConnectionRule, GroupRule, RoutingDeclaration } from './declaration';
+import { HIDDEN } from './inject';
+
+type Obj = Record<string, unknown>;
+
+/** Sums of amounts in whole öre/cents: adding binary floats must not invent fractions. */
+function roundCents(n: number): number {
+  return Number.isInteger(n) ? n : Math.round(n * 100) / 100;
+}
+
+interface CollectedField {
+  node: FieldNode;
+  responseKey: string;
+  def: GraphQLField<unknown, unknown> | null;
+}
+
+/**
+ * Merges the answers several shards gave to the same selection, following the document and the
+ * routing declaration: connections in their global order cut at `first`, groups summed by key,
+ * other lists concatenated, objects field by field, scalars from the first shard that has one.
+ * The output holds exactly what the client selected: the gateway's hidden fields are left out.
+ */
+export class ResponseMerger {
+  constructor(
+    private readonly contract: GraphQLSchema,
+    private readonly decl: RoutingDeclaration,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+  ) {}
+
+  /** Merges objects of one runtime type (taken from `__typename` when the type is abstract). */
+  mergeObject(selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType, objects: Obj[]): Obj {
+    const out: Obj = {};
+    if (!selectionSet) return out;
+    const runtime = this.runtimeType(type, objects);
+    for (const f of this.collect(selectionSet, runtime)) {
+      if (f.responseKey in out) continue;
+      const values = objects.map((o) => o[f.responseKey]).filter((v) => v !== undefined);
+      if (!values.length) continue;
+      out[f.responseKey] = f.def ? this.mergeField(f.node, f.def, values) : values.find((v) => v != null) ?? null;
+    }
+    return out;
+  }
+
+  private runtimeType(type: GraphQLCompositeType, objects: Obj[]): GraphQLCompositeType {
+    if (!isAbstractType(type)) return type;
+    const name = objects.find((o) => typeof o.__typename === 'string')?.__typename as string | undefined;
+    const t = name ? this.contract.getType(name) : undefined;
+    return t && isCompositeType(t) ? t : type;
+  }
+
+  /** The fields a selection asks of a runtime type, through inline fragments and spreads. */
+  private collect(selectionSet: SelectionSetNode, type: GraphQLCompositeType, into: CollectedField[] = []): CollectedField[] {
+    for (const s of selectionSet.selections) {
+      if (s.kind === Kind.FIELD) {
+        const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : {};
+        into.push({ node: s, responseKey: s.alias?.value ?? s.name.value, def: fields[s.name.value] ?? null });
+      } else {
+        const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : this.fragments[s.name.value];
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? this.contract.getType(fragment.typeCondition.name.value) : type;
+        if (!condition || !isCompositeType(condition) || !this.applies(condition, type)) continue;
+        this.collect(fragment.selectionSet, isAbstractType(condition) ? type : condition, into);
+      }
+    }
+    return into;
+  }
+
+  private applies(condition: GraphQLNamedType, runtime: GraphQLCompositeType): boolean {
+    if (condition.name === runtime.name) return true;
+    if (isAbstractType(condition) && isObjectType(runtime)) return this.contract.isSubType(condition, runtime);
+    return isAbstractType(runtime);
+  }
+
+  mergeField(node: FieldNode, def: GraphQLField<unknown, unknown>, values: unknown[]): unknown {
+    const type = getNullableType(def.type);
+    const named = getNamedType(def.type);
+    const rule = this.decl.merge[named.name];
+    if (isListType(type)) {
+      const lists = values.filter(Array.isArray) as unknown[][];
+      if (!lists.length) return null;
+      const items = lists.flat();
+      if (rule?.kind === 'group' && isCompositeType(named)) return this.mergeGroups(node, named, items as Obj[], rule);
+      if (!isCompositeType(named)) return items;
+      return items.map((item) => (item == null ? null : this.mergeObject(node.selectionSet, named, [item as Obj])));
+    }
+    if (isCompositeType(named)) {
+      const objects = values.filter((v) => v != null) as Obj[];
+      if (!objects.length) return null;
+      if (rule?.kind === 'connection') return this.mergeConnection(node, def, named, objects, rule);
+      return this.mergeObject(node.selectionSet, named, objects);
+    }
+    return values.find((v) => v != null) ?? null;
+  }
+
+  /** An empty answer of a field's type, for a broadcast field no shard was asked. */
+  empty(node: FieldNode, def: GraphQLField<unknown, unknown>): unknown {
+    const named = getNamedType(def.type);
+    const rule = this.decl.merge[named.name];
+    if (isListType(getNullableType(def.type))) return [];
+    if (rule?.kind === 'connection' && isCompositeType(named)) return this.mergeConnection(node, def, named, [], rule);
+    return null;
+  }
+
+  private mergeConnection(node: FieldNode, def: GraphQLField<unknown, unknown>, type: GraphQLCompositeType, conns: Obj[], rule: ConnectionRule): Obj {
+    const args = getArgumentValues(def, node, this.variables);
+    const first = typeof args.first === 'number' ? args.first : rule.defaultFirst;
+    const items: Array<{ conn: Obj; index: number; cursor: string; position: CursorPosition }> = [];
+    for (const conn of conns) {
+      const edges = (conn[HIDDEN.cursors] as Obj[] | null) ?? [];
+      edges.forEach((edge, index) => {
+        const cursor = edge[rule.cursor] as string;
+        items.push({ conn, index, cursor, position: decodeCursor(cursor) });
+      });
+    }
+    items.sort((a, b) => comparePositions(a.position, b.position));
+    const chosen = items.slice(0, first);
+    const hasNextPage = items.length > first || conns.some((c) => (c[HIDDEN.more] as Obj | null)?.hasNextPage === true);
+    const out: Obj = {};
+    if (!node.selectionSet) return out;
+    for (const f of this.collect(node.selectionSet, type)) {
+      if (f.responseKey in out || !f.def) {
+        if (!f.def && f.node.name.value === '__typename') out[f.responseKey] = type.name;
+        continue;
+      }
+      const name = f.node.name.value;
+      const element = getNamedType(f.def.type) as GraphQLCompositeType;
+      if (name === rule.edges || name === rule.nodes) {
+        out[f.responseKey] = chosen.map(({ conn, index }) => {
+          const item = (conn[f.responseKey] as Obj[])[index];
+          return isCompositeType(element) ? this.mergeObject(f.node.selectionSet, element, [item]) : item;
+        });
+      } else if (name === rule.pageInfo) {
+        const pageInfo: Obj = {};
+        for (const p of this.collect(f.node.selectionSet!, element)) {
+          const n = p.node.name.value;
+          pageInfo[p.responseKey] =
+            n === 'hasNextPage' ? hasNextPage
+            : n === 'endCursor' ? chosen.at(-1)?.cursor ?? null
+            : n === '__typename' ? element.name
+            : conns.map((c) => (c[f.responseKey] as Obj | null)?.[p.responseKey]).find((v) => v != null) ?? null;
+        }
+        out[f.responseKey] = pageInfo;
+      } else if (rule.sum.includes(name)) {
+        out[f.responseKey] = roundCents(conns.reduce((s, c) => s + Number(c[f.responseKey] ?? 0), 0));
+      } else {
+        const values = conns.map((c) => c[f.responseKey]).filter((v) => v !== undefined);
+        out[f.responseKey] = values.length ? this.mergeField(f.node, f.def, values) : null;
+      }
+    }
+    return out;
+  }
+
+  private mergeGroups(node: FieldNode, type: GraphQLCompositeType, items: Obj[], rule: GroupRule): Obj[] {
+    const groups = new Map<string, Obj[]>();
+    for (const item of items) {
+      if (!item) continue;
+      const key = String(item[HIDDEN.key]);
+      const list = groups.get(key);
+      if (list) list.push(item);
+      else groups.set(key, [item]);
+    }
+    const sums = node.selectionSet ? this.collect(node.selectionSet, type).filter((f) => rule.sum.includes(f.node.name.value)) : [];
+    return [...groups.keys()].sort().map((key) => {
+      const members = groups.get(key)!;
+      const merged = this.mergeObject(node.selectionSet, type, [members[0]]);
+      for (const f of sums) merged[f.responseKey] = roundCents(members.reduce((s, m) => s + Number(m[f.responseKey] ?? 0), 0));
+      return merged;
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway } from '@apollo/gateway';
+import { createErrorFormatter, createLogger, type Logger } from '@samverkan/common';
+import type { GatewayConfig } from './config';
+import { loadDeclaration } from './routing/declaration';
+import { RegionDataSource } from './region-data-source';
+import { ShardedDataSource } from './sharded-data-source';
+import { ShardClient } from './shards/client';
+import { buildContract, ContractChecker } from './shards/contract';
+import { MemberRegistry } from './shards/registry';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface RegionalGateway {
+  start(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+  registry: MemberRegistry;
+}
+
+/**
+ * Builds the regional gateway: @apollo/gateway over the committed supergraph, with the kommun
+ * contract's fetches routed to the member shards the region's registry names. Nothing listens
+ * until `start`.
+ */
+export async function createGateway(config: GatewayConfig, logger: Logger = createLogger('gateway', config.LOG_LEVEL)): Promise<RegionalGateway> {
+  const contract = buildContract(readFileSync(config.CONTRACT_FILE, 'utf8'));
+  const declaration = loadDeclaration(config.ROUTING_FILE, contract);
+  const client = new ShardClient({ timeoutMs: config.SHARD_TIMEOUT_MS, concurrency: config.SHARD_CONCURRENCY });
+  const registry = new MemberRegistry({
+    regionUrl: config.REGION_URL,
+    client,
+    checker: new ContractChecker(contract),
+    logger,
+    refreshMs: config.MEMBERS_REFRESH_MS,
+  });
+  await registry.start();
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.SUPERGRAPH_FILE, 'utf8'),
+    buildService: ({ name, url }) =>
+      name === declaration.subgraph
+        ? new ShardedDataSource({ contract, declaration, registry, client, logger })
+        : new RegionDataSource({ url: name === 'region' ? config.REGION_URL : url }),
+  });
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer({
+    gateway,
+    formatError: createErrorFormatter(logger),
+    introspection: true,
+    // Internal details stay in the log (see createErrorFormatter), never in an answer.
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    const members = registry.all();
+    const healthy = registry.lastRefresh?.ok && members.every((m) => m.state === 'active');
+    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', registry: registry.lastRefresh, members });
+  });
+  app.use(GRAPHQL_PATH, express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => ({}) }));
+  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err) return next();
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, 'request failed');
+    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  let stopped = false;
+  return {
+    registry,
+    async start(port = config.PORT, host = config.HOST) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const url = `http://${host}:${(httpServer.address() as AddressInfo).port}${GRAPHQL_PATH}`;
+      logger.info({ url, members: registry.all().length }, 'regional gateway listening');
+      return url;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      registry.stop();
+      await apollo.stop();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,353 @@
+import {
+  Kind,
+  getArgumentValues,
+  getOperationAST,
+  parse,
+  print,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Logger } from '@samverkan/common';
+import type { RoutingDeclaration } from './routing/declaration';
+import { injectMergeFields } from './routing/inject';
+import { ResponseMerger } from './routing/merge';
+import { ownerOfValue, valueAtPath } from './routing/owner';
+import type { ShardAnswer, ShardClient } from './shards/client';
+import type { MemberRegistry } from './shards/registry';
+
+type Obj = Record<string, unknown>;
+
+export interface ShardedDataSourceOptions {
+  contract: GraphQLSchema;
+  declaration: RoutingDeclaration;
+  registry: MemberRegistry;
+  client: ShardClient;
+  logger: Logger;
+}
+
+/** How one shard answered: its data and errors, or why it gave none. */
+type Outcome = { code: string; answer: ShardAnswer } | { code: string; failure: string };
+
+interface ShardRequest {
+  code: string;
+  query: string;
+  variables: Obj;
+  /** For _entities: the original index of each representation sent. */
+  indexes?: number[];
+}
+
+/**
+ * The data source of the kommun contract: one logical subgraph whose fetches go to the member
+ * shards. Entity fetches are split by owner and put back in order; broadcast fields are asked of
+ * every shard and merged; mutations go to the owning kommun only. Everything is derived from the
+ * routing declaration, so a field added to the contract needs no code here.
+ */
+export class ShardedDataSource implements GraphQLDataSource {
+  private readonly injected = new Map<string, { document: DocumentNode; query: string }>();
+
+  constructor(private readonly options: ShardedDataSourceOptions) {}
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (options.kind !== 'incoming operation') return { data: {} };
+    const document = options.document ?? parse(request.query!);
+    const variables = (request.variables ?? {}) as Obj;
+    const operation = getOperationAST(document, request.operationName);
+    if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
+    const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
+    const headers: Record<string, string> = authorization ? { authorization } : {};
+    const ctx = new FetchContext(this, request.query!, document, operation, variables, headers);
+    if (operation.operation === 'mutation') return ctx.mutation();
+    const fields = rootFields(operation);
+    if (fields.length === 1 && fields[0].name.value === '_entities') return ctx.entities(fields[0]);
+    return ctx.query(fields);
+  }
+
+  /** @internal */
+  get deps(): ShardedDataSourceOptions {
+    return this.options;
+  }
+
+  /** The fetch with the fields merging needs; cached per query text. */
+  injectedFor(query: string, document: DocumentNode): { document: DocumentNode; query: string } {
+    let entry = this.injected.get(query);
+    if (!entry) {
+      const doc = injectMergeFields(document, this.options.contract, this.options.declaration);
+      entry = { document: doc, query: print(doc) };
+      if (this.injected.size > 5000) this.injected.clear();
+      this.injected.set(query, entry);
+    }
+    return entry;
+  }
+}
+
+function rootFields(operation: OperationDefinitionNode): FieldNode[] {
+  return operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+}
+
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const out: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out[d.name.value] = d;
+  return out;
+}
+
+const responseKey = (f: FieldNode) => f.alias?.value ?? f.name.value;
+
+/** One fetch from the gateway's query plan, on its way to the shards. */
+class FetchContext {
+  private readonly errors: GraphQLFormattedError[] = [];
+  private readonly reported = new Set<string>();
+  private readonly deps: ShardedDataSourceOptions;
+
+  constructor(
+    private readonly source: ShardedDataSource,
+    private readonly query_: string,
+    private readonly document: DocumentNode,
+    private readonly operation: OperationDefinitionNode,
+    private readonly variables: Obj,
+    private readonly headers: Record<string, string>,
+  ) {
+    this.deps = source.deps;
+  }
+
+  private merger(document: DocumentNode): ResponseMerger {
+    return new ResponseMerger(this.deps.contract, this.deps.declaration, fragmentsOf(document), this.variables);
+  }
+
+  /** Names a kommun whose data is missing, once per fetch. */
+  private missing(code: string, reason: string, kind: 'MUNICIPALITY_UNAVAILABLE' | 'MUNICIPALITY_UNKNOWN' = 'MUNICIPALITY_UNAVAILABLE'): void {
+    if (this.reported.has(code)) return;
+    this.reported.add(code);
+    const member = this.deps.registry.get(code);
+    const name = member ? `${member.name} (${code})` : code;
+    this.errors.push({
+      message: kind === 'MUNICIPALITY_UNKNOWN' ? `Kommun ${code} is not a member of this region.` : `Kommun ${name} is missing from this answer: ${reason}.`,
+      extensions: { code: kind, municipality: code, reason },
+    });
+  }
+
+  /** Sends each request to its shard in parallel; failures become named holes. */
+  private async send(requests: ShardRequest[]): Promise<Map<string, Outcome & { request: ShardRequest }>> {
+    const out = new Map<string, Outcome & { request: ShardRequest }>();
+    await Promise.all(
+      requests.map(async (r) => {
+        const target = this.deps.registry.target(r.code);
+        if (target.url === null) {
+          this.missing(r.code, target.reason, this.deps.registry.get(r.code) ? 'MUNICIPALITY_UNAVAILABLE' : 'MUNICIPALITY_UNKNOWN');
+          out.set(r.code, { code: r.code, failure: target.reason, request: r });
+          return;
+        }
+        try {
+          const answer = await this.deps.client.post(target.url, { query: r.query, variables: r.variables }, this.headers);
+          out.set(r.code, { code: r.code, answer, request: r });
+        } catch (err) {
+          const reason = `its subgraph ${(err as Error).message}`;
+          this.missing(r.code, reason);
+          out.set(r.code, { code: r.code, failure: reason, request: r });
+        }
+      }),
+    );
+    // In request order (by kommunkod), so that concatenated lists come out the same every time.
+    return new Map(requests.map((r) => [r.code, out.get(r.code)!]));
+  }
+
+  /** Keeps a shard's own errors, saying which kommun they came from. */
+  private keepErrors(code: string, answer: ShardAnswer, reindex?: number[]): void {
+    for (const e of answer.errors ?? []) {
+      let path = e.path;
+      if (reindex && path?.[0] === '_entities' && typeof path[1] === 'number') path = ['_entities', reindex[path[1]], ...path.slice(2)];
+      this.errors.push({ message: e.message, path, extensions: { ...e.extensions, municipality: code } });
+    }
+  }
+
+  private result(data: Obj | null): GatewayGraphQLResponse {
+    return this.errors.length ? { data, errors: this.errors } : { data };
+  }
+
+  private members(): string[] {
+    return this.deps.registry.all().map((m) => m.code);
+  }
+
+  /** `_entities`: routed representations to their owners, the others to every shard. */
+  async entities(field: FieldNode): Promise<GatewayGraphQLResponse> {
+    const reps = (this.variables.representations ?? []) as Obj[];
+    const routed = new Map<string, number[]>();
+    const broadcast: number[] = [];
+    reps.forEach((rep, i) => {
+      const entity = this.deps.declaration.entities[String(rep.__typename)];
+      if (!entity) return void broadcast.push(i);
+      const code = ownerOfValue(rep[entity.key]);
+      if (!code) return; // a key no kommun owns: that item stays null
+      const list = routed.get(code);
+      if (list) list.push(i);
+      else routed.set(code, [i]);
+    });
+    const codes = new Set([...(broadcast.length ? this.members() : []), ...[...routed.keys()].sort()]);
+    const fetch = broadcast.length ? this.source.injectedFor(this.query_, this.document) : { query: this.query_, document: this.document };
+    const requests: ShardRequest[] = [...codes].map((code) => {
+      const indexes = [...(routed.get(code) ?? []), ...broadcast];
+      return { code, query: fetch.query, indexes, variables: { ...this.variables, representations: indexes.map((i) => reps[i]) } };
+    });
+    const outcomes = await this.send(requests);
+    const results: unknown[] = new Array(reps.length).fill(null);
+    const shared: Obj[][] = reps.map(() => []);
+    const merger = this.merger(fetch.document);
+    const isBroadcast = new Set(broadcast);
+    for (const outcome of outcomes.values()) {
+      if ('failure' in outcome) continue;
+      const indexes = outcome.request.indexes!;
+      this.keepErrors(outcome.code, outcome.answer, indexes);
+      const list = (outcome.answer.data?._entities ?? []) as Array<Obj | null>;
+      indexes.forEach((original, j) => {
+        const value = list[j] ?? null;
+        if (isBroadcast.has(original)) {
+          if (value) shared[original].push(value);
+        } else {
+          results[original] = value;
+        }
+      });
+    }
+    if (broadcast.length) {
+      reps.forEach((rep, i) => {
+        const type = this.deps.contract.getType(String(rep.__typename)) as GraphQLObjectType | undefined;
+        if (!type) return;
+        if (isBroadcast.has(i)) results[i] = shared[i].length ? merger.mergeObject(field.selectionSet, type, shared[i]) : null;
+        else if (results[i]) results[i] = merger.mergeObject(field.selectionSet, type, [results[i] as Obj]);
+      });
+    }
+    return this.result({ [responseKey(field)]: results });
+  }
+
+  /** Root query fields: routed ones to their owner, the rest to every (named) shard, merged. */
+  async query(fields: FieldNode[]): Promise<GatewayGraphQLResponse> {
+    const queryType = this.deps.contract.getQueryType()!;
+    const plans = fields.map((node) => {
+      const def = queryType.getFields()[node.name.value];
+      if (!def) return { node, def, codes: [] as string[], routed: true };
+      const coordinate = `Query.${node.name.value}`;
+      const args = getArgumentValues(def, node, this.variables);
+      const routeArg = this.deps.declaration.route[coordinate];
+      if (routeArg) {
+        const code = ownerOfValue(valueAtPath(args, routeArg));
+        return { node, def, codes: code ? [code] : [], routed: true };
+      }
+      const pruneArg = this.deps.declaration.prune[coordinate];
+      const named = pruneArg ? valueAtPath(args, pruneArg) : undefined;
+      if (Array.isArray(named)) {
+        const members = new Set(this.members());
+        const codes = [...new Set(named.map(String))];
+        for (const c of codes) if (!members.has(c)) this.missing(c, 'not a member of this region', 'MUNICIPALITY_UNKNOWN');
+        return { node, def, codes: codes.filter((c) => members.has(c)), routed: false };
+      }
+      return { node, def, codes: this.members(), routed: false };
+    });
+    const codes = new Set(plans.flatMap((p) => p.codes));
+    const single = codes.size === 1 && plans.every((p) => p.routed || !p.def);
+    const fetch = single ? { query: this.query_, document: this.document } : this.source.injectedFor(this.query_, this.document);
+    const outcomes = await this.send([...codes].map((code) => ({ code, query: fetch.query, variables: this.variables })));
+    for (const o of outcomes.values()) if ('answer' in o) this.keepErrors(o.code, o.answer);
+    if (single) {
+      const only = [...outcomes.values()][0];
+      return this.result('answer' in only ? ((only.answer.data as Obj | null) ?? null) : null);
+    }
+    const merger = this.merger(fetch.document);
+    const data: Obj = {};
+    for (const plan of plans) {
+      const key = responseKey(plan.node);
+      if (!plan.def) {
+        if (plan.node.name.value === '__typename') data[key] = 'Query';
+        continue;
+      }
+      const values = plan.codes
+        .map((c) => outcomes.get(c))
+        .map((o) => (o && 'answer' in o ? (o.answer.data as Obj | null | undefined)?.[key] : undefined))
+        .filter((v) => v !== undefined);
+      data[key] = values.length ? merger.mergeField(plan.node, plan.def, values) : plan.routed ? null : merger.empty(plan.node, plan.def);
+    }
+    return this.result(data);
+  }
+
+  /** Mutations: each field to the kommun its declared argument names, in order. */
+  async mutation(): Promise<GatewayGraphQLResponse> {
+    const mutationType = this.deps.contract.getMutationType();
+    const fields = rootFields(this.operation);
+    const owners: Array<string | null> = fields.map((node) => {
+      const def = mutationType?.getFields()[node.name.value];
+      const routeArg = this.deps.declaration.route[`Mutation.${node.name.value}`];
+      if (!def || !routeArg) {
+        this.errors.push({ message: `Mutation ${node.name.value} has no routing declaration; the gateway cannot tell which kommun owns it.`, extensions: { code: 'BAD_REQUEST' } });
+        return null;
+      }
+      const code = ownerOfValue(valueAtPath(getArgumentValues(def, node, this.variables), routeArg));
+      if (!code) {
+        this.errors.push({
+          message: `Invalid input: ${routeArg} of ${node.name.value} must name a kommun (a 4-digit kommunkod or an id that begins with one).`,
+          path: [responseKey(node)],
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+      return code;
+    });
+    const data: Obj = {};
+    const distinct = new Set(owners);
+    if (distinct.size === 1 && owners[0]) {
+      const outcome = (await this.send([{ code: owners[0], query: this.query_, variables: this.variables }])).get(owners[0])!;
+      if ('answer' in outcome) {
+        this.keepErrors(owners[0], outcome.answer);
+        return this.result((outcome.answer.data as Obj | null) ?? null);
+      }
+      return this.result(null);
+    }
+    // Fields for different kommuner: one request each, in order, as mutations run.
+    for (let i = 0; i < fields.length; i++) {
+      const code = owners[i];
+      const key = responseKey(fields[i]);
+      data[key] = null;
+      if (!code) continue;
+      const query = print(singleField(this.operation, fields[i], this.document));
+      const outcome = (await this.send([{ code, query, variables: this.variables }])).get(code)!;
+      if ('answer' in outcome) {
+        this.keepErrors(code, outcome.answer);
+        data[key] = (outcome.answer.data as Obj | null)?.[key] ?? null;
+      }
+    }
+    return this.result(data);
+  }
+}
+
+/** The operation cut down to one root field, with only the variables and fragments it uses. */
+function singleField(operation: OperationDefinitionNode, field: FieldNode, document: DocumentNode): DocumentNode {
+  const used = new Set<string>();
+  const spreads = new Set<string>();
+  const fragments = fragmentsOf(document);
+  const walk = (node: FieldNode | FragmentDefinitionNode) =>
+    visit(node, {
+      Variable: (v) => void used.add(v.name.value),
+      FragmentSpread: (s) => {
+        if (!spreads.has(s.name.value) && fragments[s.name.value]) {
+          spreads.add(s.name.value);
+          walk(fragments[s.name.value]);
+        }
+      },
+    });
+  walk(field);
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        ...operation,
+        variableDefinitions: operation.variableDefinitions?.filter((d) => used.has(d.variable.name.value)),
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
+      },
+      ...[...spreads].map((n) => fragments[n]),
+    ],
+  };
+}

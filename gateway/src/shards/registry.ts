@@ -1,0 +1,135 @@
+import type { Logger } from '@samverkan/common';
+import { ShardFailure, type ShardClient } from './client';
+import type { ContractChecker } from './contract';
+
+export type MemberState = 'active' | 'unavailable' | 'refused';
+
+/** One member kommun as the gateway sees it. */
+export interface Member {
+  code: string;
+  name: string;
+  url: string | null;
+  state: MemberState;
+  /** Why it is unavailable or refused. */
+  reason?: string;
+  /** For a refused member: how its schema breaks the contract. */
+  problems?: string[];
+  /** The URL whose schema was last found to implement the contract; only such members get requests. */
+  verifiedUrl?: string;
+  checkedAt?: string;
+}
+
+export interface RegistryOptions {
+  /** The region subgraph, which keeps the member registry. */
+  regionUrl: string;
+  client: ShardClient;
+  checker: ContractChecker;
+  logger: Logger;
+  /** How often the registry and each member's schema are read again. */
+  refreshMs: number;
+}
+
+const MEMBERS_QUERY = '{ municipalities { code name subgraphUrl } }';
+const SDL_QUERY = '{ _service { sdl } }';
+
+/**
+ * The region's members and the shards behind them. Membership is data: it is read from the
+ * region subgraph and re-read every `refreshMs`, so a kommun joining or leaving, or moving its
+ * subgraph, is picked up without a restart. A member's schema is checked against the contract
+ * before it receives any request; one that breaks the contract is refused and reported.
+ */
+export class MemberRegistry {
+  private members = new Map<string, Member>();
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+  private readonly listeners = new Set<() => void>();
+  lastRefresh: { at: string; ok: boolean; error?: string } | null = null;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  /** Reads the registry once (waiting for it), then keeps it fresh in the background. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.options.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Called after each refresh that changed membership or a member's state. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  all(): Member[] {
+    return [...this.members.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  get(code: string): Member | undefined {
+    return this.members.get(code);
+  }
+
+  /** The URL requests for `code` go to, or null when none may be sent (and why). */
+  target(code: string): { url: string } | { url: null; member?: Member; reason: string } {
+    const m = this.members.get(code);
+    if (!m) return { url: null, reason: `kommun ${code} is not a member of this region` };
+    if (m.state === 'refused') return { url: null, member: m, reason: `its subgraph was refused: ${m.reason}` };
+    if (!m.verifiedUrl) return { url: null, member: m, reason: m.reason ?? 'its subgraph has not been reached yet' };
+    return { url: m.verifiedUrl };
+  }
+
+  /** Re-reads the registry and re-checks each member's schema; concurrent calls share one run. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const { client, regionUrl, logger } = this.options;
+    let listed: Array<{ code: string; name: string; subgraphUrl: string | null }>;
+    try {
+      const answer = await client.post(regionUrl, { query: MEMBERS_QUERY });
+      const list = answer.data?.municipalities;
+      if (!Array.isArray(list)) throw new ShardFailure(answer.errors?.[0]?.message ?? 'the region answered no member list');
+      listed = list as typeof listed;
+    } catch (err) {
+      // Keep the members we know: a region subgraph that is briefly down must not empty the region.
+      this.lastRefresh = { at: new Date().toISOString(), ok: false, error: `the region subgraph ${(err as Error).message}` };
+      logger.warn({ err }, 'could not read the member registry');
+      return;
+    }
+    const next = new Map<string, Member>();
+    await Promise.all(listed.map(async (entry) => next.set(entry.code, await this.check(entry))));
+    const before = JSON.stringify(this.all().map(({ checkedAt: _, ...m }) => m));
+    this.members = next;
+    this.lastRefresh = { at: new Date().toISOString(), ok: true };
+    if (JSON.stringify(this.all().map(({ checkedAt: _, ...m }) => m)) !== before) {
+      logger.info({ members: this.all().map((m) => `${m.code}:${m.state}`) }, 'membership changed');
+      for (const l of this.listeners) l();
+    }
+  }
+
+  private async check(entry: { code: string; name: string; subgraphUrl: string | null }): Promise<Member> {
+    const previous = this.members.get(entry.code);
+    const base: Member = { code: entry.code, name: entry.name, url: entry.subgraphUrl, state: 'unavailable', checkedAt: new Date().toISOString() };
+    if (!entry.subgraphUrl) return { ...base, reason: 'no subgraph URL is registered for it' };
+    try {
+      const answer = await this.options.client.post(entry.subgraphUrl, { query: SDL_QUERY });
+      const sdl = (answer.data?._service as { sdl?: unknown } | undefined)?.sdl;
+      if (typeof sdl !== 'string') throw new ShardFailure('did not answer _service { sdl }');
+      const problems = this.options.checker.problems(sdl);
+      if (problems.length) {
+        return { ...base, state: 'refused', reason: `its schema breaks the contract (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems };
+      }
+      return { ...base, state: 'active', verifiedUrl: entry.subgraphUrl };
+    } catch (err) {
+      // Down now, but verified before at this URL: keep sending requests; each reports its own failure.
+      const verifiedUrl = previous?.verifiedUrl === entry.subgraphUrl ? previous.verifiedUrl : undefined;
+      return { ...base, verifiedUrl, reason: `its subgraph ${(err as Error).message}` };
+    }
+  }
+}

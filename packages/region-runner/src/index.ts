@@ -1,0 +1,4 @@
+export * from './region';
+export * from './postgres';
+export * from './processes';
+export * from './manifest';

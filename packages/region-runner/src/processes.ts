@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '../../..');
+
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  /** Lines the service printed that start with READY. */
+  ready: Promise<string[]>;
+  stop(): Promise<void>;
+  /** The last lines it wrote, for error messages. */
+  tail(): string;
+}
+
+/**
+ * Runs a TypeScript entry point of the repo as its own Node process (swc with decorator
+ * metadata), resolving `ready` once it prints a line that is exactly `READY` (or, with
+ * `readyOnAnyLine`, the first READY line).
+ */
+export function runService(name: string, entry: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; echo?: (line: string) => void; readyOnFirst?: boolean } = {}): ServiceProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const readyLines: string[] = [];
+  let resolveReady!: (l: string[]) => void;
+  let rejectReady!: (e: Error) => void;
+  const ready = new Promise<string[]>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
+  ready.catch(() => undefined); // a caller that never waits for readiness must not see an unhandled rejection
+  const timer = setTimeout(() => rejectReady(new Error(`${name} was not ready within ${options.timeoutMs ?? 60_000} ms:\n${tail()}`)), options.timeoutMs ?? 60_000);
+  const tail = () => lines.slice(-15).join('\n');
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+      if (line.startsWith('READY')) {
+        readyLines.push(line);
+        if (line === 'READY' || options.readyOnFirst) {
+          clearTimeout(timer);
+          resolveReady(readyLines);
+        }
+      } else {
+        options.echo?.(line);
+      }
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code) => {
+    clearTimeout(timer);
+    rejectReady(new Error(`${name} exited with code ${code}:\n${tail()}`));
+  });
+  return {
+    name,
+    child,
+    ready,
+    tail,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Waits until `url` answers 200 (with `anyStatus`, until it answers at all), or throws after `timeoutMs`. */
+export async function waitForHealth(url: string, timeoutMs: number, anyStatus = false): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.ok || (anyStatus && res.status < 500) || (anyStatus && res.status === 503)) return;
+      last = `HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become healthy within ${timeoutMs} ms (${last})`);
+}
+
+/** Runs a one-shot entry point (a migration, a seed) to its end; throws with its output when it fails. */
+export async function runToCompletion(name: string, entry: string, env: NodeJS.ProcessEnv, echo?: (line: string) => void): Promise<void> {
+  const p = runService(name, entry, env, { echo, timeoutMs: 600_000 });
+  const code = await new Promise<number | null>((resolve) => p.child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${name} failed (exit code ${code}):\n${p.tail()}`);
+}

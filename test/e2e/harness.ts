@@ -1,0 +1,92 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { mintToken, postGraphQL, TEST_SERVER_URL, type GraphQLBody, type Identity } from '@samverkan/common';
+import { startRegion, type RegionOptions, type RunningRegion } from '@samverkan/region-runner';
+
+export const SECRET = 'e2e-secret-0123456789-abcdefghijklmnopq';
+
+export interface E2ERegion extends RunningRegion {
+  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: GraphQLBody }>;
+  /** Queries one kommun's own subgraph directly. */
+  direct(code: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
+  token(identity: Identity): Promise<string>;
+  health(): Promise<any>;
+}
+
+/** The whole region on the test PostgreSQL server, every service on a free port; databases dropped at stop. */
+export async function startE2ERegion(options: Partial<RegionOptions> = {}): Promise<E2ERegion> {
+  const region = await startRegion({
+    databaseUrl: TEST_SERVER_URL,
+    freePorts: true,
+    databasePrefix: `samverkan_e2e_${randomBytes(4).toString('hex')}`,
+    seed: 'always',
+    syntheticProjects: 40,
+    jwtSecret: SECRET,
+    kommunPoolSize: 2,
+    shardTimeoutMs: 1500,
+    membersRefreshMs: 300,
+    ...options,
+  });
+  return {
+    ...region,
+    gql: (query, variables, token) => postGraphQL(region.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
+    direct: (code, query, variables) => postGraphQL(region.kommuner.get(code)!, query, variables),
+    token: (identity) => mintToken(identity, { secret: SECRET }),
+    health: async () => (await fetch(region.gatewayUrl.replace('/graphql', '/health'))).json(),
+    stop: (o) => region.stop({ dropDatabases: true, ...o }),
+  };
+}
+
+/** Waits until `check` holds, polling; fails with `what` after `ms`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * A real HTTP proxy in front of a kommun's subgraph, to make it slow or stopped on demand and to
+ * count the requests the gateway sends it.
+ */
+export async function startProxy(target: string) {
+  const state = { delayMs: 0, requests: 0, bodies: [] as string[] };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      state.requests++;
+      state.bodies.push(body.toString());
+      setTimeout(async () => {
+        try {
+          const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) }, body });
+          res.writeHead(upstream.status, { 'content-type': 'application/json' });
+          res.end(await upstream.text());
+        } catch {
+          res.destroy();
+        }
+      }, state.delayMs);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return {
+    url,
+    state,
+    reset() {
+      state.requests = 0;
+      state.bodies = [];
+    },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}

@@ -1,0 +1,168 @@
+import { comparePositions, decodeCursor } from '@samverkan/common';
+import { startE2ERegion, type E2ERegion } from './harness';
+
+/** The whole GR region on real PostgreSQL: one query reaches all 13 kommuner. */
+let region: E2ERegion;
+let codes: string[];
+beforeAll(async () => {
+  region = await startE2ERegion();
+  codes = region.manifest.members.map((m) => m.code).sort();
+}, 120_000);
+afterAll(() => region?.stop());
+
+async function data(query: string, variables?: Record<string, unknown>, token?: string): Promise<any> {
+  const { body } = await region.gql(query, variables, token);
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+describe('the public API through the gateway', () => {
+  it('region and municipalities come from the registry, with every member', async () => {
+    const d = await data('{ region { name population members { code } } municipalities { code name county population } }');
+    expect(d.region.name).toBe(region.manifest.name);
+    expect(d.region.members.map((m: any) => m.code).sort()).toEqual(codes);
+    expect(d.region.population).toBe(region.manifest.members.reduce((s, m) => s + Number(m.population), 0));
+    expect(d.municipalities.map((m: any) => m.code).sort()).toEqual(codes);
+  });
+
+  it('projects and projectStats hold all 13 kommuner, adding up to their own totals', async () => {
+    const d = await data('{ projects(first: 100) { totalCount nodes { municipality { code name } } } projectStats(groupBy: [MUNICIPALITY]) { municipality { code name } count } }');
+    const own = await Promise.all(codes.map(async (c) => (await region.direct(c, '{ projects { totalCount } }')).body.data.projects.totalCount as number));
+    expect(d.projects.totalCount).toBe(own.reduce((a, b) => a + b, 0));
+    expect(d.projectStats.map((g: any) => g.municipality.code).sort()).toEqual(codes);
+    expect(d.projectStats.map((g: any) => g.count)).toEqual(codes.map((c) => own[codes.indexOf(c)]));
+    for (const g of d.projectStats) expect(g.municipality.name).toBeTruthy();
+    expect(new Set(d.projects.nodes.map((p: any) => p.municipality.code)).size).toBeGreaterThan(5);
+  });
+
+  it('municipality(code) joins the registry and the kommun\'s own data', async () => {
+    const d = await data('{ municipality(code: "1480") { code name county population memberships { network { id name forums } since } projects(first: 2) { totalCount } } }');
+    expect(d.municipality).toMatchObject({ code: '1480', name: 'Göteborg', county: 'Västra Götalands län' });
+    expect(d.municipality.memberships).toEqual([expect.objectContaining({ since: '1995-01-01', network: expect.objectContaining({ id: 'eurocities', name: 'Eurocities' }) })]);
+    expect(d.municipality.projects.totalCount).toBeGreaterThan(40);
+  });
+
+  it('development areas, initiatives, networks and programmes carry projects from every kommun', async () => {
+    const d = await data(`{
+      developmentAreas { code name projects(first: 10, orderBy: { field: BUDGET_TOTAL, direction: DESC }) { totalCount nodes { id budget { total } municipality { code } } } }
+      jointInitiatives { id name participants { code name } projects(first: 3) { totalCount } }
+      networks { id name memberships { municipality { code name } } }
+      fundingProgrammes { code fund projects(first: 1) { totalCount } }
+    }`);
+    expect(d.developmentAreas).toHaveLength(6);
+    const seen = new Set<string>();
+    for (const area of d.developmentAreas) {
+      const budgets = area.projects.nodes.map((p: any) => p.budget.total ?? 0);
+      expect(budgets).toEqual([...budgets].sort((a, b) => b - a));
+      area.projects.nodes.forEach((p: any) => seen.add(p.municipality.code));
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    const samsyn = d.jointInitiatives.find((i: any) => i.id === 'gr-samsyn');
+    expect(samsyn.participants.map((p: any) => p.code)).toContain('1480');
+    expect(samsyn.participants.map((p: any) => p.code)).toEqual([...samsyn.participants.map((p: any) => p.code)].sort());
+    expect(d.networks.find((n: any) => n.id === 'eurocities').memberships).toEqual([{ municipality: { code: '1480', name: 'Göteborg' } }]);
+    const funded = d.fundingProgrammes.reduce((s: number, p: any) => s + p.projects.totalCount, 0);
+    expect(funded).toBeGreaterThan(0);
+  });
+
+  it('project(id) goes to its owner; an unknown kommun fails only its own item', async () => {
+    const { body } = await region.gql('{ a: project(id: "1481:project:1") { id municipality { name } } b: project(id: "9999:project:1") { id } c: project(id: "nonsense") { id } }');
+    expect(body.data.a).toEqual({ id: '1481:project:1', municipality: { name: 'Mölndal' } });
+    expect(body.data.b).toBeNull();
+    expect(body.data.c).toBeNull();
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNKNOWN', municipality: '9999' }) })]);
+  });
+});
+
+describe('merging equals the 13 subgraphs\' own answers', () => {
+  const PAGE = `query($f: ProjectFilter, $o: ProjectOrder, $first: Int, $after: String) {
+    projects(filter: $f, orderBy: $o, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title } } } }`;
+
+  /** Every matching project of every kommun, asked of each subgraph directly, in the global order. */
+  async function expectedOrder(filter: unknown, order: unknown): Promise<string[]> {
+    const all: Array<{ id: string; cursor: string }> = [];
+    for (const code of codes) {
+      let after: string | null = null;
+      for (;;) {
+        const { body } = await region.direct(code, PAGE, { f: filter, o: order, first: 100, after });
+        const conn = body.data.projects;
+        for (const e of conn.edges) all.push({ id: e.node.id, cursor: e.cursor });
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+      }
+    }
+    return all.sort((a, b) => comparePositions(decodeCursor(a.cursor), decodeCursor(b.cursor))).map((x) => x.id);
+  }
+
+  const cases = [
+    { order: { field: 'BUDGET_TOTAL', direction: 'DESC' }, filter: { status: ['ONGOING'] }, first: 50 },
+    { order: { field: 'START_DATE', direction: 'ASC' }, filter: { developmentAreas: ['EU-FUNDS'] }, first: 17 },
+    { order: { field: 'TITLE', direction: 'ASC' }, filter: { funds: ['ESF', 'ERDF'], municipalities: ['1480', '1481', '1384'] }, first: 9 },
+    { order: { field: 'EU_COFINANCING', direction: 'DESC' }, filter: { text: 'EU' }, first: 100 },
+    { order: { field: 'ID', direction: 'ASC' }, filter: { activeOn: '2024-06-01' }, first: 33 },
+  ];
+
+  it.each(cases)('page by page: $order.field $order.direction, $first a page', async ({ order, filter, first }) => {
+    const expected = await expectedOrder(filter, order);
+    expect(expected.length).toBeGreaterThan(0);
+    const got: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; ; page++) {
+      const { body } = await region.gql(PAGE, { f: filter, o: order, first, after });
+      expect(body.errors).toBeUndefined();
+      const conn = body.data.projects;
+      expect(conn.totalCount).toBe(expected.length);
+      expect(conn.edges.map((e: any) => e.node.id)).toEqual(expected.slice(page * first, (page + 1) * first));
+      got.push(...conn.edges.map((e: any) => e.node.id));
+      expect(conn.pageInfo.hasNextPage).toBe(got.length < expected.length);
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(got).toEqual(expected);
+  });
+
+  it.each([[['MUNICIPALITY', 'FUND']], [['PROGRAMME']], [['DEVELOPMENT_AREA', 'STATUS']], [[]]])('stats by %j add up', async (groupBy) => {
+    const query = `query($g: [ProjectDimension!]) { projectStats(groupBy: $g) { key count budgetTotal euCofinancing fundingAmount } }`;
+    const sums = new Map<string, { count: number; budgetTotal: number; fundingAmount: number }>();
+    for (const code of codes) {
+      for (const g of (await region.direct(code, query, { g: groupBy })).body.data.projectStats) {
+        const s = sums.get(g.key) ?? { count: 0, budgetTotal: 0, fundingAmount: 0 };
+        s.count += g.count;
+        s.budgetTotal += g.budgetTotal;
+        s.fundingAmount += g.fundingAmount;
+        sums.set(g.key, s);
+      }
+    }
+    const d = await data(query, { g: groupBy });
+    expect(d.projectStats.map((g: any) => g.key)).toEqual([...sums.keys()].sort());
+    for (const g of d.projectStats) {
+      const s = sums.get(g.key)!;
+      expect(g.count).toBe(s.count);
+      expect(g.budgetTotal).toBeCloseTo(s.budgetTotal, 2);
+      expect(g.fundingAmount).toBeCloseTo(s.fundingAmount, 2);
+    }
+  });
+});
+
+describe('mutations through the gateway', () => {
+  it('go to the owning kommun only, with the caller\'s token', async () => {
+    const token = await region.token({ role: 'kommun-editor', subject: 'e2e', municipality: '1481' });
+    const d = await data(
+      `mutation($i: ProjectInput!) { createProject(input: $i) { id municipality { name } } }`,
+      { i: { municipality: '1481', title: 'Routed write', status: 'PLANNED', startDate: '2026-02-01' } },
+      token,
+    );
+    expect(d.createProject.municipality.name).toBe('Mölndal');
+    const id = d.createProject.id;
+    expect(id).toMatch(/^1481:project:\d+$/);
+    for (const code of codes) {
+      const { body } = await region.direct(code, '{ projects(filter: { text: "Routed write" }) { totalCount } }');
+      expect([code, body.data.projects.totalCount]).toEqual([code, code === '1481' ? 1 : 0]);
+    }
+    const refused = await region.gql(`mutation($id: ID!) { deleteProject(id: $id) }`, { id });
+    expect(refused.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const other = await region.gql(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, await region.token({ role: 'kommun-editor', subject: 'x', municipality: '1480' }));
+    expect(other.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await data(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, token)).deleteProject).toBe(id);
+  });
+});
