@@ -1,0 +1,76 @@
+import { startRegion, type RegionHarness } from './harness';
+
+let h: RegionHarness;
+beforeAll(async () => {
+  h = await startRegion();
+});
+afterAll(() => h.stop());
+
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
+  ... on Municipality { code name county }
+  ... on DevelopmentArea { code name agreement { id } }
+  ... on JointInitiative { id name programme { code fund } }
+  ... on Network { id name }
+  ... on FundingProgramme { code fund }
+} }`;
+
+describe('Federation v2 subgraph spec', () => {
+  it('_service { sdl } links federation v2 and declares every entity key', async () => {
+    const { body } = await h.gql('{ _service { sdl } }');
+    const sdl: string = body.data._service.sdl;
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+    expect(sdl).toMatch(/type Municipality\s+@key\(fields: "code"\)/);
+    expect(sdl).toMatch(/type DevelopmentArea\s+@key\(fields: "code"\)/);
+    expect(sdl).toMatch(/type JointInitiative\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type Network\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type FundingProgramme\s+@key\(fields: "code"\)/);
+    expect(sdl).toMatch(/municipality\(code: ID!\): Municipality @shareable/);
+    // The kommun contract owns these fields of the shared entities.
+    const municipality = /type Municipality[^{]*\{([^}]*)\}/.exec(sdl)![1];
+    for (const field of ['projects', 'memberships', 'twinTowns', 'strategy']) expect(municipality).not.toMatch(new RegExp(`\\b${field}\\b`));
+  });
+
+  it("_entities answers in the representations' order, with null for unknown and malformed keys", async () => {
+    const representations = [
+      { __typename: 'Network', id: 'eurocities' },
+      { __typename: 'Municipality', code: '0583' },
+      { __typename: 'Municipality', code: '1480' },
+      { __typename: 'DevelopmentArea', code: 'EU-FUNDS' },
+      { __typename: 'JointInitiative', id: 'gr-samsyn' },
+      { __typename: 'FundingProgramme', code: 'NO-SUCH-PROGRAMME' },
+      { __typename: 'Network', id: 'not an id!' },
+      { __typename: 'Municipality', code: 'x' },
+      { __typename: 'FundingProgramme', code: 'ESF-2014-2020' },
+      { __typename: 'Municipality', code: '1480' },
+      { __typename: 'JointInitiative', id: 'nope' },
+      { __typename: 'DevelopmentArea', code: 42 },
+    ];
+    const { body } = await h.gql(ENTITIES, { r: representations });
+    expect(body.errors).toBeUndefined();
+    const goteborg = { code: '1480', name: 'Göteborg', county: 'Västra Götalands län' };
+    expect(body.data._entities).toEqual([
+      { id: 'eurocities', name: 'Eurocities' },
+      null,
+      goteborg,
+      { code: 'EU-FUNDS', name: 'Strategiskt samarbete inom ramen för EU:s fonder och program', agreement: { id: 'gr-goteborg-2014' } },
+      { id: 'gr-samsyn', name: 'GR Samsyn', programme: { code: 'ESF-2014-2020', fund: 'ESF' } },
+      null,
+      null,
+      null,
+      { code: 'ESF-2014-2020', fund: 'ESF' },
+      goteborg,
+      null,
+      null,
+    ]);
+  });
+
+  it('resolves references in one statement per entity type, however many there are', async () => {
+    const one = await h.gql(ENTITIES, { r: [{ __typename: 'Municipality', code: '1480' }] });
+    const { body: all } = await h.gql('{ municipalities { code } }');
+    const many = await h.gql(ENTITIES, { r: all.data.municipalities.map((m: { code: string }) => ({ __typename: 'Municipality', code: m.code })) });
+    expect(many.body.data._entities).toHaveLength(13);
+    expect(many.body.data._entities.every(Boolean)).toBe(true);
+    expect(one.body.extensions.sqlStatements).toBe(1);
+    expect(many.body.extensions.sqlStatements).toBe(1);
+  });
+});

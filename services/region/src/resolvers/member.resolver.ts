@@ -1,0 +1,33 @@
+import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { badInput, KOMMUNKOD } from '@samverkan/common';
+import type { RegionContext } from '../context';
+import { Member } from '../entities';
+import { MemberInput } from '../graphql/inputs';
+import * as writes from '../store/member-writes';
+
+/** The member registry: `Municipality` as the region knows it. */
+@Resolver(() => Member)
+export class MemberResolver {
+  @Query(() => [Member], { description: 'The member kommuner, in Swedish alphabetical order.' })
+  municipalities(@Ctx() ctx: RegionContext): Promise<Member[]> {
+    return ctx.loaders.members();
+  }
+
+  // Same description as the kommun contract's shareable field, so the two compose without a hint; null for non-members.
+  @Query(() => Member, { nullable: true, description: 'A kommun by its 4-digit SCB kommunkod.' })
+  @Directive('@shareable')
+  municipality(@Arg('code', () => ID) code: string, @Ctx() ctx: RegionContext): Promise<Member | null> {
+    if (!KOMMUNKOD.test(code)) throw badInput('code', `must be a 4-digit SCB kommunkod such as 1480 (got ${JSON.stringify(code)})`);
+    return ctx.loaders.memberByCode.load(code);
+  }
+
+  @Mutation(() => Member, { description: 'Adds a kommun to the member registry or replaces its entry (region editors).' })
+  upsertMember(@Arg('input', () => MemberInput) input: MemberInput, @Ctx() ctx: RegionContext): Promise<Member> {
+    return writes.upsertMember(ctx, input);
+  }
+
+  @Mutation(() => ID, { description: 'Removes a kommun from the member registry; answers its code (region editors).' })
+  removeMember(@Arg('code', () => ID) code: string, @Ctx() ctx: RegionContext): Promise<string> {
+    return writes.removeMember(ctx, code);
+  }
+}

@@ -1,0 +1,54 @@
+import type { EntityManager } from 'typeorm';
+import { GraphQLError } from 'graphql';
+import { badInput, requireRegionEditor } from '@samverkan/common';
+import type { RegionContext } from '../context';
+import { CATALOGUE_CODE, CATALOGUE_CODE_RULE } from '../graphql/inputs';
+import { createLoaders } from './loaders';
+
+/** Only region editors write region data; the check comes before any statement. */
+export function authorize(ctx: RegionContext): void {
+  requireRegionEditor(ctx.credentials);
+}
+
+/** After a write, the request's loaders must not answer from what they cached before it. */
+export function refresh(ctx: RegionContext): void {
+  ctx.loaders = createLoaders(ctx.db);
+}
+
+/** Scalar arguments are not validated by class-validator: this checks a code argument by hand. */
+export function checkCode(field: string, value: string): void {
+  if (!CATALOGUE_CODE.test(value)) throw badInput(field, `${CATALOGUE_CODE_RULE} (got ${JSON.stringify(value)})`);
+}
+
+/** The error for a key that names nothing; `field` is the argument that carried it. */
+export function notFound(what: string, field: string, key: string): GraphQLError {
+  return new GraphQLError(`No ${what} with ${field} ${key}.`, { extensions: { code: 'NOT_FOUND', field, value: key } });
+}
+
+/** A delete refused because other catalogue entries still name the item. */
+export function stillUsed(what: string, field: string, key: string, users: string[]): GraphQLError {
+  return new GraphQLError(
+    `Cannot delete: ${field}: ${what} ${key} is still used by ${users.join(', ')}; change or delete those first.`,
+    { extensions: { code: 'CONFLICT', field, usedBy: users } },
+  );
+}
+
+/**
+ * Checks that every key exists in `table`, locking the rows (FOR SHARE) so that no concurrent
+ * delete can remove them before this transaction commits. Names the first missing one.
+ */
+export async function requireExisting(
+  m: EntityManager,
+  target: { table: string; key: string; what: string },
+  keys: readonly string[],
+  field: (index: number) => string,
+): Promise<void> {
+  if (!keys.length) return;
+  const rows: Array<{ k: string }> = await m.query(
+    `SELECT ${target.key} AS k FROM ${target.table} WHERE ${target.key} = ANY($1::text[]) FOR SHARE`,
+    [keys],
+  );
+  const found = new Set(rows.map((r) => r.k));
+  const missing = keys.findIndex((k) => !found.has(k));
+  if (missing >= 0) throw badInput(field(missing), `there is no ${target.what} ${keys[missing]}`);
+}

@@ -1,0 +1,150 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { ensureDatabase, withDatabase, TEST_SERVER_URL, dropDatabase } from '@samverkan/common';
+import { runService, type ServiceProcess } from '@samverkan/region-runner';
+import { eventually, SECRET, startE2ERegion, startProxy, type E2ERegion } from './harness';
+
+/** Holes, not failures: slow, stopped, joining, leaving and contract-breaking kommuner. */
+let region: E2ERegion;
+let regionEditor: string;
+let proxy: Awaited<ReturnType<typeof startProxy>>;
+const TIMEOUT = 1500;
+
+const UPSERT = `mutation($i: MemberInput!) { upsertMember(input: $i) { code subgraphUrl } }`;
+
+async function setMemberUrl(code: string, name: string, url: string, county = 'Västra Götalands län') {
+  const { body } = await region.gql(UPSERT, { i: { code, name, county, subgraphUrl: url } }, regionEditor);
+  expect(body.errors).toBeUndefined();
+  await eventually(`member ${code} verified at ${url}`, async () => {
+    const h = await region.health();
+    return h.members.find((m: any) => m.code === code && m.verifiedUrl === url);
+  });
+}
+
+const STATS = '{ projectStats(groupBy: [MUNICIPALITY]) { municipality { code } count } }';
+function statsCodes(body: any): string[] {
+  if (!body.data) throw new Error(`no data: ${JSON.stringify(body)}`);
+  return body.data.projectStats.map((g: any) => g.municipality.code).sort();
+}
+
+beforeAll(async () => {
+  region = await startE2ERegion({ shardTimeoutMs: TIMEOUT });
+  regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-region' });
+  proxy = await startProxy(region.kommuner.get('1407')!);
+  await setMemberUrl('1407', 'Öckerö', proxy.url);
+}, 120_000);
+afterAll(async () => {
+  await proxy?.close();
+  await region?.stop();
+});
+
+describe('fetches', () => {
+  it('cost one request per shard they need, not one per item', async () => {
+    const queries = [
+      '{ projects(first: 50) { nodes { id municipality { name } developmentAreas { name } partners { name } funding { programme { name } } } } }',
+      '{ developmentAreas { name projects(first: 5) { nodes { id title municipality { name } } } } }',
+      '{ networks { name memberships { municipality { name } } } }',
+    ];
+    for (const q of queries) {
+      proxy.reset();
+      const { body } = await region.gql(q);
+      expect(body.errors).toBeUndefined();
+      expect([q, proxy.state.requests]).toEqual([q, 1]);
+    }
+  });
+});
+
+describe('a kommun that fails', () => {
+  it('when slow, leaves a hole named in the errors, and the answer comes within the timeout', async () => {
+    proxy.state.delayMs = TIMEOUT * 3;
+    const started = Date.now();
+    const { body } = await region.gql(STATS);
+    const elapsed = Date.now() - started;
+    proxy.state.delayMs = 0;
+    expect(elapsed).toBeLessThan(TIMEOUT + 1000);
+    expect(statsCodes(body)).toHaveLength(12);
+    expect(statsCodes(body)).not.toContain('1407');
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('Öckerö (1407)'),
+        extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1407', reason: expect.stringMatching(/did not answer within 1500 ms/) }),
+      }),
+    ]);
+  });
+
+  it('when stopped, leaves a hole named in the errors; the rest answers', async () => {
+    await proxy.close();
+    const { body } = await region.gql(`{ ${STATS.slice(1, -1)} projects(first: 100, filter: { municipalities: ["1407", "1480"] }) { nodes { municipality { code } } } }`);
+    expect(statsCodes(body)).toHaveLength(12);
+    expect(new Set(body.data.projects.nodes.map((p: any) => p.municipality.code))).toEqual(new Set(['1480']));
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1407', reason: expect.stringMatching(/refused the connection/) }) })]);
+    // Its own items fail alone.
+    const item = await region.gql('{ a: project(id: "1407:project:1") { id } b: project(id: "1480:project:1") { id } }');
+    expect(item.body.data).toEqual({ a: null, b: { id: '1480:project:1' } });
+    await setMemberUrl('1407', 'Öckerö', region.kommuner.get('1407')!);
+    const { body: back } = await region.gql(STATS);
+    expect(back.errors).toBeUndefined();
+    expect(statsCodes(back)).toHaveLength(13);
+  });
+});
+
+describe('membership is data', () => {
+  let motala: ServiceProcess | undefined;
+  const db = `samverkan_e2e_motala_${process.pid}`;
+  afterAll(async () => {
+    await motala?.stop();
+    await dropDatabase(TEST_SERVER_URL, db);
+  });
+
+  it('a kommun joining is answered for without a restart, and one leaving is gone', async () => {
+    await ensureDatabase(TEST_SERVER_URL, db);
+    motala = runService('motala', 'services/kommun/src/cli/serve-many.ts', {
+      KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, db), port: 0 }]),
+      SYNTHETIC_PROJECTS: '5',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+    });
+    const [line] = await motala.ready;
+    const url = line.split(' ')[2];
+    await setMemberUrl('0583', 'Motala', url, 'Östergötlands län');
+    const { body } = await region.gql('{ municipality(code: "0583") { name memberships { network { name } } twinTowns { city } } projectStats(groupBy: [MUNICIPALITY]) { municipality { code } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.municipality.name).toBe('Motala');
+    expect(body.data.municipality.twinTowns.map((t: any) => t.city).sort()).toEqual(['Daugavpils', 'Hyvinge']);
+    expect(statsCodes(body)).toContain('0583');
+
+    const removed = await region.gql('mutation { removeMember(code: "0583") }', {}, regionEditor);
+    expect(removed.body.errors).toBeUndefined();
+    await eventually('0583 gone from the gateway', async () => !(await region.health()).members.some((m: any) => m.code === '0583'));
+    const after = await region.gql(STATS);
+    expect(after.body.errors).toBeUndefined();
+    expect(statsCodes(after.body)).not.toContain('0583');
+    expect(statsCodes(after.body)).toHaveLength(13);
+  });
+
+  it('a member whose schema breaks the contract is refused, shown on /health and never asked', async () => {
+    const broken = new ApolloServer({
+      schema: buildSubgraphSchema({
+        typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+          type Query { projects: [Project!]! }
+          type Project @key(fields: "id") { id: ID! name: String }`),
+        resolvers: { Query: { projects: () => [{ id: '0999:project:1', name: 'should never appear' }] } },
+      }),
+    });
+    const { url } = await startStandaloneServer(broken, { listen: { port: 0, host: '127.0.0.1' } });
+    try {
+      await region.gql(UPSERT, { i: { code: '0999', name: 'Brutet', county: 'Testlän', subgraphUrl: url } }, regionEditor);
+      const member = await eventually('0999 refused', async () => (await region.health()).members.find((m: any) => m.code === '0999' && m.state === 'refused'));
+      expect(member.problems.length).toBeGreaterThan(3);
+      expect(member.problems.join('\n')).toMatch(/Project\.title was removed|ProjectConnection was removed|projectStats was removed/);
+      const { body } = await region.gql(STATS);
+      expect(statsCodes(body)).toHaveLength(13);
+      expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '0999', reason: expect.stringMatching(/refused: its schema breaks the contract/) }) })]);
+    } finally {
+      await region.gql('mutation { removeMember(code: "0999") }', {}, regionEditor);
+      await broken.stop();
+    }
+  });
+});
