@@ -58,6 +58,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     introspection: true,
     // Internal details stay in the log (see createErrorFormatter), never in an answer.
     includeStacktraceInErrorResponses: false,
+    // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();

@@ -91,6 +91,8 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
     introspection: true,
     // Internal details stay in the log (see createErrorFormatter), never in an answer.
     includeStacktraceInErrorResponses: false,
+    // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), statementReport],
   });
   await apollo.start();
