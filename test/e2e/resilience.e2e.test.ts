@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -126,6 +127,7 @@ describe('membership is data', () => {
 
   it('a member whose schema breaks the contract is refused, shown on /health and never asked', async () => {
     const broken = new ApolloServer({
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
       schema: buildSubgraphSchema({
         typeDefs: parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
           type Query { projects: [Project!]! }
