@@ -1,4 +1,9 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { comparePositions, decodeCursor } from '@samverkan/common';
+
+const OPERATIONS = join(__dirname, '../../schema/operations');
+const operation = (name: string) => readFileSync(join(OPERATIONS, `${name}.graphql`), 'utf8');
 import { startE2ERegion, type E2ERegion } from './harness';
 
 /** The whole GR region on real PostgreSQL: one query reaches all 13 kommuner. */
@@ -164,5 +169,52 @@ describe('mutations through the gateway', () => {
     const other = await region.gql(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, await region.token({ role: 'kommun-editor', subject: 'x', municipality: '1480' }));
     expect(other.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await data(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, token)).deleteProject).toBe(id);
+  });
+});
+
+describe('the example operations in schema/operations', () => {
+  it('cover every file there', () => {
+    expect(readdirSync(OPERATIONS).sort()).toEqual(
+      ['areas-largest-projects', 'joint-initiatives', 'kommun-projects', 'region-overview', 'stats-by-kommun-and-programme', 'top-projects', 'update-project'].map((n) => `${n}.graphql`),
+    );
+  });
+
+  it('region-overview answers for every member', async () => {
+    const d = await data(operation('region-overview'));
+    expect(d.projectStats.map((g: any) => g.municipality.code).sort()).toEqual(codes);
+    expect(d.projectStats.every((g: any) => g.municipality.name && g.count > 0)).toBe(true);
+  });
+
+  it('top-projects pages the largest ongoing projects of the whole region', async () => {
+    const first = await data(operation('top-projects'), { first: 20 });
+    const second = await data(operation('top-projects'), { first: 20, after: first.projects.pageInfo.endCursor });
+    const totals = [...first.projects.nodes, ...second.projects.nodes].map((p: any) => p.budget.total ?? 0);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    expect(new Set([...first.projects.nodes, ...second.projects.nodes].map((p: any) => p.id)).size).toBe(40);
+    expect(first.projects.nodes[0].municipality.name).toBeTruthy();
+  });
+
+  it('stats-by-kommun-and-programme names programmes from the region catalogue', async () => {
+    const d = await data(operation('stats-by-kommun-and-programme'));
+    const funded = d.projectStats.filter((g: any) => g.programme);
+    expect(funded.length).toBeGreaterThan(codes.length);
+    expect(funded.every((g: any) => g.programme.name && g.programme.fund)).toBe(true);
+  });
+
+  it('kommun-projects, areas-largest-projects and joint-initiatives answer without errors', async () => {
+    const k = await data(operation('kommun-projects'), { code: '1480' });
+    expect(k.municipality.memberships[0].network.name).toBe('Eurocities');
+    const a = await data(operation('areas-largest-projects'));
+    expect(a.developmentAreas.every((x: any) => x.projects.nodes.length === 10)).toBe(true);
+    const j = await data(operation('joint-initiatives'));
+    expect(j.jointInitiatives.find((i: any) => i.id === 'halsogreppet').participants.length).toBeGreaterThan(1);
+  });
+
+  it('update-project changes a project through the gateway', async () => {
+    const token = await region.token({ role: 'kommun-editor', subject: 'e2e', municipality: '1402' });
+    const d = await data(operation('update-project'), { id: '1402:project:3', input: { title: 'Renamed through the gateway', status: 'COMPLETED' } }, token);
+    expect(d.updateProject).toMatchObject({ id: '1402:project:3', title: 'Renamed through the gateway', status: 'COMPLETED', municipality: { name: 'Partille' } });
+    const direct = await region.direct('1402', '{ project(id: "1402:project:3") { title } }');
+    expect(direct.body.data.project.title).toBe('Renamed through the gateway');
   });
 });
