@@ -15,6 +15,10 @@ import { ShardedDataSource } from './sharded-data-source';
 import { ShardClient } from './shards/client';
 import { buildContract, ContractChecker } from './shards/contract';
 import { MemberRegistry } from './shards/registry';
+import { SubscriptionService } from './subscriptions/service';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { print, type ExecutionResult } from 'graphql';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -52,6 +56,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 
   const app = express();
   const httpServer = http.createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer({
     gateway,
     formatError: createErrorFormatter(logger),
@@ -64,10 +69,34 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   });
   await apollo.start();
 
+  // graphql-ws on the same path: subscriptions through the shards, and queries and mutations
+  // run exactly as over HTTP.
+  const subscriptions = new SubscriptionService({ apollo, registry, declaration, logger });
+  const wsCleanup = useServer(
+    {
+      schema: () => gateway.schema!,
+      subscribe: (args) => subscriptions.subscribe(args),
+      execute: async (args): Promise<ExecutionResult> => {
+        const response = await apollo.executeOperation({
+          query: print(args.document),
+          variables: args.variableValues as Record<string, unknown> | undefined,
+          operationName: args.operationName ?? undefined,
+        });
+        return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
+      },
+    },
+    wsServer,
+  );
+
   app.get('/health', (_req, res) => {
     const members = registry.all();
     const healthy = registry.lastRefresh?.ok && members.every((m) => m.state === 'active');
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', registry: registry.lastRefresh, members });
+    res.status(healthy ? 200 : 503).json({
+      status: healthy ? 'ok' : 'degraded',
+      registry: registry.lastRefresh,
+      members,
+      subscriptions: { clients: wsServer.clients.size, upstream: subscriptions.stats() },
+    });
   });
   app.use(GRAPHQL_PATH, express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => ({}) }));
   app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -93,6 +122,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       if (stopped) return;
       stopped = true;
       registry.stop();
+      await wsCleanup.dispose();
+      await subscriptions.close();
       await apollo.stop();
       await client.close();
     },

@@ -13,18 +13,29 @@ const connectionRule = z.object({
 });
 const groupRule = z.object({ kind: z.literal('group'), key: z.string(), sum: z.array(z.string()) });
 
+const subscriptionRule = z.object({
+  /** The selection the gateway subscribes to upstream, once per kommun. */
+  select: z.string(),
+  /** Path in an upstream event to the kommunkod it belongs to. */
+  owner: z.string(),
+  /** Fields resolved per event by a root query, with an argument taken from the event. */
+  resolve: z.record(z.string(), z.object({ query: z.string(), argument: z.string(), from: z.string() })).default({}),
+});
+
 const declarationSchema = z.object({
   subgraph: z.string(),
   entities: z.record(z.string(), z.object({ key: z.string() })),
   route: z.record(z.string(), z.string()),
   prune: z.record(z.string(), z.string()).default({}),
   merge: z.record(z.string(), z.discriminatedUnion('kind', [connectionRule, groupRule])),
+  subscriptions: z.record(z.string(), subscriptionRule).default({}),
 });
 
 /** The routing declaration beside the contract (schema/kommun.routing.json). */
 export type RoutingDeclaration = z.infer<typeof declarationSchema>;
 export type ConnectionRule = z.infer<typeof connectionRule>;
 export type GroupRule = z.infer<typeof groupRule>;
+export type SubscriptionRule = z.infer<typeof subscriptionRule>;
 
 /**
  * Reads the declaration and checks it against the contract: every type, field and argument path
@@ -62,6 +73,16 @@ export function loadDeclaration(file: string, contract: GraphQLSchema): RoutingD
     if (rule.kind === 'connection' && fields[rule.edges]) {
       const edge = getNamedType(fields[rule.edges].type);
       if (!isObjectType(edge) || !edge.getFields()[rule.cursor]) problems.push(`merge rule for ${typeName}: edges have no ${rule.cursor}`);
+    }
+  }
+  for (const [coordinate, rule] of Object.entries(d.subscriptions)) {
+    const f = field(coordinate);
+    if (!f) continue;
+    for (const [name, r] of Object.entries(rule.resolve)) {
+      const event = getNamedType(f.type);
+      if (!isObjectType(event) || !event.getFields()[name]) problems.push(`${coordinate}: its type has no field ${name} to resolve`);
+      const q = contract.getQueryType()?.getFields()[r.query];
+      if (!q || !q.args.some((a) => a.name === r.argument)) problems.push(`${coordinate}: Query.${r.query}(${r.argument}) is not in the contract`);
     }
   }
   if (problems.length) throw new Error(`${file} does not fit the contract:\n  - ${problems.join('\n  - ')}`);

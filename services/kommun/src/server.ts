@@ -127,7 +127,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   app.get('/health', async (_req, res) => {
     try {
       await db.query('SELECT 1');
-      res.json({ status: 'ok', municipalities: [...codes] });
+      res.json({ status: 'ok', municipalities: [...codes], websockets: wsServer.clients.size });
     } catch {
       res.status(503).json({ status: 'database unavailable', municipalities: [...codes] });
     }

@@ -1,0 +1,206 @@
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL } from '@samverkan/common';
+import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
+import { eventually, SECRET, startE2ERegion, type E2ERegion } from './harness';
+
+/** Live updates through the gateway over graphql-ws, from real kommun subgraphs. */
+let region: E2ERegion;
+const clients: Client[] = [];
+beforeAll(async () => {
+  region = await startE2ERegion({ syntheticProjects: 5 });
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await region?.stop();
+});
+
+function client(): Client {
+  const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  clients.push(c);
+  return c;
+}
+
+/** A subscription whose events collect in `events`; `next(n)` waits for the n-th. */
+function listen(c: Client, query: string, variables: Record<string, unknown> = {}) {
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  const waiters: Array<() => void> = [];
+  const stop = c.subscribe({ query, variables }, {
+    next: (v) => {
+      events.push(v);
+      waiters.splice(0).forEach((w) => w());
+    },
+    error: (e) => {
+      errors.push(e);
+      waiters.splice(0).forEach((w) => w());
+    },
+    complete: () => waiters.splice(0).forEach((w) => w()),
+  });
+  return {
+    events,
+    errors,
+    stop,
+    async next(n: number, ms = 5000): Promise<any> {
+      const until = Date.now() + ms;
+      while (events.length < n && !errors.length && Date.now() < until) {
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 100);
+        });
+      }
+      if (events.length < n) throw new Error(`expected ${n} events, got ${events.length}; errors: ${JSON.stringify(errors)}`);
+      return events[n - 1];
+    },
+  };
+}
+
+const SUB = `subscription($m: [ID!]) { projectChanged(municipalities: $m) {
+  kind projectId at
+  municipality { code name county }
+  project { title developmentAreas { code name } funding { programme { name } } }
+} }`;
+
+const upstream = async () => (await region.health()).subscriptions.upstream;
+/** WebSockets open at a kommun subgraph, as it counts them itself. */
+const socketsAt = async (url: string): Promise<number> => ((await (await fetch(url.replace('/graphql', '/health'))).json()) as { websockets: number }).websockets;
+const kommunSockets = (code: string) => socketsAt(region.kommuner.get(code)!);
+const editorOf = (code: string) => region.token({ role: 'kommun-editor', subject: `e2e-${code}`, municipality: code });
+
+async function createVia(url: string, code: string, title: string) {
+  const { postGraphQL } = await import('@samverkan/common');
+  const { body }: { body: any } = await postGraphQL(
+    url,
+    `mutation($i: ProjectInput!) { createProject(input: $i) { id } }`,
+    { i: { municipality: code, title, status: 'PLANNED', startDate: '2026-05-01', developmentAreas: ['EU-FUNDS'], funding: [{ programme: 'ESF-2014-2020', amount: 1000 }] } },
+    { authorization: `Bearer ${await editorOf(code)}` },
+  );
+  expect(body.errors).toBeUndefined();
+  return body.data.createProject.id as string;
+}
+
+describe('projectChanged through the gateway', () => {
+  it('delivers writes made through the gateway and straight to a kommun, with fields from every subgraph, within a second', async () => {
+    const all = listen(client(), SUB);
+    const only1481 = listen(client(), SUB, { m: ['1481'] });
+    await eventually('upstream subscriptions open', async () => (await upstream())['Subscription.projectChanged'].upstreams === 13);
+
+    let started = Date.now();
+    const viaGateway = await createVia(region.gatewayUrl, '1480', 'Via the gateway');
+    const first = await all.next(1, 1000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(first.data.projectChanged).toMatchObject({
+      kind: 'CREATED',
+      projectId: viaGateway,
+      municipality: { code: '1480', name: 'Göteborg', county: 'Västra Götalands län' },
+      project: { title: 'Via the gateway', developmentAreas: [{ code: 'EU-FUNDS', name: expect.stringMatching(/fonder/) }], funding: [{ programme: { name: expect.stringMatching(/socialfonden/i) } }] },
+    });
+
+    started = Date.now();
+    const direct = await createVia(region.kommuner.get('1481')!, '1481', 'Straight to Mölndal');
+    const second = await all.next(2, 1000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(second.data.projectChanged).toMatchObject({ projectId: direct, municipality: { name: 'Mölndal' }, project: { title: 'Straight to Mölndal' } });
+
+    const mine = await only1481.next(1, 1000);
+    expect(mine.data.projectChanged.projectId).toBe(direct);
+    expect(only1481.events).toHaveLength(1);
+
+    await region.gql(`mutation($id: ID!) { deleteProject(id: $id) }`, { id: direct }, await editorOf('1481'));
+    const deleted = await only1481.next(2, 1000);
+    expect(deleted.data.projectChanged).toMatchObject({ kind: 'DELETED', projectId: direct, project: null, municipality: { name: 'Mölndal' } });
+    all.stop();
+    only1481.stop();
+  });
+
+  it('answers bad arguments and unknown fields with a clear error, and keeps serving', async () => {
+    const c = client();
+    const bad = listen(c, SUB, { m: ['14800'] });
+    await bad.next(1);
+    expect(bad.events[0].errors[0].message).toMatch(/municipalities\[0\] must be a 4-digit SCB kommunkod/);
+    const stranger = listen(c, SUB, { m: ['9999'] });
+    await stranger.next(1);
+    expect(stranger.events[0].errors[0].message).toMatch(/kommun 9999 is not a member/);
+    const unknown = listen(c, 'subscription { nothing { id } }');
+    await eventually('an error', async () => unknown.errors.length > 0);
+    expect((unknown.errors[0] as Array<{ message: string }>)[0].message).toMatch(/Cannot query field "nothing" on type "Subscription"/);
+    const { body } = await region.gql('{ region { name } }');
+    expect(body.data.region.name).toBe('Göteborgsregionen');
+  });
+
+  it('shares upstream subscriptions, and a thousand clients coming and going leave none behind', async () => {
+    const wanted = (k: number) => (k % 3 === 0 ? { m: ['1480', '1407'] } : {});
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await eventually('earlier tests\' sockets closed', async () => (await region.health()).subscriptions.clients === 0);
+    for (let wave = 0; wave < 5; wave++) {
+      // 200 clients, each on its own socket; a third of them name two kommuner, the rest all 13.
+      const wave_ = Array.from({ length: 200 }, (_, k) => {
+        const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+        return { c, sub: listen(c, SUB, wanted(k)) };
+      });
+      const expectedListeners = wave_.reduce((n, _, k) => n + (k % 3 === 0 ? 2 : 13), 0);
+      await eventually(`wave ${wave + 1}: 200 clients attached`, async () => {
+        const s = (await upstream())['Subscription.projectChanged'];
+        return s.upstreams === 13 && s.listeners === expectedListeners;
+      });
+      await eventually('200 client sockets', async () => (await region.health()).subscriptions.clients === 200);
+      // One upstream socket per kommun, however many clients.
+      for (const code of ['1480', '1441']) {
+        await eventually(`one upstream socket at ${code}`, async () => (await kommunSockets(code)) === 1);
+      }
+      await Promise.all(wave_.map(({ c }) => c.dispose()));
+      // Gone with the last client of the wave, upstream and at the kommun.
+      await eventually(`wave ${wave + 1}: upstreams closed`, async () => (await upstream())['Subscription.projectChanged'].upstreams === 0);
+      await eventually(`wave ${wave + 1}: no socket at 1480`, async () => (await kommunSockets('1480')) === 0);
+    }
+    await eventually('no upstream subscription left', async () => {
+      const s = (await upstream())['Subscription.projectChanged'];
+      return s.upstreams === 0 && s.listeners === 0;
+    });
+    await eventually('no client sockets left', async () => (await region.health()).subscriptions.clients === 0);
+    for (const code of region.kommuner.keys()) {
+      await eventually(`no upstream socket left at ${code}`, async () => (await kommunSockets(code)) === 0);
+    }
+  });
+});
+
+describe('a kommun that joins or restarts', () => {
+  let motala: ServiceProcess | undefined;
+  const db = `samverkan_e2e_sub_motala_${process.pid}`;
+  afterAll(async () => {
+    await motala?.stop();
+    await dropDatabase(TEST_SERVER_URL, db);
+  });
+
+  it('is included for subscriptions to every member, and re-subscribed after a restart', async () => {
+    const all = listen(client(), SUB);
+    await eventually('subscribed', async () => (await upstream())['Subscription.projectChanged'].upstreams === 13);
+    await ensureDatabase(TEST_SERVER_URL, db);
+    const port = await freePort();
+    const start = () =>
+      runService('motala', 'services/kommun/src/cli/serve-many.ts', {
+        KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, db), port }]),
+        SYNTHETIC_PROJECTS: '2',
+        JWT_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+      });
+    motala = start();
+    const url = (await motala.ready)[0].split(' ')[2];
+    const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e' });
+    await region.gql(`mutation($i: MemberInput!) { upsertMember(input: $i) { code } }`, { i: { code: '0583', name: 'Motala', county: 'Östergötlands län', subgraphUrl: url } }, regionEditor);
+    await eventually('0583 joined the subscription', async () => (await upstream())['Subscription.projectChanged'].codes.includes('0583'));
+    await eventually('its upstream socket open', async () => (await socketsAt(url)) === 1);
+
+    await createVia(url, '0583', 'Motala joins');
+    expect((await all.next(1)).data.projectChanged).toMatchObject({ municipality: { code: '0583', name: 'Motala' }, project: { title: 'Motala joins' } });
+
+    await motala.stop();
+    motala = start();
+    await motala.ready;
+    await eventually('re-subscribed after the restart', async () => (await socketsAt(url)) === 1, 15_000);
+    await createVia(url, '0583', 'Motala is back');
+    expect((await all.next(2)).data.projectChanged.project.title).toBe('Motala is back');
+    all.stop();
+    await region.gql('mutation { removeMember(code: "0583") }', {}, regionEditor);
+  });
+});
