@@ -23,6 +23,26 @@ export const gatewayEnv = {
   SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(128),
   /** How often the member registry and each member's schema are re-read, in ms. Default 10000. */
   MEMBERS_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Deepest field nesting a query may have. Default 12. */
+  MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  /** Aliases in one operation. Default 30. */
+  MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  /** Lexical tokens in one document. Default 5000. */
+  MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  /** Directives in one operation. Default 50. */
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  /** Estimated cost of one operation, lists counted at their size. Default 25000. */
+  MAX_COST: z.coerce.number().int().min(10).max(100_000_000).default(25_000),
+  /** Largest page (`first`) of a list. Default 100. */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Size the cost estimate assumes for lists without `first`. Default 20. */
+  LIST_SIZE_ESTIMATE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Largest request body in bytes. Default 102400 (100 KiB). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(100 * 1024),
+  /** A request not answered after this many milliseconds is answered REQUEST_TIMEOUT. Default 10000. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Origins allowed by CORS: `*` (default; reads are public and tokens travel in a header, never a cookie), or a comma-separated list, or `none`. */
+  CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
 };

@@ -2,12 +2,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { createErrorFormatter, createLogger, type Logger } from '@samverkan/common';
+import cors from 'cors';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
+import { createErrorFormatter, createLogger, createTokenVerifier, type Identity, type Logger } from '@samverkan/common';
+import { queryLimits } from './limits';
+import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
 import { loadDeclaration } from './routing/declaration';
 import { RegionDataSource } from './region-data-source';
@@ -21,6 +25,11 @@ import { useServer } from 'graphql-ws/use/ws';
 import { print, type ExecutionResult } from 'graphql';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** What the gateway knows of a request's caller; the token itself travels on to the subgraphs. */
+export interface GatewayContext {
+  identity: Identity | null;
+}
 
 export interface RegionalGateway {
   start(port?: number, host?: string): Promise<string>;
@@ -54,18 +63,34 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         : new RegionDataSource({ url: name === 'region' ? config.REGION_URL : url }),
   });
 
+  const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const limits = queryLimits(
+    {
+      maxDepth: config.MAX_DEPTH,
+      maxAliases: config.MAX_ALIASES,
+      maxTokens: config.MAX_TOKENS,
+      maxDirectives: config.MAX_DIRECTIVES,
+      maxCost: config.MAX_COST,
+      maxPageSize: config.MAX_PAGE_SIZE,
+      listSizeEstimate: config.LIST_SIZE_ESTIMATE,
+    },
+    declaration,
+  );
+
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: false,
     formatError: createErrorFormatter(logger),
     introspection: true,
     // Internal details stay in the log (see createErrorFormatter), never in an answer.
     includeStacktraceInErrorResponses: false,
     // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ...limits.plugins],
   });
   await apollo.start();
 
@@ -75,13 +100,28 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const wsCleanup = useServer(
     {
       schema: () => gateway.schema!,
+      // A token given in connectionParams is checked when the socket opens; a refused one closes it.
+      onConnect: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization;
+        return typeof auth === 'string' ? !(await verify(auth)).rejected : true;
+      },
+      // The same limits as over HTTP, checked before anything is subscribed.
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits.validationRules]),
       subscribe: (args) => subscriptions.subscribe(args),
+      context: (ctx) => ({ authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined }),
       execute: async (args): Promise<ExecutionResult> => {
-        const response = await apollo.executeOperation({
-          query: print(args.document),
-          variables: args.variableValues as Record<string, unknown> | undefined,
-          operationName: args.operationName ?? undefined,
-        });
+        const { authorization } = (args.contextValue ?? {}) as { authorization?: string };
+        const headers = new HeaderMap();
+        if (authorization) headers.set('authorization', authorization);
+        const response = await apollo.executeOperation(
+          {
+            query: print(args.document),
+            variables: args.variableValues as Record<string, unknown> | undefined,
+            operationName: args.operationName ?? undefined,
+            http: { method: 'POST', headers, search: '', body: undefined },
+          },
+          { contextValue: { identity: authorization ? (await verify(authorization)).identity : null } },
+        );
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
       },
     },
@@ -98,7 +138,25 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       subscriptions: { clients: wsServer.clients.size, upstream: subscriptions.stats() },
     });
   });
-  app.use(GRAPHQL_PATH, express.json({ limit: '1mb' }), expressMiddleware(apollo, { context: async () => ({}) }));
+  const origins = config.CORS_ORIGINS.trim();
+  app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));
+  app.use(
+    GRAPHQL_PATH,
+    requestTimeout(config.REQUEST_TIMEOUT_MS),
+    express.json({ limit: config.MAX_BODY_BYTES }),
+    expressMiddleware(apollo, {
+      // The token is checked here and passed on as it came; every subgraph checks it again.
+      context: async ({ req }) => {
+        const { identity, rejected } = await verify(req.headers.authorization);
+        if (rejected) {
+          throw new GraphQLError(`The token was refused: ${rejected}. Send a valid token, or none to read.`, {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        return { identity };
+      },
+    }),
+  );
   app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (!err) return next();
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;

@@ -46,6 +46,8 @@ const PASS_THROUGH = new Set([
   'TOO_MANY_ALIASES',
   'PAGE_SIZE_EXCEEDED',
   'REQUEST_TIMEOUT',
+  'QUERY_TOO_LARGE',
+  'TOO_MANY_DIRECTIVES',
   'CONFLICT',
 ]);
 
@@ -68,6 +70,9 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { code: 'BAD_USER_INPUT', fields },
       };
     }
+    // Query limits are validation rules; their own code says which limit was hit.
+    const limitCode = formatted.extensions?.limitCode;
+    if (typeof limitCode === 'string') return { message: formatted.message, locations: formatted.locations, extensions: { code: limitCode } };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return formatted;
     if (original instanceof GraphQLError && !original.originalError) return formatted;

@@ -37,6 +37,8 @@ export interface RegionOptions {
   shardTimeoutMs?: number;
   membersRefreshMs?: number;
   logLevel?: string;
+  /** More settings for the gateway (see gateway/src/config.ts). */
+  gatewayEnv?: Record<string, string>;
   /** Where the services' log lines go. */
   echo?: (line: string) => void;
 }
@@ -143,6 +145,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       REGION_URL: regionUrl,
       SHARD_TIMEOUT_MS: String(options.shardTimeoutMs ?? 2000),
       MEMBERS_REFRESH_MS: String(options.membersRefreshMs ?? 10_000),
+      ...options.gatewayEnv,
     }, { echo: options.echo });
     processes.push(gateway);
     await Promise.race([waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, 60_000, true), gateway.ready.catch((e) => Promise.reject(e))]);
