@@ -1,4 +1,5 @@
-import { GraphQLError, getNamedType, getNullableType, isListType, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, getNullableType, isListType, type ValidationRule } from 'graphql';
+import { limitError, rejectNulCharacters } from '@samverkan/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
@@ -22,22 +23,22 @@ export interface QueryLimits {
   listSizeEstimate: number;
 }
 
-/** Marks a validation error with the code the error formatter answers it with. */
-const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
-  ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limitCode: code } }));
-};
 
 /**
- * Depth, aliases, tokens and directives come from GraphQL Armor (validation rules, so nothing
+ * Depth, aliases and directives come from GraphQL Armor; tokens from the parser's own limit (validation rules, so nothing
  * runs before they pass); cost and page size from graphql-query-complexity with an estimator
  * that multiplies by `first`, or by `listSizeEstimate` for lists without it. Both run before the
  * query plan reaches any subgraph.
  */
-export function queryLimits(limits: QueryLimits, declaration: RoutingDeclaration): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+export function queryLimits(
+  limits: QueryLimits,
+  declaration: RoutingDeclaration,
+): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[]; parseOptions: { maxTokens: number } } {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_DEEP')] },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [limitError('TOO_MANY_ALIASES')] },
-    maxTokens: { n: limits.maxTokens, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_LARGE')] },
+    // Tokens are bounded by the parser itself (parseOptions below), before any validation runs.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, propagateOnRejection: false, onReject: [limitError('TOO_MANY_DIRECTIVES')] },
     // Cost is estimated below with list sizes; suggestions help analysts and reveal only the public schema.
     costLimit: { enabled: false },
@@ -63,7 +64,14 @@ export function queryLimits(limits: QueryLimits, declaration: RoutingDeclaration
             if (isListType(getNullableType(field.type)) && getNamedType(field.type)) return 1 + limits.listSizeEstimate * Math.max(1, childComplexity);
             return 1 + childComplexity;
           };
-          const estimated = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [estimator] });
+          let estimated: number;
+          try {
+            estimated = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [estimator] });
+          } catch (err) {
+            // The estimate reads the variables first; a value of the wrong type is the caller's error.
+            if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw err;
+          }
           if (tooLarge.length) {
             throw new GraphQLError(`Page size too large: ${tooLarge.join(', ')}; first must be between 0 and ${limits.maxPageSize}. Page with after: instead.`, {
               extensions: { code: 'PAGE_SIZE_EXCEEDED', maxPageSize: limits.maxPageSize, http: { status: 400 } },
@@ -79,5 +87,5 @@ export function queryLimits(limits: QueryLimits, declaration: RoutingDeclaration
       };
     },
   };
-  return { plugins: [...armor.plugins, cost], validationRules: armor.validationRules };
+  return { plugins: [...armor.plugins, cost, rejectNulCharacters], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
 }

@@ -83,6 +83,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     formatError: createErrorFormatter(logger),
     introspection: true,

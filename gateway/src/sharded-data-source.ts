@@ -76,6 +76,14 @@ export class ShardedDataSource implements GraphQLDataSource {
     return this.options;
   }
 
+  /** The operation cut down to some of its root fields, with the fields merging needs; cached. */
+  subsetFor(query: string, document: DocumentNode, operation: OperationDefinitionNode, fields: FieldNode[]): { document: DocumentNode; query: string } {
+    const all = rootFields(operation);
+    if (fields.length === all.length) return this.injectedFor(query, document);
+    const key = `${query}\n#${fields.map((f) => all.indexOf(f)).join(',')}`;
+    return this.injectedFor(key, subsetOperation(operation, fields, document));
+  }
+
   /** The fetch with the fields merging needs; cached per query text. */
   injectedFor(query: string, document: DocumentNode): { document: DocumentNode; query: string } {
     let entry = this.injected.get(query);
@@ -236,7 +244,15 @@ class FetchContext {
       const args = getArgumentValues(def, node, this.variables);
       const routeArg = this.deps.declaration.route[coordinate];
       if (routeArg) {
-        const code = ownerOfValue(valueAtPath(args, routeArg));
+        const value = valueAtPath(args, routeArg);
+        const code = ownerOfValue(value);
+        if (!code && value != null) {
+          this.errors.push({
+            message: `Invalid input: ${routeArg} ${JSON.stringify(String(value).slice(0, 80))} does not name a kommun (a 4-digit kommunkod, or an id that begins with one, such as 1480:project:1).`,
+            path: [responseKey(node)],
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
         return { node, def, codes: code ? [code] : [], routed: true };
       }
       const pruneArg = this.deps.declaration.prune[coordinate];
@@ -249,15 +265,19 @@ class FetchContext {
       }
       return { node, def, codes: this.members(), routed: false };
     });
-    const codes = new Set(plans.flatMap((p) => p.codes));
-    const single = codes.size === 1 && plans.every((p) => p.routed || !p.def);
-    const fetch = single ? { query: this.query_, document: this.document } : this.source.injectedFor(this.query_, this.document);
-    const outcomes = await this.send([...codes].map((code) => ({ code, query: fetch.query, variables: this.variables })));
+    // Each shard is asked only the fields it takes part in: shards with the same fields share a query.
+    const fieldsOf = new Map<string, number[]>();
+    plans.forEach((p, i) => p.codes.forEach((c) => fieldsOf.set(c, [...(fieldsOf.get(c) ?? []), i])));
+    const single = fieldsOf.size === 1 && plans.every((p) => p.routed || !p.def) && [...fieldsOf.values()][0].length === fields.length;
+    const fetchFor = (indexes: number[]) =>
+      single ? { query: this.query_, document: this.document } : this.source.subsetFor(this.query_, this.document, this.operation, indexes.map((i) => fields[i]));
+    const outcomes = await this.send([...fieldsOf].map(([code, indexes]) => ({ code, query: fetchFor(indexes).query, variables: this.variables })));
     for (const o of outcomes.values()) if ('answer' in o) this.keepErrors(o.code, o.answer);
     if (single) {
       const only = [...outcomes.values()][0];
       return this.result('answer' in only ? ((only.answer.data as Obj | null) ?? null) : null);
     }
+    const fetch = fetchFor(fields.map((_, i) => i));
     const merger = this.merger(fetch.document);
     const data: Obj = {};
     for (const plan of plans) {
@@ -312,7 +332,7 @@ class FetchContext {
       const key = responseKey(fields[i]);
       data[key] = null;
       if (!code) continue;
-      const query = print(singleField(this.operation, fields[i], this.document));
+      const query = print(subsetOperation(this.operation, [fields[i]], this.document));
       const outcome = (await this.send([{ code, query, variables: this.variables }])).get(code)!;
       if ('answer' in outcome) {
         this.keepErrors(code, outcome.answer);
@@ -323,8 +343,8 @@ class FetchContext {
   }
 }
 
-/** The operation cut down to one root field, with only the variables and fragments it uses. */
-function singleField(operation: OperationDefinitionNode, field: FieldNode, document: DocumentNode): DocumentNode {
+/** The operation cut down to some root fields, with only the variables and fragments they use. */
+function subsetOperation(operation: OperationDefinitionNode, fields: FieldNode[], document: DocumentNode): DocumentNode {
   const used = new Set<string>();
   const spreads = new Set<string>();
   const fragments = fragmentsOf(document);
@@ -338,14 +358,14 @@ function singleField(operation: OperationDefinitionNode, field: FieldNode, docum
         }
       },
     });
-  walk(field);
+  fields.forEach(walk);
   return {
     kind: Kind.DOCUMENT,
     definitions: [
       {
         ...operation,
         variableDefinitions: operation.variableDefinitions?.filter((d) => used.has(d.variable.name.value)),
-        selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
+        selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
       },
       ...[...spreads].map((n) => fragments[n]),
     ],

@@ -75,7 +75,10 @@ describe('the public API through the gateway', () => {
     expect(body.data.a).toEqual({ id: '1481:project:1', municipality: { name: 'Mölndal' } });
     expect(body.data.b).toBeNull();
     expect(body.data.c).toBeNull();
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNKNOWN', municipality: '9999' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['c'], message: expect.stringMatching(/"nonsense" does not name a kommun/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNKNOWN', municipality: '9999' }) }),
+    ]);
   });
 });
 

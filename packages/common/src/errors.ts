@@ -74,6 +74,10 @@ export function createErrorFormatter(logger: Logger) {
     const limitCode = formatted.extensions?.limitCode;
     if (typeof limitCode === 'string') return { message: formatted.message, locations: formatted.locations, extensions: { code: limitCode } };
     const code = formatted.extensions?.code;
+    // graphql-js stops parsing past `maxTokens` (Apollo's parseOptions); say which limit that was.
+    if (code === 'GRAPHQL_PARSE_FAILED' && /contains more th(?:an|at) \d+ tokens/.test(formatted.message)) {
+      return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_LARGE' } };
+    }
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return formatted;
     if (original instanceof GraphQLError && !original.originalError) return formatted;
     logger.error({ err: original, path: formatted.path }, 'internal error');

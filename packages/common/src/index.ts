@@ -9,3 +9,4 @@ export * from './federation';
 export * from './dates';
 export * from './testing';
 export * from './domain';
+export * from './protection';

@@ -7,9 +7,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
+import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import {
+  subgraphProtection,
   createErrorFormatter,
   createLogger,
   createTokenVerifier,
@@ -85,10 +87,12 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
 
   const app = express();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
+  const protection = subgraphProtection();
   const wsCleanup = useServer<Record<string, unknown>, { context?: SubscriptionContext }>(
     {
       schema,
+      validate: (s, document) => validate(s, document, [...specifiedRules, ...protection.validationRules]),
       context: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const credentials = await verify(typeof auth === 'string' ? auth : undefined);
@@ -107,7 +111,10 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
     includeStacktraceInErrorResponses: false,
     // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
     stopOnTerminationSignals: false,
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
     plugins: [
+      ...protection.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       statementReport,

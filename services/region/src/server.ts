@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import {
+  subgraphProtection,
   createErrorFormatter,
   createLogger,
   createTokenVerifier,
@@ -85,6 +86,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
 
   const app = express();
   const httpServer = http.createServer(app);
+  const protection = subgraphProtection();
   const apollo = new ApolloServer<HttpContext>({
     schema,
     formatError: createErrorFormatter(logger),
@@ -93,7 +95,9 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
     includeStacktraceInErrorResponses: false,
     // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), statementReport],
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
+    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), statementReport],
   });
   await apollo.start();
 

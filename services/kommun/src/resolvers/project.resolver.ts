@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { formatId, parseId } from '@samverkan/common';
+import { badInput, formatId, parseId } from '@samverkan/common';
 import type { KommunContext } from '../context';
 import { Funding } from '../entities/funding';
 import { Partner } from '../entities/partner';
@@ -24,6 +24,7 @@ export async function projectByGlobalId(ctx: KommunContext, id: string): Promise
 export class ProjectResolver {
   @Query(() => Project, { nullable: true, description: 'A project by its id (<kommunkod>:project:<n>).' })
   project(@Arg('id', () => ID) id: string, @Ctx() ctx: KommunContext): Promise<Project | null> {
+    if (!parseId(id, 'project')) throw badInput('id', `${JSON.stringify(id.slice(0, 80))} is not a project id (expected <kommunkod>:project:<number>)`);
     return projectByGlobalId(ctx, id);
   }
 
