@@ -34,10 +34,15 @@ export interface ShardedDataSourceOptions {
 }
 
 /** How one shard answered: its data and errors, or why it gave none. */
-type Outcome = { code: string; answer: ShardAnswer } | { code: string; failure: string };
+type Outcome = { answer: ShardAnswer } | { failure: string };
 
+/**
+ * One request to one shard. A shard is a subgraph URL: usually one kommun's, but a combined
+ * instance may serve several kommuner, and is then asked once for all of them.
+ */
 interface ShardRequest {
-  code: string;
+  url: string;
+  codes: string[];
   query: string;
   variables: Obj;
   /** For _entities: the original index of each representation sent. */
@@ -142,37 +147,51 @@ class FetchContext {
     });
   }
 
+  /**
+   * The shards behind some kommuner, in kommunkod order: URL → the kommuner it serves here.
+   * A kommun that cannot be asked is named as missing.
+   */
+  private shardsOf(codes: Iterable<string>): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const code of [...new Set(codes)].sort()) {
+      const target = this.deps.registry.target(code);
+      if (target.url === null) {
+        this.missing(code, target.reason, this.deps.registry.get(code) ? 'MUNICIPALITY_UNAVAILABLE' : 'MUNICIPALITY_UNKNOWN');
+        continue;
+      }
+      const list = out.get(target.url);
+      if (list) list.push(code);
+      else out.set(target.url, [code]);
+    }
+    return out;
+  }
+
   /** Sends each request to its shard in parallel; failures become named holes. */
   private async send(requests: ShardRequest[]): Promise<Map<string, Outcome & { request: ShardRequest }>> {
-    const out = new Map<string, Outcome & { request: ShardRequest }>();
-    await Promise.all(
-      requests.map(async (r) => {
-        const target = this.deps.registry.target(r.code);
-        if (target.url === null) {
-          this.missing(r.code, target.reason, this.deps.registry.get(r.code) ? 'MUNICIPALITY_UNAVAILABLE' : 'MUNICIPALITY_UNKNOWN');
-          out.set(r.code, { code: r.code, failure: target.reason, request: r });
-          return;
-        }
+    const outcomes = await Promise.all(
+      requests.map(async (request): Promise<Outcome & { request: ShardRequest }> => {
         try {
-          const answer = await this.deps.client.post(target.url, { query: r.query, variables: r.variables }, this.headers);
-          out.set(r.code, { code: r.code, answer, request: r });
+          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, this.headers);
+          this.keepErrors(request.codes, answer, request.indexes);
+          return { answer, request };
         } catch (err) {
           const reason = `its subgraph ${(err as Error).message}`;
-          this.missing(r.code, reason);
-          out.set(r.code, { code: r.code, failure: reason, request: r });
+          for (const code of request.codes) this.missing(code, reason);
+          return { failure: reason, request };
         }
       }),
     );
     // In request order (by kommunkod), so that concatenated lists come out the same every time.
-    return new Map(requests.map((r) => [r.code, out.get(r.code)!]));
+    return new Map(outcomes.map((o) => [o.request.url, o]));
   }
 
   /** Keeps a shard's own errors, saying which kommun they came from. */
-  private keepErrors(code: string, answer: ShardAnswer, reindex?: number[]): void {
+  private keepErrors(codes: string[], answer: ShardAnswer, reindex?: number[]): void {
     for (const e of answer.errors ?? []) {
       let path = e.path;
       if (reindex && path?.[0] === '_entities' && typeof path[1] === 'number') path = ['_entities', reindex[path[1]], ...path.slice(2)];
-      this.errors.push({ message: e.message, path, extensions: { ...e.extensions, municipality: code } });
+      const municipality = codes.length === 1 ? { municipality: codes[0] } : { municipalities: codes };
+      this.errors.push({ message: e.message, path, extensions: { ...e.extensions, ...municipality } });
     }
   }
 
@@ -198,11 +217,11 @@ class FetchContext {
       if (list) list.push(i);
       else routed.set(code, [i]);
     });
-    const codes = new Set([...(broadcast.length ? this.members() : []), ...[...routed.keys()].sort()]);
+    const shards = this.shardsOf([...(broadcast.length ? this.members() : []), ...routed.keys()]);
     const fetch = broadcast.length ? this.source.injectedFor(this.query_, this.document) : { query: this.query_, document: this.document };
-    const requests: ShardRequest[] = [...codes].map((code) => {
-      const indexes = [...(routed.get(code) ?? []), ...broadcast];
-      return { code, query: fetch.query, indexes, variables: { ...this.variables, representations: indexes.map((i) => reps[i]) } };
+    const requests: ShardRequest[] = [...shards].map(([url, codes]) => {
+      const indexes = [...codes.flatMap((c) => routed.get(c) ?? []), ...broadcast];
+      return { url, codes, query: fetch.query, indexes, variables: { ...this.variables, representations: indexes.map((i) => reps[i]) } };
     });
     const outcomes = await this.send(requests);
     const results: unknown[] = new Array(reps.length).fill(null);
@@ -212,7 +231,6 @@ class FetchContext {
     for (const outcome of outcomes.values()) {
       if ('failure' in outcome) continue;
       const indexes = outcome.request.indexes!;
-      this.keepErrors(outcome.code, outcome.answer, indexes);
       const list = (outcome.answer.data?._entities ?? []) as Array<Obj | null>;
       indexes.forEach((original, j) => {
         const value = list[j] ?? null;
@@ -266,13 +284,16 @@ class FetchContext {
       return { node, def, codes: this.members(), routed: false };
     });
     // Each shard is asked only the fields it takes part in: shards with the same fields share a query.
+    const shards = this.shardsOf(plans.flatMap((p) => p.codes));
+    const urlOf = new Map([...shards].flatMap(([url, codes]) => codes.map((c) => [c, url] as const)));
     const fieldsOf = new Map<string, number[]>();
-    plans.forEach((p, i) => p.codes.forEach((c) => fieldsOf.set(c, [...(fieldsOf.get(c) ?? []), i])));
+    plans.forEach((p, i) => {
+      for (const url of new Set(p.codes.map((c) => urlOf.get(c)).filter((u): u is string => !!u))) fieldsOf.set(url, [...(fieldsOf.get(url) ?? []), i]);
+    });
     const single = fieldsOf.size === 1 && plans.every((p) => p.routed || !p.def) && [...fieldsOf.values()][0].length === fields.length;
     const fetchFor = (indexes: number[]) =>
       single ? { query: this.query_, document: this.document } : this.source.subsetFor(this.query_, this.document, this.operation, indexes.map((i) => fields[i]));
-    const outcomes = await this.send([...fieldsOf].map(([code, indexes]) => ({ code, query: fetchFor(indexes).query, variables: this.variables })));
-    for (const o of outcomes.values()) if ('answer' in o) this.keepErrors(o.code, o.answer);
+    const outcomes = await this.send([...fieldsOf].map(([url, indexes]) => ({ url, codes: shards.get(url)!, query: fetchFor(indexes).query, variables: this.variables })));
     if (single) {
       const only = [...outcomes.values()][0];
       return this.result('answer' in only ? ((only.answer.data as Obj | null) ?? null) : null);
@@ -286,13 +307,20 @@ class FetchContext {
         if (plan.node.name.value === '__typename') data[key] = 'Query';
         continue;
       }
-      const values = plan.codes
-        .map((c) => outcomes.get(c))
+      const values = [...new Set(plan.codes.map((c) => urlOf.get(c)))]
+        .map((url) => (url ? outcomes.get(url) : undefined))
         .map((o) => (o && 'answer' in o ? (o.answer.data as Obj | null | undefined)?.[key] : undefined))
         .filter((v) => v !== undefined);
       data[key] = values.length ? merger.mergeField(plan.node, plan.def, values) : plan.routed ? null : merger.empty(plan.node, plan.def);
     }
     return this.result(data);
+  }
+
+  /** Sends a whole operation to the one shard that serves `code`; undefined when it cannot be asked. */
+  private async sendTo(code: string, query: string): Promise<(Outcome & { request: ShardRequest }) | undefined> {
+    const [shard] = this.shardsOf([code]);
+    if (!shard) return undefined;
+    return [...(await this.send([{ url: shard[0], codes: shard[1], query, variables: this.variables }])).values()][0];
   }
 
   /** Mutations: each field to the kommun its declared argument names, in order. */
@@ -319,12 +347,8 @@ class FetchContext {
     const data: Obj = {};
     const distinct = new Set(owners);
     if (distinct.size === 1 && owners[0]) {
-      const outcome = (await this.send([{ code: owners[0], query: this.query_, variables: this.variables }])).get(owners[0])!;
-      if ('answer' in outcome) {
-        this.keepErrors(owners[0], outcome.answer);
-        return this.result((outcome.answer.data as Obj | null) ?? null);
-      }
-      return this.result(null);
+      const outcome = await this.sendTo(owners[0], this.query_);
+      return this.result(outcome && 'answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null);
     }
     // Fields for different kommuner: one request each, in order, as mutations run.
     for (let i = 0; i < fields.length; i++) {
@@ -333,11 +357,8 @@ class FetchContext {
       data[key] = null;
       if (!code) continue;
       const query = print(subsetOperation(this.operation, [fields[i]], this.document));
-      const outcome = (await this.send([{ code, query, variables: this.variables }])).get(code)!;
-      if ('answer' in outcome) {
-        this.keepErrors(code, outcome.answer);
-        data[key] = (outcome.answer.data as Obj | null)?.[key] ?? null;
-      }
+      const outcome = await this.sendTo(code, query);
+      if (outcome && 'answer' in outcome) data[key] = (outcome.answer.data as Obj | null)?.[key] ?? null;
     }
     return this.result(data);
   }

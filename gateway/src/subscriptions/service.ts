@@ -72,7 +72,7 @@ export class SubscriptionService {
   constructor(private readonly options: SubscriptionServiceOptions) {
     for (const [coordinate, rule] of Object.entries(options.declaration.subscriptions)) {
       const field = coordinate.split('.')[1];
-      this.hubs.set(coordinate, new UpstreamHub(options.registry, options.logger, { query: `subscription SamverkanGateway { ${field} { ${rule.select} } }`, field }));
+      this.hubs.set(coordinate, new UpstreamHub(options.registry, options.logger, { query: `subscription SamverkanGateway { ${field} { ${rule.select} } }`, field, owner: rule.owner }));
     }
     options.registry.onChange(() => this.followMembership());
   }

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import type { Logger } from '@samverkan/common';
 import type { MemberRegistry } from '../shards/registry';
+import { valueAtPath } from '../routing/owner';
 
 /** An event as a kommun's subgraph sends it, with the fields the declaration selects. */
 export type UpstreamEvent = Record<string, unknown>;
@@ -15,21 +16,23 @@ interface Upstream {
 }
 
 /**
- * One graphql-ws subscription per kommun shard, shared by every gateway subscriber that needs
- * that kommun, opened with the first and closed with the last. The graphql-ws client reconnects
- * and re-subscribes by itself when a kommun restarts; `reconcile` follows the registry when a
- * kommun joins, leaves or moves its subgraph.
+ * One graphql-ws subscription per shard, shared by every gateway subscriber that needs one of its
+ * kommuner, opened with the first and closed with the last. (A shard is a subgraph URL; a combined
+ * instance serving several kommuner is subscribed to once.) Events go to the subscribers of the
+ * kommun that owns them. The graphql-ws client reconnects and re-subscribes by itself when a
+ * kommun restarts; `reconcile` follows the registry when a kommun joins, leaves or moves.
  */
 export class UpstreamHub {
   /** Who wants which kommun's events, whether or not its upstream is open. */
   private readonly wanted = new Map<string, Set<EventListener>>();
+  /** Open upstream subscriptions by shard URL. */
   private readonly live = new Map<string, Upstream>();
 
   constructor(
     private readonly registry: MemberRegistry,
     private readonly logger: Logger,
-    /** The subscription sent to every kommun, and the root field its events come in. */
-    private readonly upstream: { query: string; field: string },
+    /** The subscription sent to every shard, the root field its events come in, and where an event names its kommun. */
+    private readonly upstream: { query: string; field: string; owner: string },
     private readonly retryMaxMs = 1000,
   ) {}
 
@@ -37,7 +40,7 @@ export class UpstreamHub {
     let set = this.wanted.get(code);
     if (!set) this.wanted.set(code, (set = new Set()));
     set.add(listener);
-    this.ensure(code);
+    this.reconcile();
   }
 
   detach(code: string, listener: EventListener): void {
@@ -46,42 +49,40 @@ export class UpstreamHub {
     set.delete(listener);
     if (set.size === 0) {
       this.wanted.delete(code);
-      void this.closeLive(code);
+      this.reconcile();
     }
   }
 
-  /** Opens what is wanted and now reachable, re-points what moved, closes what nobody wants. */
+  /** Opens the shards that are wanted and reachable, closes the others. */
   reconcile(): void {
-    for (const code of new Set([...this.wanted.keys(), ...this.live.keys()])) {
-      if (this.wanted.has(code)) this.ensure(code);
-      else void this.closeLive(code);
+    const urls = new Set<string>();
+    for (const code of this.wanted.keys()) {
+      const target = this.registry.target(code);
+      if (target.url !== null) urls.add(target.url);
     }
+    for (const url of this.live.keys()) if (!urls.has(url)) void this.closeLive(url);
+    for (const url of urls) if (!this.live.has(url)) this.live.set(url, this.open(url));
   }
 
-  /** Open upstream subscriptions and the listeners on them, for /health and the tests. */
+  /** Open upstream subscriptions, the listeners, and the kommuner they serve, for /health and the tests. */
   stats(): { upstreams: number; listeners: number; codes: string[] } {
     let listeners = 0;
     for (const set of this.wanted.values()) listeners += set.size;
-    return { upstreams: this.live.size, listeners, codes: [...this.live.keys()].sort() };
+    const codes = [...this.wanted.keys()].filter((c) => {
+      const t = this.registry.target(c);
+      return t.url !== null && this.live.has(t.url);
+    });
+    return { upstreams: this.live.size, listeners, codes: codes.sort() };
   }
 
   async closeAll(): Promise<void> {
     this.wanted.clear();
-    await Promise.all([...this.live.keys()].map((code) => this.closeLive(code)));
+    await Promise.all([...this.live.keys()].map((url) => this.closeLive(url)));
   }
 
-  private ensure(code: string): void {
-    const target = this.registry.target(code);
-    const live = this.live.get(code);
-    if (live && live.url === target.url) return;
-    if (live) void this.closeLive(code);
-    if (target.url !== null) this.live.set(code, this.open(code, target.url));
-  }
-
-  private open(code: string, httpUrl: string): Upstream {
-    const url = httpUrl.replace(/^http/, 'ws');
+  private open(httpUrl: string): Upstream {
     const client = createClient({
-      url,
+      url: httpUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
       lazyCloseTimeout: 0,
@@ -96,19 +97,21 @@ export class UpstreamHub {
       {
         next: (result) => {
           const event = result.data?.[this.upstream.field];
-          if (event) for (const l of [...(this.wanted.get(code) ?? [])]) l(event);
+          if (!event) return;
+          const owner = valueAtPath(event, this.upstream.owner);
+          for (const l of [...(this.wanted.get(String(owner)) ?? [])]) l(event);
         },
-        error: (err) => this.logger.warn({ municipality: code, err }, 'upstream subscription failed'),
+        error: (err) => this.logger.warn({ shard: httpUrl, err }, 'upstream subscription failed'),
         complete: () => undefined,
       },
     );
     return { url: httpUrl, client, unsubscribe };
   }
 
-  private async closeLive(code: string): Promise<void> {
-    const up = this.live.get(code);
+  private async closeLive(url: string): Promise<void> {
+    const up = this.live.get(url);
     if (!up) return;
-    this.live.delete(code);
+    this.live.delete(url);
     up.unsubscribe();
     await up.client.dispose();
   }
