@@ -60,7 +60,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     buildService: ({ name, url }) =>
       name === declaration.subgraph
         ? new ShardedDataSource({ contract, declaration, registry, client, logger })
-        : new RegionDataSource({ url: name === 'region' ? config.REGION_URL : url }),
+        : new RegionDataSource(name === 'region' ? config.REGION_URL : url!, client),
   });
 
   const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });

@@ -1,6 +1,7 @@
 import {
   Kind,
   getArgumentValues,
+  getNamedType,
   getOperationAST,
   parse,
   print,
@@ -8,6 +9,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLFormattedError,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -16,8 +18,9 @@ import {
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from '@samverkan/common';
-import type { RoutingDeclaration } from './routing/declaration';
-import { injectMergeFields } from './routing/inject';
+import { comparePositions, decodeCursor } from '@samverkan/common';
+import type { ConnectionRule, RoutingDeclaration } from './routing/declaration';
+import { HIDDEN, injectMergeFields } from './routing/inject';
 import { ResponseMerger } from './routing/merge';
 import { ownerOfValue, valueAtPath } from './routing/owner';
 import type { ShardAnswer, ShardClient } from './shards/client';
@@ -31,6 +34,16 @@ export interface ShardedDataSourceOptions {
   registry: MemberRegistry;
   client: ShardClient;
   logger: Logger;
+}
+
+/** An operation whose broadcast root connections take their page from the gateway's variables. */
+interface Tuned {
+  key: string;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  fields: FieldNode[];
+  /** Root field index → the variables now holding its `first` and `after`. */
+  vars: Map<number, { first: string; after: string }>;
 }
 
 /** How one shard answered: its data and errors, or why it gave none. */
@@ -57,6 +70,7 @@ interface ShardRequest {
  */
 export class ShardedDataSource implements GraphQLDataSource {
   private readonly injected = new Map<string, { document: DocumentNode; query: string }>();
+  private readonly tuned = new Map<string, Tuned>();
 
   constructor(private readonly options: ShardedDataSourceOptions) {}
 
@@ -87,6 +101,66 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (fields.length === all.length) return this.injectedFor(query, document);
     const key = `${query}\n#${fields.map((f) => all.indexOf(f)).join(',')}`;
     return this.injectedFor(key, subsetOperation(operation, fields, document));
+  }
+
+  /**
+   * The operation with each broadcast root connection's `first` and `after` turned into variables
+   * of the gateway's own, so that each shard can be asked for fewer rows than the page (see
+   * FetchContext.refine). Cached per query text.
+   */
+  tunedFor(query: string, document: DocumentNode, operation: OperationDefinitionNode): Tuned {
+    let entry = this.tuned.get(query);
+    if (entry) return entry;
+    const queryType = this.options.contract.getQueryType()!;
+    const fields = rootFields(operation);
+    const vars = new Map<number, { first: string; after: string }>();
+    const variable = (name: string) => ({ kind: Kind.VARIABLE as const, name: { kind: Kind.NAME as const, value: name } });
+    const tunedFields = fields.map((f, i) => {
+      const def = queryType.getFields()[f.name.value];
+      const rule = def ? this.options.declaration.merge[getNamedType(def.type).name] : undefined;
+      if (!def || rule?.kind !== 'connection' || this.options.declaration.route[`Query.${f.name.value}`]) return f;
+      if (!def.args.some((a) => a.name === 'first') || !def.args.some((a) => a.name === 'after')) return f;
+      const names = { first: `__sv_first_${i}`, after: `__sv_after_${i}` };
+      vars.set(i, names);
+      const args = (f.arguments ?? []).filter((a) => a.name.value !== 'first' && a.name.value !== 'after');
+      args.push(
+        { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: variable(names.first) },
+        { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'after' }, value: variable(names.after) },
+      );
+      return { ...f, arguments: args };
+    });
+    if (!vars.size) {
+      entry = { key: query, document, operation, fields, vars };
+    } else {
+      const definition = (name: string, type: string) => ({
+        kind: Kind.VARIABLE_DEFINITION as const,
+        variable: variable(name),
+        type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: type } },
+      });
+      const selectionSet = { ...operation.selectionSet, selections: operation.selectionSet.selections.map((sel) => (sel.kind === Kind.FIELD ? tunedFields[fields.indexOf(sel)] : sel)) };
+      // The client's own variables for first and after may now be unused, which GraphQL refuses.
+      const used = new Set<string>();
+      visit(selectionSet, { Variable: (v) => void used.add(v.name.value) });
+      for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) visit(d, { Variable: (v) => void used.add(v.name.value) });
+      const tunedOperation: OperationDefinitionNode = {
+        ...operation,
+        variableDefinitions: [
+          ...(operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value)),
+          ...[...vars.values()].flatMap((v) => [definition(v.first, 'Int'), definition(v.after, 'String')]),
+        ],
+        selectionSet,
+      };
+      entry = {
+        key: `${query}\n#tuned`,
+        document: { ...document, definitions: document.definitions.map((d) => (d === operation ? tunedOperation : d)) },
+        operation: tunedOperation,
+        fields: rootFields(tunedOperation),
+        vars,
+      };
+    }
+    if (this.tuned.size > 5000) this.tuned.clear();
+    this.tuned.set(query, entry);
+    return entry;
   }
 
   /** The fetch with the fields merging needs; cached per query text. */
@@ -218,6 +292,15 @@ class FetchContext {
       else routed.set(code, [i]);
     });
     const shards = this.shardsOf([...(broadcast.length ? this.members() : []), ...routed.keys()]);
+    if (shards.size === 1) {
+      // One shard holds every kommun asked for (one kommun, or a combined instance): nothing to merge.
+      const [[url, codes]] = shards;
+      if (codes.reduce((n, c) => n + (routed.get(c)?.length ?? 0), broadcast.length) === reps.length) {
+        const identity = reps.map((_, i) => i);
+        const [outcome] = (await this.send([{ url, codes, query: this.query_, variables: this.variables, indexes: identity }])).values();
+        return this.result('answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null);
+      }
+    }
     const fetch = broadcast.length ? this.source.injectedFor(this.query_, this.document) : { query: this.query_, document: this.document };
     const requests: ShardRequest[] = [...shards].map(([url, codes]) => {
       const indexes = [...codes.flatMap((c) => routed.get(c) ?? []), ...broadcast];
@@ -290,16 +373,40 @@ class FetchContext {
     plans.forEach((p, i) => {
       for (const url of new Set(p.codes.map((c) => urlOf.get(c)).filter((u): u is string => !!u))) fieldsOf.set(url, [...(fieldsOf.get(url) ?? []), i]);
     });
-    const single = fieldsOf.size === 1 && plans.every((p) => p.routed || !p.def) && [...fieldsOf.values()][0].length === fields.length;
-    const fetchFor = (indexes: number[]) =>
-      single ? { query: this.query_, document: this.document } : this.source.subsetFor(this.query_, this.document, this.operation, indexes.map((i) => fields[i]));
-    const outcomes = await this.send([...fieldsOf].map(([url, indexes]) => ({ url, codes: shards.get(url)!, query: fetchFor(indexes).query, variables: this.variables })));
+    // One shard answers every field (one kommun, or a combined instance holding them all): pass its answer on.
+    const single = fieldsOf.size === 1 && [...fieldsOf.values()][0].length === plans.filter((p) => p.def).length;
     if (single) {
-      const only = [...outcomes.values()][0];
+      const [[url]] = fieldsOf;
+      const [only] = (await this.send([{ url, codes: shards.get(url)!, query: this.query_, variables: this.variables }])).values();
       return this.result('answer' in only ? ((only.answer.data as Obj | null) ?? null) : null);
     }
+    const tuned = this.source.tunedFor(this.query_, this.document, this.operation);
+    const fetchFor = (indexes: number[]) => this.source.subsetFor(tuned.key, tuned.document, tuned.operation, indexes.map((i) => tuned.fields[i]));
+    // Each broadcast connection asks each shard for a share of the page, not the whole page:
+    // `refine` asks again only the shards whose every row made the global page.
+    const pages = new Map<number, { first: number; after: unknown; share: number }>();
+    for (const i of tuned.vars.keys()) {
+      const plan = plans[i];
+      if (plan.routed || !plan.def) continue;
+      const rule = this.deps.declaration.merge[getNamedType(plan.def.type).name] as ConnectionRule;
+      const args = getArgumentValues(plan.def, plan.node, this.variables);
+      const first = typeof args.first === 'number' ? args.first : rule.defaultFirst;
+      const urls = new Set(plan.codes.map((c) => urlOf.get(c)).filter(Boolean));
+      pages.set(i, { first, after: args.after ?? null, share: urls.size > 1 ? Math.min(first, Math.ceil((2 * first) / urls.size) + 1) : first });
+    }
+    const shardVariables = { ...this.variables };
+    const mergeVariables = { ...this.variables };
+    for (const [i, names] of tuned.vars) {
+      const page = pages.get(i) ?? { first: 0, after: null, share: 0 };
+      Object.assign(shardVariables, { [names.first]: page.share, [names.after]: page.after });
+      Object.assign(mergeVariables, { [names.first]: page.first, [names.after]: page.after });
+    }
+    const outcomes = await this.send([...fieldsOf].map(([url, indexes]) => ({ url, codes: shards.get(url)!, query: fetchFor(indexes).query, variables: shardVariables })));
+    for (const [i, page] of pages) {
+      if (page.share < page.first) await this.refine(plans[i], i, tuned, page, shardVariables, outcomes, shards, urlOf);
+    }
     const fetch = fetchFor(fields.map((_, i) => i));
-    const merger = this.merger(fetch.document);
+    const merger = new ResponseMerger(this.deps.contract, this.deps.declaration, fragmentsOf(fetch.document), mergeVariables);
     const data: Obj = {};
     for (const plan of plans) {
       const key = responseKey(plan.node);
@@ -314,6 +421,72 @@ class FetchContext {
       data[key] = values.length ? merger.mergeField(plan.node, plan.def, values) : plan.routed ? null : merger.empty(plan.node, plan.def);
     }
     return this.result(data);
+  }
+
+  /**
+   * Completes a broadcast connection whose shards were asked for a share of the page each: a
+   * shard whose rows all made the global page, and which has more, may hold more rows of the page,
+   * so it is asked for the rest after its last row. Repeats until no shard can add to the page.
+   * Rows stay exact; most shards are asked once.
+   */
+  private async refine(
+    plan: { node: FieldNode; def?: GraphQLField<unknown, unknown>; codes: string[] },
+    index: number,
+    tuned: Tuned,
+    page: { first: number; after: unknown },
+    variables: Obj,
+    outcomes: Map<string, Outcome & { request: ShardRequest }>,
+    shards: Map<string, string[]>,
+    urlOf: Map<string, string>,
+  ): Promise<void> {
+    const rule = this.deps.declaration.merge[getNamedType(plan.def!.type).name] as ConnectionRule;
+    const key = responseKey(plan.node);
+    const names = tuned.vars.get(index)!;
+    const lists = [
+      HIDDEN.cursors,
+      ...(plan.node.selectionSet?.selections ?? [])
+        .filter((s): s is FieldNode => s.kind === Kind.FIELD && (s.name.value === rule.edges || s.name.value === rule.nodes))
+        .map(responseKey),
+    ];
+    const query = this.source.subsetFor(tuned.key, tuned.document, tuned.operation, [tuned.fields[index]]).query;
+    for (let round = 0; round < 8; round++) {
+      const values: Array<{ url: string; value: Obj }> = [];
+      for (const url of new Set(plan.codes.map((c) => urlOf.get(c)).filter((u): u is string => !!u))) {
+        const o = outcomes.get(url);
+        const value = o && 'answer' in o ? ((o.answer.data as Obj | null)?.[key] as Obj | null | undefined) : undefined;
+        if (value) values.push({ url, value });
+      }
+      const rows = values.flatMap((v) => ((v.value[HIDDEN.cursors] as Obj[] | null) ?? []).map((edge) => ({ v, position: decodeCursor(edge[rule.cursor] as string) })));
+      rows.sort((a, b) => comparePositions(a.position, b.position));
+      const inPage = new Map<Obj, number>();
+      for (const r of rows.slice(0, page.first)) inPage.set(r.v.value, (inPage.get(r.v.value) ?? 0) + 1);
+      const wanting = values.filter(({ value }) => {
+        const own = ((value[HIDDEN.cursors] as Obj[] | null) ?? []).length;
+        return (value[HIDDEN.more] as Obj | null)?.hasNextPage === true && own > 0 && inPage.get(value) === own && own < page.first;
+      });
+      if (!wanting.length) return;
+      const more = await this.send(
+        wanting.map(({ url, value }) => {
+          const edges = value[HIDDEN.cursors] as Obj[];
+          return {
+            url,
+            codes: shards.get(url)!,
+            query,
+            variables: { ...variables, [names.first]: page.first - edges.length, [names.after]: edges[edges.length - 1][rule.cursor] },
+          };
+        }),
+      );
+      for (const { url, value } of wanting) {
+        const o = more.get(url);
+        const extra = o && 'answer' in o ? ((o.answer.data as Obj | null)?.[key] as Obj | null | undefined) : undefined;
+        if (!extra) {
+          value[HIDDEN.more] = { hasNextPage: false };
+          continue;
+        }
+        for (const list of lists) value[list] = [...((value[list] as unknown[] | null) ?? []), ...((extra[list] as unknown[] | null) ?? [])];
+        value[HIDDEN.more] = extra[HIDDEN.more];
+      }
+    }
   }
 
   /** Sends a whole operation to the one shard that serves `code`; undefined when it cannot be asked. */

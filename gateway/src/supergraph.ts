@@ -13,10 +13,10 @@ export const KOMMUN_SHARDS_URL = 'http://kommun-shards.invalid/graphql';
 export const DEFAULT_REGION_URL = 'http://127.0.0.1:4100/graphql';
 
 /** Composes the region subgraph with the kommun contract as one logical subgraph. */
-export function composeSupergraph(regionSdl: string, kommunSdl: string, regionUrl = DEFAULT_REGION_URL): string {
+export function composeSupergraph(regionSdl: string, kommunSdl: string, regionUrl = DEFAULT_REGION_URL, kommunUrl = KOMMUN_SHARDS_URL): string {
   const result = composeServices([
     { name: 'region', url: regionUrl, typeDefs: parse(regionSdl) },
-    { name: 'kommun', url: KOMMUN_SHARDS_URL, typeDefs: parse(kommunSdl) },
+    { name: 'kommun', url: kommunUrl, typeDefs: parse(kommunSdl) },
   ]);
   if (result.errors?.length) {
     throw new Error(`The region and the kommun contract do not compose:\n  - ${result.errors.map((e) => e.message).join('\n  - ')}`);

@@ -32,30 +32,54 @@ export class ShardClient {
   private readonly agent: Agent;
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Identical reads in flight to the same shard share one request. */
+  private readonly inflight = new Map<string, Promise<{ status: number; text: string }>>();
 
   constructor(private readonly options: ShardClientOptions) {
     this.agent = new Agent({ connections: options.connectionsPerShard ?? 32, keepAliveTimeout: 30_000, pipelining: 1 });
   }
 
+  /**
+   * POSTs an operation. A read that is already in flight to the same shard with the same body and
+   * credentials is not sent again: its answer is shared (dashboards refresh the same queries).
+   */
   async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, timeoutMs = this.options.timeoutMs): Promise<ShardAnswer> {
+    const body = JSON.stringify(payload);
+    let pending: Promise<{ status: number; text: string }>;
+    if (/^\s*mutation\b/.test(payload.query)) {
+      pending = this.send(url, body, headers, timeoutMs);
+    } else {
+      const key = `${url}\n${headers.authorization ?? ''}\n${body}`;
+      const shared = this.inflight.get(key);
+      if (shared) pending = shared;
+      else {
+        pending = this.send(url, body, headers, timeoutMs).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+    }
+    const { status, text } = await pending;
+    // Each caller parses its own copy: the gateway merges into the objects it gets.
+    let answer: ShardAnswer;
+    try {
+      answer = JSON.parse(text) as ShardAnswer;
+    } catch {
+      throw new ShardFailure(`answered HTTP ${status} with a body that is not JSON`);
+    }
+    if (status >= 500 && !answer.data) throw new ShardFailure(`answered HTTP ${status}`);
+    return answer;
+  }
+
+  private async send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
     await this.acquire();
     try {
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        body: JSON.stringify(payload),
+        body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await res.body.text();
-      let body: ShardAnswer;
-      try {
-        body = JSON.parse(text) as ShardAnswer;
-      } catch {
-        throw new ShardFailure(`answered HTTP ${res.statusCode} with a body that is not JSON`);
-      }
-      if (res.statusCode >= 500 && !body.data) throw new ShardFailure(`answered HTTP ${res.statusCode}`);
-      return body;
+      return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       throw err instanceof ShardFailure ? err : new ShardFailure(describe(err, timeoutMs));
     } finally {

@@ -134,7 +134,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   app.get('/health', async (_req, res) => {
     try {
       await db.query('SELECT 1');
-      res.json({ status: 'ok', municipalities: [...codes], websockets: wsServer.clients.size });
+      res.json({ status: 'ok', municipalities: [...codes], websockets: wsServer.clients.size, sqlStatements: db.counter.total });
     } catch {
       res.status(503).json({ status: 'database unavailable', municipalities: [...codes] });
     }

@@ -14,15 +14,18 @@ const dataFile = (fallback: string) =>
     .transform((p) => resolve(REPO_ROOT, p ?? fallback))
     .refine((p) => existsSync(p), 'must name an existing JSON file (relative paths start at the repository root)');
 
-/** Where each member's subgraph answers: `{port}` and `{code}` are filled from the manifest. */
+/**
+ * Where each member's subgraph answers: `{port}` and `{code}` are filled from the manifest. A URL
+ * without either gives every member the same subgraph: one combined instance for all of them.
+ */
 const urlTemplate = () =>
   z
     .string()
     .optional()
     .transform((t) => t ?? 'http://127.0.0.1:{port}/graphql')
     .refine(
-      (t) => /^https?:\/\/\S+$/.test(t) && (t.includes('{port}') || t.includes('{code}')),
-      'must be an http(s) URL containing {port} or {code}, e.g. http://127.0.0.1:{port}/graphql',
+      (t) => /^https?:\/\/\S+$/.test(t),
+      'must be an http(s) URL, usually containing {port} or {code}, e.g. http://127.0.0.1:{port}/graphql',
     );
 
 /**

@@ -7,7 +7,8 @@ import { demoSeedFor, seedKommun } from '../seed/seeder';
 
 const instances = z.array(
   z.object({
-    code: z.string().regex(/^\d{4}$/),
+    /** One kommunkod, or several (comma-separated) for a combined instance over one database. */
+    code: z.string().regex(/^\d{4}(,\d{4})*$/),
     databaseUrl: z.string(),
     port: z.number().int().min(0).max(65535),
   }),
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     servers.push(server);
     const [{ n }] = await server.db.query('SELECT count(*)::int AS n FROM project');
     if (config.SEED === 'always' || (config.SEED === 'if-empty' && n === 0)) {
-      await seedKommun(server.db, demoSeedFor(instance.code, config.SYNTHETIC_PROJECTS));
+      for (const code of instance.code.split(',')) await seedKommun(server.db, demoSeedFor(code, config.SYNTHETIC_PROJECTS));
     }
     const url = await server.start();
     console.log(`READY ${instance.code} ${url}`);

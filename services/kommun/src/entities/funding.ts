@@ -5,7 +5,7 @@ import { numeric } from './transformers';
 import type { Project } from './project';
 
 /** One funding line of a project: how much a programme contributes. */
-@ObjectType({ description: 'How much one funding programme contributes to a project.' })
+@ObjectType({ simpleResolvers: true, description: 'How much one funding programme contributes to a project.' })
 @Entity({ name: 'funding' })
 @Index(['programmeCode'])
 export class Funding {

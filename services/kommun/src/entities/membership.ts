@@ -4,7 +4,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { DecidingBody } from '../graphql/enums';
 
 /** A kommun's membership of an international organisation or network. */
-@ObjectType({ description: "A kommun's membership of an international organisation or network (medlemskap)." })
+@ObjectType({ simpleResolvers: true, description: "A kommun's membership of an international organisation or network (medlemskap)." })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'membership' })
 @Index(['municipalityCode'])

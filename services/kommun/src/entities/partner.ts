@@ -4,7 +4,7 @@ import { PartnerRole, PartnerType } from '../graphql/enums';
 import type { Project } from './project';
 
 /** An organisation taking part in a project. */
-@ObjectType({ description: 'An organisation taking part in a project. A Swedish kommun partner links to its Municipality.' })
+@ObjectType({ simpleResolvers: true, description: 'An organisation taking part in a project. A Swedish kommun partner links to its Municipality.' })
 @Entity({ name: 'partner' })
 export class Partner {
   @PrimaryGeneratedColumn()

@@ -12,7 +12,7 @@ import type { ProjectArea } from './project-area';
  * is `<kommunkod>:project:<n>`; the `budget`, `funding`, `partners`, `developmentAreas`,
  * `initiative` and `municipality` fields are resolved in `project.resolver.ts`.
  */
-@ObjectType({ description: 'An international project of a kommun (internationellt projekt), often EU co-funded.' })
+@ObjectType({ simpleResolvers: true, description: 'An international project of a kommun (internationellt projekt), often EU co-funded.' })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'project' })
 @Index(['municipalityCode', 'startDate'])

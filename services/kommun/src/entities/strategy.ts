@@ -4,7 +4,7 @@ import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { DecidingBody } from '../graphql/enums';
 
 /** The kommun's international strategy or policy; one per kommun. */
-@ObjectType({ description: "The kommun's adopted international strategy or policy (internationell strategi)." })
+@ObjectType({ simpleResolvers: true, description: "The kommun's adopted international strategy or policy (internationell strategi)." })
 @Entity({ name: 'strategy' })
 export class Strategy {
   @PrimaryColumn({ name: 'municipality_code', type: 'char', length: 4 })

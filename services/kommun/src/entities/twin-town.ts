@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** vänort: a twin town of the kommun. */
-@ObjectType({ description: 'A twin town (vänort) of the kommun.' })
+@ObjectType({ simpleResolvers: true, description: 'A twin town (vänort) of the kommun.' })
 @Entity({ name: 'twin_town' })
 @Index(['municipalityCode'])
 export class TwinTown {

@@ -17,7 +17,7 @@ import { DevelopmentArea, FundingProgramme, JointInitiative, Municipality } from
 export const KOMMUNKOD_PATTERN = /^\d{4}$/;
 export const CATALOGUE_CODE = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$/;
 
-@ObjectType({ description: "A project's budget. rate is euCofinancing / total." })
+@ObjectType({ simpleResolvers: true, description: "A project's budget. rate is euCofinancing / total." })
 export class Budget {
   @Field(() => Float, { nullable: true, description: 'Total budget; null when not recorded.' })
   total!: number | null;
@@ -32,7 +32,7 @@ export class Budget {
   currency!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -41,7 +41,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProjectEdge {
   @Field({ description: 'Opaque keyset cursor; stays valid while projects are added.' })
   cursor!: string;
@@ -50,7 +50,7 @@ export class ProjectEdge {
   node!: Project;
 }
 
-@ObjectType({ description: 'A page of projects. totalCount counts every match, not just this page.' })
+@ObjectType({ simpleResolvers: true, description: 'A page of projects. totalCount counts every match, not just this page.' })
 export class ProjectConnection {
   @Field(() => [ProjectEdge])
   edges!: ProjectEdge[];
@@ -129,7 +129,7 @@ export class ProjectOrder {
   direction!: OrderDirection;
 }
 
-@ObjectType({ description: 'Project figures for one group. Sums skip unrecorded budgets.' })
+@ObjectType({ simpleResolvers: true, description: 'Project figures for one group. Sums skip unrecorded budgets.' })
 export class ProjectStatsGroup {
   @Field({ description: 'Stable key of the group, e.g. "MUNICIPALITY=1480|FUND=ESF".' })
   key!: string;
@@ -169,7 +169,7 @@ export class ProjectStatsGroup {
 }
 
 
-@ObjectType({ description: 'A project was created, updated or deleted.' })
+@ObjectType({ simpleResolvers: true, description: 'A project was created, updated or deleted.' })
 export class ProjectChange {
   @Field(() => ChangeKind)
   kind!: ChangeKind;

@@ -46,7 +46,9 @@ describe('region configuration', () => {
     expect(problems({ ...base, REGION_MANIFEST: 'schema/regions/nowhere.json' })).toEqual([
       expect.stringMatching(/^REGION_MANIFEST: must name an existing JSON file.*\(got "schema\/regions\/nowhere.json"\)/),
     ]);
-    expect(problems({ ...base, KOMMUN_URL_TEMPLATE: 'http://127.0.0.1/graphql' })).toEqual([expect.stringMatching(/^KOMMUN_URL_TEMPLATE: .*\{port\} or \{code\}/)]);
+    expect(problems({ ...base, KOMMUN_URL_TEMPLATE: 'ftp://127.0.0.1/{port}' })).toEqual([expect.stringMatching(/^KOMMUN_URL_TEMPLATE: must be an http\(s\) URL/)]);
+    // A URL without placeholders is one combined instance for every member.
+    expect(problems({ ...base, KOMMUN_URL_TEMPLATE: 'http://127.0.0.1:4199/graphql' })).toEqual([]);
     expect(problems({ ...base, JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: must be at least 32 characters/)]);
     expect(problems({ ...base, SEED_WHEN_EMPTY: 'maybe' })).toEqual([expect.stringMatching(/^SEED_WHEN_EMPTY: must be true or false/)]);
   });

@@ -5,7 +5,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * An agreement (överenskommelse) of the region, e.g. GR's and Göteborg's 2014 agreement on EU
  * cooperation. `developmentAreas` is resolved from `developmentAreaCodes`, in the agreement's order.
  */
-@ObjectType({ description: 'An agreement (överenskommelse) of the region, e.g. on EU cooperation.' })
+@ObjectType({ simpleResolvers: true, description: 'An agreement (överenskommelse) of the region, e.g. on EU cooperation.' })
 @Entity({ name: 'agreement' })
 export class Agreement {
   @Field(() => ID)

@@ -2,7 +2,7 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A development area (utvecklingsområde); `agreement` is resolved from `agreementId`. */
-@ObjectType({ description: 'A development area (utvecklingsområde) of the region.' })
+@ObjectType({ simpleResolvers: true, description: 'A development area (utvecklingsområde) of the region.' })
 @Directive('@key(fields: "code")')
 @Entity({ name: 'development_area' })
 export class DevelopmentArea {

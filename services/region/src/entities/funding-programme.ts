@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Fund } from '../graphql/enums';
 
 /** A funding programme (fondprogram), e.g. ESF+ 2021-2027, and the fund it belongs to. */
-@ObjectType({ description: 'A funding programme, e.g. ESF+ 2021-2027.' })
+@ObjectType({ simpleResolvers: true, description: 'A funding programme, e.g. ESF+ 2021-2027.' })
 @Directive('@key(fields: "code")')
 @Entity({ name: 'funding_programme' })
 export class FundingProgramme {

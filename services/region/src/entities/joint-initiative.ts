@@ -6,7 +6,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * `developmentAreas` are resolved from the stored codes; the kommun contract adds its projects
  * and participants.
  */
-@ObjectType({ description: 'A joint initiative of the region; its participants are derived from its projects.' })
+@ObjectType({ simpleResolvers: true, description: 'A joint initiative of the region; its participants are derived from its projects.' })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'joint_initiative' })
 export class JointInitiative {

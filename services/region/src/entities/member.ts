@@ -6,7 +6,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * `Municipality` entity; the kommun contract adds projects, memberships, twin towns and strategy
  * under the same key.
  */
-@ObjectType('Municipality', { description: 'A Swedish kommun, keyed by its 4-digit SCB kommunkod.' })
+@ObjectType('Municipality', { simpleResolvers: true, description: 'A Swedish kommun, keyed by its 4-digit SCB kommunkod.' })
 @Directive('@key(fields: "code")')
 @Entity({ name: 'member' })
 export class Member {

@@ -2,7 +2,7 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** An international organisation or network in the region's catalogue (nätverk). */
-@ObjectType({ description: 'An international organisation or network, e.g. Eurocities.' })
+@ObjectType({ simpleResolvers: true, description: 'An international organisation or network, e.g. Eurocities.' })
 @Directive('@key(fields: "id")')
 @Entity({ name: 'network' })
 export class Network {

@@ -5,7 +5,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * The region itself (e.g. Göteborgsregionen, GR). `population`, `members` and `agreements` are
  * resolved in `region.resolver.ts`.
  */
-@ObjectType({ description: 'The region (e.g. Göteborgsregionen) and its member kommuner.' })
+@ObjectType({ simpleResolvers: true, description: 'The region (e.g. Göteborgsregionen) and its member kommuner.' })
 @Entity({ name: 'region' })
 export class Region {
   @Field(() => ID, { description: 'Short id from the region manifest, e.g. gr.' })
