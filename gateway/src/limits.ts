@@ -45,15 +45,34 @@ export function queryLimits(
     blockFieldSuggestion: { enabled: false },
   }).protect();
 
+  const check = (estimated: number, tooLarge: string[]) => {
+    if (tooLarge.length) {
+      throw new GraphQLError(`Page size too large: ${tooLarge.join(', ')}; first must be between 0 and ${limits.maxPageSize}. Page with after: instead.`, {
+        extensions: { code: 'PAGE_SIZE_EXCEEDED', maxPageSize: limits.maxPageSize, http: { status: 400 } },
+      });
+    }
+    if (estimated > limits.maxCost) {
+      throw new GraphQLError(
+        `Query too complex: its estimated cost is ${estimated}, the limit is ${limits.maxCost}. Ask for fewer items per list (first), fewer nested lists, or split the query.`,
+        { extensions: { code: 'QUERY_TOO_COMPLEX', cost: estimated, maxCost: limits.maxCost, http: { status: 400 } } },
+      );
+    }
+  };
+
   const connectionLists = new Map<string, Set<string>>();
   for (const [type, rule] of Object.entries(declaration.merge)) {
     if (rule.kind === 'connection') connectionLists.set(type, new Set([rule.edges, rule.nodes]));
   }
 
+  // Dashboards send the same operations again and again: remember their estimates.
+  const estimates = new Map<string, { cost: number; tooLarge: string[] }>();
   const cost: ApolloServerPlugin = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, operationName }) {
+        async didResolveOperation({ request, document, schema, operationName, queryHash }) {
+          const key = `${queryHash}\n${operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          const known = estimates.get(key);
+          if (known) return check(known.cost, known.tooLarge);
           const tooLarge: string[] = [];
           const estimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
             const first = args?.first;
@@ -72,17 +91,9 @@ export function queryLimits(
             if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
             throw err;
           }
-          if (tooLarge.length) {
-            throw new GraphQLError(`Page size too large: ${tooLarge.join(', ')}; first must be between 0 and ${limits.maxPageSize}. Page with after: instead.`, {
-              extensions: { code: 'PAGE_SIZE_EXCEEDED', maxPageSize: limits.maxPageSize, http: { status: 400 } },
-            });
-          }
-          if (estimated > limits.maxCost) {
-            throw new GraphQLError(
-              `Query too complex: its estimated cost is ${estimated}, the limit is ${limits.maxCost}. Ask for fewer items per list (first), fewer nested lists, or split the query.`,
-              { extensions: { code: 'QUERY_TOO_COMPLEX', cost: estimated, maxCost: limits.maxCost, http: { status: 400 } } },
-            );
-          }
+          if (estimates.size > 5000) estimates.clear();
+          estimates.set(key, { cost: estimated, tooLarge });
+          check(estimated, tooLarge);
         },
       };
     },

@@ -44,6 +44,7 @@ interface EventPlan {
 }
 
 interface Subscriber {
+  hub: UpstreamHub;
   listener: EventListener;
   /** The kommuner it listens to; null for every member, now and later. */
   codes: Set<string> | null;
@@ -107,6 +108,7 @@ export class SubscriptionService {
     return new Repeater<ExecutionResult>(async (push, stop) => {
       let chain: Promise<unknown> = Promise.resolve();
       const subscriber: Subscriber = {
+        hub,
         codes,
         attached: new Set(),
         listener: (event) => {
@@ -145,19 +147,16 @@ export class SubscriptionService {
   /** A kommun joined, left or moved: subscribers to every member follow, upstreams are re-pointed. */
   private followMembership(): void {
     const members = new Set(this.options.registry.all().map((m) => m.code));
-    for (const [coordinate, hub] of this.hubs) {
-      for (const s of this.everyMember) {
-        this.attach(hub, s, members);
-        for (const code of [...s.attached]) {
-          if (!members.has(code)) {
-            s.attached.delete(code);
-            hub.detach(code, s.listener);
-          }
+    for (const s of this.everyMember) {
+      this.attach(s.hub, s, members);
+      for (const code of [...s.attached]) {
+        if (!members.has(code)) {
+          s.attached.delete(code);
+          s.hub.detach(code, s.listener);
         }
       }
-      void coordinate;
-      hub.reconcile();
     }
+    for (const hub of this.hubs.values()) hub.reconcile();
   }
 
   /** The client's selection for one event; subscribers with the same selection share the work. */

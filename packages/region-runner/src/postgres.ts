@@ -12,7 +12,7 @@ export interface PostgresServer {
  * A PostgreSQL server for the region: `DATABASE_URL` when given, else an embedded PostgreSQL
  * (real binaries from npm) whose data stays in `dataDir` between runs.
  */
-export async function ensurePostgres(options: { url?: string; dataDir: string; port: number; log?: (line: string) => void }): Promise<PostgresServer> {
+export async function ensurePostgres(options: { url?: string; dataDir: string; port: number; maxConnections?: number; log?: (line: string) => void }): Promise<PostgresServer> {
   if (options.url) return { url: options.url, embedded: false, stop: async () => undefined };
   mkdirSync(options.dataDir, { recursive: true });
   stopOrphan(options.dataDir);
@@ -26,7 +26,7 @@ export async function ensurePostgres(options: { url?: string; dataDir: string; p
     persistent: true,
     // As root, initdb and postgres must run as an unprivileged user; the library makes one.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'max_connections=400', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', `max_connections=${options.maxConnections ?? 400}`, '-c', 'listen_addresses=127.0.0.1'],
     onLog: () => undefined,
     onError: (e) => options.log?.(String(e)),
   });
