@@ -1,15 +1,12 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import express from 'express';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { createErrorFormatter, createLogger, createTokenVerifier, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, createErrorFormatter, createLogger, createTokenVerifier, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
@@ -24,7 +21,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { print, type ExecutionResult } from 'graphql';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH };
 
 /** What the gateway knows of a request's caller; the token itself travels on to the subgraphs. */
 export interface GatewayContext {
@@ -91,7 +88,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     includeStacktraceInErrorResponses: false,
     // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
+    plugins: [...standardPlugins(httpServer), ...limits.plugins],
   });
   await apollo.start();
 
@@ -158,22 +155,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       },
     }),
   );
-  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err) return next();
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error({ err }, 'request failed');
-    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
-  });
+  app.use(jsonErrors(logger));
 
   let stopped = false;
   return {
     registry,
     async start(port = config.PORT, host = config.HOST) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => resolve());
-      });
-      const url = `http://${host}:${(httpServer.address() as AddressInfo).port}${GRAPHQL_PATH}`;
+      const url = await listen(httpServer, port, host);
       logger.info({ url, members: registry.all().length }, 'regional gateway listening');
       return url;
     },

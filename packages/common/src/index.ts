@@ -10,3 +10,5 @@ export * from './dates';
 export * from './testing';
 export * from './domain';
 export * from './protection';
+export * from './database';
+export * from './http';

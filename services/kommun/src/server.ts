@@ -1,22 +1,22 @@
 import 'reflect-metadata';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer } from '@apollo/server';
 import { WebSocketServer } from 'ws';
 import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import {
-  subgraphProtection,
+  GRAPHQL_PATH,
   createErrorFormatter,
   createLogger,
   createTokenVerifier,
-  currentTally,
-  withStatementTally,
+  jsonErrors,
+  listen,
+  mountSubgraph,
+  standardPlugins,
+  statementReport,
+  subgraphProtection,
   type Logger,
   type StatementTally,
 } from '@samverkan/common';
@@ -28,7 +28,7 @@ import { PROJECT_CHANGED, type KommunPubSub, type SubscriptionContext } from './
 import { createLoaders } from './store/loaders';
 import { listenForProjectChanges } from './store/notifications';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH };
 
 type HttpContext = KommunContext & { tally: StatementTally };
 
@@ -42,22 +42,6 @@ export interface KommunServer {
   /** Migrations applied at start. */
   migrated: string[];
 }
-
-/** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */
-const statementReport: ApolloServerPlugin<HttpContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind === 'single') {
-          response.body.singleResult.extensions = {
-            ...response.body.singleResult.extensions,
-            sqlStatements: contextValue.tally.count,
-          };
-        }
-      },
-    };
-  },
-};
 
 /**
  * Builds the kommun subgraph: database (migrated unless told not to), schema, HTTP and graphql-ws
@@ -115,8 +99,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
     parseOptions: protection.parseOptions,
     plugins: [
       ...protection.plugins,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
+      ...standardPlugins(httpServer),
       statementReport,
       {
         async serverWillStart() {
@@ -139,25 +122,8 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
       res.status(503).json({ status: 'database unavailable', municipalities: [...codes] });
     }
   });
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => ({
-      db,
-      codes,
-      credentials: await verify(req.headers.authorization),
-      loaders: createLoaders(db),
-      tally: currentTally() ?? { count: 0 },
-    }),
-  });
-  app.use(GRAPHQL_PATH, express.json({ limit: '1mb' }), (req, res, next) =>
-    withStatementTally({ count: 0 }, () => graphql(req, res, next)),
-  );
-  // Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack.
-  app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err) return next();
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error({ err }, 'request failed');
-    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
-  });
+  mountSubgraph(app, apollo, async (req) => ({ db, codes, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }));
+  app.use(jsonErrors(logger));
 
   let stopped = false;
   return {
@@ -165,12 +131,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
     db,
     migrated,
     async start(port = config.PORT, host = config.HOST) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => resolve());
-      });
-      const address = httpServer.address() as AddressInfo;
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}${GRAPHQL_PATH}`;
+      const url = await listen(httpServer, port, host);
       logger.info({ url, municipalities: [...codes] }, 'kommun subgraph listening');
       return url;
     },

@@ -1,41 +1,13 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { CountingLogger, type Logger } from '@samverkan/common';
+import { connectAndMigrate, createPostgresDataSource, keepDatesAsStrings, type CountedDataSource, type Logger } from '@samverkan/common';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
-export interface DataSourceOptions {
-  url: string;
-  /** Pool size (pg). Default 10. */
-  poolSize?: number;
-  logger?: Logger;
-}
+keepDatesAsStrings();
 
-/**
- * The region's database: TypeORM over pg, migrations committed in `migrations/`, never
- * `synchronize`. The logger counts statements per request (see `withStatementTally`).
- */
-export function createDataSource(options: DataSourceOptions): DataSource & { counter: CountingLogger } {
-  const counter = new CountingLogger(options.logger);
-  const ds = new DataSource({
-    type: 'postgres',
-    url: options.url,
-    entities,
-    migrations,
-    migrationsRun: false,
-    synchronize: false,
-    logger: counter,
-    extra: { max: options.poolSize ?? 10 },
-  });
-  return Object.assign(ds, { counter });
-}
+export { connectAndMigrate };
 
-/** Connects and applies pending migrations; returns the names applied. */
-export async function connectAndMigrate(ds: DataSource): Promise<string[]> {
-  if (!ds.isInitialized) await ds.initialize();
-  const pool = (ds.driver as unknown as { master?: { on(event: 'error', cb: (e: Error) => void): void } }).master;
-  // An idle client losing its connection (server restart, admin shutdown) must not crash the process.
-  pool?.on('error', () => undefined);
-  const applied = await ds.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+/** The region's database: its entities and committed migrations over pg (see createPostgresDataSource). */
+export function createDataSource(options: { url: string; poolSize?: number; logger?: Logger }): CountedDataSource {
+  return createPostgresDataSource({ ...options, entities, migrations });
 }

@@ -1,18 +1,17 @@
 import 'reflect-metadata';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer } from '@apollo/server';
 import {
-  subgraphProtection,
   createErrorFormatter,
   createLogger,
   createTokenVerifier,
-  currentTally,
-  withStatementTally,
+  jsonErrors,
+  listen,
+  mountSubgraph,
+  standardPlugins,
+  statementReport,
+  subgraphProtection,
   type Logger,
   type StatementTally,
 } from '@samverkan/common';
@@ -24,7 +23,7 @@ import { buildRegionSchema } from './schema';
 import { seedRegionIfEmpty } from './seed';
 import { createLoaders } from './store/loaders';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH } from '@samverkan/common';
 
 type HttpContext = RegionContext & { tally: StatementTally };
 
@@ -38,22 +37,6 @@ export interface RegionServer {
   /** Migrations applied at start. */
   migrated: string[];
 }
-
-/** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */
-const statementReport: ApolloServerPlugin<HttpContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind === 'single') {
-          response.body.singleResult.extensions = {
-            ...response.body.singleResult.extensions,
-            sqlStatements: contextValue.tally.count,
-          };
-        }
-      },
-    };
-  },
-};
 
 /** Seeds an empty database from the configured data files (see SEED_WHEN_EMPTY). */
 async function seedIfEmpty(db: RegionServer['db'], config: RegionConfig, logger: Logger): Promise<void> {
@@ -97,7 +80,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
     stopOnTerminationSignals: false,
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    plugins: [...protection.plugins, ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), statementReport],
+    plugins: [...protection.plugins, ...standardPlugins(httpServer), statementReport],
   });
   await apollo.start();
 
@@ -109,24 +92,8 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
       res.status(503).json({ status: 'database unavailable' });
     }
   });
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => ({
-      db,
-      credentials: await verify(req.headers.authorization),
-      loaders: createLoaders(db),
-      tally: currentTally() ?? { count: 0 },
-    }),
-  });
-  app.use(GRAPHQL_PATH, express.json({ limit: '1mb' }), (req, res, next) =>
-    withStatementTally({ count: 0 }, () => graphql(req, res, next)),
-  );
-  // Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack.
-  app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err) return next();
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error({ err }, 'request failed');
-    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
-  });
+  mountSubgraph(app, apollo, async (req) => ({ db, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }));
+  app.use(jsonErrors(logger));
 
   let stopped = false;
   return {
@@ -134,12 +101,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
     db,
     migrated,
     async start(port = config.PORT, host = config.HOST) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => resolve());
-      });
-      const address = httpServer.address() as AddressInfo;
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}${GRAPHQL_PATH}`;
+      const url = await listen(httpServer, port, host);
       logger.info({ url }, 'region subgraph listening');
       return url;
     },

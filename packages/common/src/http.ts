@@ -1,0 +1,65 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { Logger } from './logger';
+import { currentTally, withStatementTally, type StatementTally } from './sql-counter';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** Plugins every Samverkan server runs: drain on stop; no inline traces or cache hints nobody reads. */
+export function standardPlugins(httpServer: http.Server): ApolloServerPlugin<any>[] {
+  return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()];
+}
+
+/** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */
+export const statementReport: ApolloServerPlugin<{ tally: StatementTally }> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind === 'single') {
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.tally.count };
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Mounts a subgraph's GraphQL endpoint: JSON bodies up to `maxBody`, a statement tally in scope for
+ * the whole request, and the context the service builds (with that tally).
+ */
+export function mountSubgraph<C extends BaseContext & { tally: StatementTally }>(
+  app: express.Express,
+  apollo: ApolloServer<C>,
+  context: (req: express.Request) => Promise<Omit<C, 'tally'>>,
+  maxBody = '1mb',
+): void {
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ req }) => ({ ...(await context(req)), tally: currentTally() ?? { count: 0 } }) as C,
+  });
+  app.use(GRAPHQL_PATH, express.json({ limit: maxBody }), (req, res, next) => withStatementTally({ count: 0 }, () => graphql(req, res, next)));
+}
+
+/** Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack. */
+export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
+  return (err: { status?: number; message?: string }, _req, res, next) => {
+    if (!err) return next();
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, 'request failed');
+    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+  };
+}
+
+/** Listens and answers the GraphQL URL. */
+export async function listen(httpServer: http.Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}${GRAPHQL_PATH}`;
+}
