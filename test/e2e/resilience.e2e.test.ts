@@ -125,6 +125,39 @@ describe('membership is data', () => {
     expect(statsCodes(after.body)).toHaveLength(13);
   });
 
+  it('kommuner sharing one combined instance are asked once, and each answers for its own', async () => {
+    const combinedDb = `samverkan_e2e_combined_${process.pid}`;
+    await ensureDatabase(TEST_SERVER_URL, combinedDb);
+    const combined = runService('combined', 'services/kommun/src/cli/serve-many.ts', {
+      KOMMUN_INSTANCES: JSON.stringify([{ code: '0583,2081', databaseUrl: withDatabase(TEST_SERVER_URL, combinedDb), port: 0 }]),
+      SYNTHETIC_PROJECTS: '7',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+    });
+    const counter = await startProxy((await combined.ready)[0].split(' ')[2]);
+    try {
+      await setMemberUrl('0583', 'Motala', counter.url, 'Östergötlands län');
+      await setMemberUrl('2081', 'Borlänge', counter.url, 'Dalarnas län');
+      counter.reset();
+      const { body } = await region.gql('{ projectStats(groupBy: [MUNICIPALITY]) { municipality { code } count } }');
+      expect(body.errors).toBeUndefined();
+      const counts = Object.fromEntries(body.data.projectStats.map((g: any) => [g.municipality.code, g.count]));
+      // Each has its seed facts plus 7 generated projects, counted once, from one request.
+      expect(counts['0583']).toBe(7);
+      expect(counts['2081']).toBe(7);
+      expect(counter.state.requests).toBe(1);
+      const { body: items } = await region.gql('{ a: municipality(code: "2081") { strategy { title } projects(first: 1) { totalCount } } b: municipality(code: "0583") { twinTowns { city } } }');
+      expect(items.errors).toBeUndefined();
+      expect(items.data.a).toEqual({ strategy: { title: 'Internationell strategi' }, projects: { totalCount: 7 } });
+      expect(items.data.b.twinTowns.map((t: any) => t.city).sort()).toEqual(['Daugavpils', 'Hyvinge']);
+    } finally {
+      await region.gql('mutation { a: removeMember(code: "0583") b: removeMember(code: "2081") }', {}, regionEditor);
+      await counter.close();
+      await combined.stop();
+      await dropDatabase(TEST_SERVER_URL, combinedDb);
+    }
+  });
+
   it('a member whose schema breaks the contract is refused, shown on /health and never asked', async () => {
     const broken = new ApolloServer({
       plugins: [ApolloServerPluginInlineTraceDisabled()],
