@@ -13,6 +13,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLObjectType,
   type GraphQLSchema,
+  isObjectType,
   type OperationDefinitionNode,
 } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -46,6 +47,13 @@ interface Tuned {
   vars: Map<number, { first: string; after: string }>;
 }
 
+/** An `_entities` fetch whose broadcast entities' connections take `first` from the gateway. */
+interface TunedEntities {
+  document: DocumentNode;
+  query: string;
+  fields: Array<{ typeName: string; node: FieldNode; def: GraphQLField<unknown, unknown>; rule: ConnectionRule; variable: string }>;
+}
+
 /** How one shard answered: its data and errors, or why it gave none. */
 type Outcome = { answer: ShardAnswer } | { failure: string };
 
@@ -71,6 +79,7 @@ interface ShardRequest {
 export class ShardedDataSource implements GraphQLDataSource {
   private readonly injected = new Map<string, { document: DocumentNode; query: string }>();
   private readonly tuned = new Map<string, Tuned>();
+  private readonly tunedEntities = new Map<string, TunedEntities>();
 
   constructor(private readonly options: ShardedDataSourceOptions) {}
 
@@ -163,6 +172,59 @@ export class ShardedDataSource implements GraphQLDataSource {
     return entry;
   }
 
+  /**
+   * The `_entities` fetch with the `first` of each connection that broadcast entities carry (a
+   * development area's projects) turned into a variable of the gateway's own, so each shard can be
+   * asked for a share of the page (see FetchContext.refineEntities). Cached per query text.
+   */
+  tunedEntitiesFor(query: string, document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode): TunedEntities {
+    let entry = this.tunedEntities.get(query);
+    if (entry) return entry;
+    const fields: TunedEntities['fields'] = [];
+    const selections = (field.selectionSet?.selections ?? []).map((sel) => {
+      if (sel.kind !== Kind.INLINE_FRAGMENT || !sel.typeCondition) return sel;
+      const typeName = sel.typeCondition.name.value;
+      const type = this.options.contract.getType(typeName);
+      if (!type || !isObjectType(type) || this.options.declaration.entities[typeName]) return sel;
+      const inner = sel.selectionSet.selections.map((f) => {
+        if (f.kind !== Kind.FIELD) return f;
+        const def = type.getFields()[f.name.value];
+        const rule = def ? this.options.declaration.merge[getNamedType(def.type).name] : undefined;
+        if (!def || rule?.kind !== 'connection' || !def.args.some((a) => a.name === 'first')) return f;
+        const variable = `__sv_efirst_${fields.length}`;
+        fields.push({ typeName, node: f, def, rule, variable });
+        const args = (f.arguments ?? []).filter((a) => a.name.value !== 'first');
+        args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: variable } } });
+        return { ...f, arguments: args };
+      });
+      return { ...sel, selectionSet: { ...sel.selectionSet, selections: inner } };
+    });
+    if (!fields.length) {
+      entry = { ...this.injectedFor(query, document), fields };
+    } else {
+      const tunedField: FieldNode = { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections } };
+      const used = new Set<string>();
+      visit(tunedField, { Variable: (v) => void used.add(v.name.value) });
+      const operationNode: OperationDefinitionNode = {
+        ...operation,
+        variableDefinitions: [
+          ...(operation.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value)),
+          ...fields.map((f) => ({
+            kind: Kind.VARIABLE_DEFINITION as const,
+            variable: { kind: Kind.VARIABLE as const, name: { kind: Kind.NAME as const, value: f.variable } },
+            type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: 'Int' } },
+          })),
+        ],
+        selectionSet: { ...operation.selectionSet, selections: operation.selectionSet.selections.map((sel) => (sel === field ? tunedField : sel)) },
+      };
+      const tunedDocument: DocumentNode = { ...document, definitions: document.definitions.map((d) => (d === operation ? operationNode : d)) };
+      entry = { ...this.injectedFor(`${query}\n#tuned-entities`, tunedDocument), fields };
+    }
+    if (this.tunedEntities.size > 5000) this.tunedEntities.clear();
+    this.tunedEntities.set(query, entry);
+    return entry;
+  }
+
   /** The fetch with the fields merging needs; cached per query text. */
   injectedFor(query: string, document: DocumentNode): { document: DocumentNode; query: string } {
     let entry = this.injected.get(query);
@@ -205,8 +267,9 @@ class FetchContext {
     this.deps = source.deps;
   }
 
-  private merger(document: DocumentNode): ResponseMerger {
-    return new ResponseMerger(this.deps.contract, this.deps.declaration, fragmentsOf(document), this.variables);
+  /** A merger for a fetch document; `variables` hold the page sizes the client asked for. */
+  private merger(document: DocumentNode, variables: Obj = this.variables): ResponseMerger {
+    return new ResponseMerger(this.deps.contract, this.deps.declaration, fragmentsOf(document), variables);
   }
 
   /** Names a kommun whose data is missing, once per fetch. */
@@ -301,15 +364,24 @@ class FetchContext {
         return this.result('answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null);
       }
     }
-    const fetch = broadcast.length ? this.source.injectedFor(this.query_, this.document) : { query: this.query_, document: this.document };
+    const tuned = broadcast.length ? this.source.tunedEntitiesFor(this.query_, this.document, this.operation, field) : null;
+    const fetch = tuned ?? { query: this.query_, document: this.document, fields: [] };
+    // Each shard is asked for a share of each broadcast connection's page; refineEntities completes it.
+    const pages = fetch.fields.map((f) => {
+      const args = getArgumentValues(f.def, f.node, this.variables);
+      const first = typeof args.first === 'number' ? args.first : f.rule.defaultFirst;
+      return { ...f, first, share: shards.size > 1 ? Math.min(first, Math.ceil((2 * first) / shards.size) + 1) : first };
+    });
+    const shardVariables = { ...this.variables, ...Object.fromEntries(pages.map((p) => [p.variable, p.share])) };
     const requests: ShardRequest[] = [...shards].map(([url, codes]) => {
       const indexes = [...codes.flatMap((c) => routed.get(c) ?? []), ...broadcast];
-      return { url, codes, query: fetch.query, indexes, variables: { ...this.variables, representations: indexes.map((i) => reps[i]) } };
+      return { url, codes, query: fetch.query, indexes, variables: { ...shardVariables, representations: indexes.map((i) => reps[i]) } };
     });
     const outcomes = await this.send(requests);
+    if (pages.some((p) => p.share < p.first)) await this.refineEntities(reps, broadcast, pages, fetch.query, shardVariables, outcomes);
     const results: unknown[] = new Array(reps.length).fill(null);
     const shared: Obj[][] = reps.map(() => []);
-    const merger = this.merger(fetch.document);
+    const merger = this.merger(fetch.document, { ...this.variables, ...Object.fromEntries(pages.map((p) => [p.variable, p.first])) });
     const isBroadcast = new Set(broadcast);
     for (const outcome of outcomes.values()) {
       if ('failure' in outcome) continue;
@@ -406,7 +478,7 @@ class FetchContext {
       if (page.share < page.first) await this.refine(plans[i], i, tuned, page, shardVariables, outcomes, shards, urlOf);
     }
     const fetch = fetchFor(fields.map((_, i) => i));
-    const merger = new ResponseMerger(this.deps.contract, this.deps.declaration, fragmentsOf(fetch.document), mergeVariables);
+    const merger = this.merger(fetch.document, mergeVariables);
     const data: Obj = {};
     for (const plan of plans) {
       const key = responseKey(plan.node);
@@ -486,6 +558,61 @@ class FetchContext {
         for (const list of lists) value[list] = [...((value[list] as unknown[] | null) ?? []), ...((extra[list] as unknown[] | null) ?? [])];
         value[HIDDEN.more] = extra[HIDDEN.more];
       }
+    }
+  }
+
+  /**
+   * Completes the connections of broadcast entities that each shard answered with a share of the
+   * page: a shard whose every row made an entity's page, and which has more, is asked again for
+   * those entities with the whole page. Rows stay exact.
+   */
+  private async refineEntities(
+    reps: Obj[],
+    broadcast: number[],
+    pages: Array<{ typeName: string; node: FieldNode; rule: ConnectionRule; variable: string; first: number }>,
+    query: string,
+    variables: Obj,
+    outcomes: Map<string, Outcome & { request: ShardRequest }>,
+  ): Promise<void> {
+    const answered = [...outcomes.values()].filter((o): o is { answer: ShardAnswer; request: ShardRequest } => 'answer' in o);
+    const positions = new Map(answered.map((o) => [o.request.url, new Map(o.request.indexes!.map((original, j) => [original, j]))]));
+    const entitiesOf = (o: { answer: ShardAnswer }) => (o.answer.data?._entities ?? []) as Array<Obj | null>;
+    const need = new Map<string, Set<number>>();
+    for (const i of broadcast) {
+      for (const page of pages.filter((p) => p.typeName === reps[i].__typename)) {
+        const key = responseKey(page.node);
+        const values = answered
+          .map((o) => ({ url: o.request.url, value: entitiesOf(o)[positions.get(o.request.url)!.get(i)!]?.[key] as Obj | null | undefined }))
+          .filter((v): v is { url: string; value: Obj } => !!v.value);
+        const rows = values.flatMap((v) => ((v.value[HIDDEN.cursors] as Obj[] | null) ?? []).map((edge) => ({ v, position: decodeCursor(edge[page.rule.cursor] as string) })));
+        rows.sort((a, b) => comparePositions(a.position, b.position));
+        const inPage = new Map<Obj, number>();
+        for (const r of rows.slice(0, page.first)) inPage.set(r.v.value, (inPage.get(r.v.value) ?? 0) + 1);
+        for (const { url, value } of values) {
+          const own = ((value[HIDDEN.cursors] as Obj[] | null) ?? []).length;
+          if ((value[HIDDEN.more] as Obj | null)?.hasNextPage === true && own > 0 && inPage.get(value) === own && own < page.first) {
+            need.set(url, (need.get(url) ?? new Set()).add(i));
+          }
+        }
+      }
+    }
+    if (!need.size) return;
+    const full = { ...variables, ...Object.fromEntries(pages.map((p) => [p.variable, p.first])) };
+    const again = await this.send(
+      [...need].map(([url, set]) => {
+        const indexes = [...set];
+        const first = answered.find((o) => o.request.url === url)!;
+        return { url, codes: first.request.codes, query, indexes, variables: { ...full, representations: indexes.map((i) => reps[i]) } };
+      }),
+    );
+    for (const o of again.values()) {
+      if (!('answer' in o)) continue;
+      const target = entitiesOf(outcomes.get(o.request.url) as { answer: ShardAnswer });
+      const fresh = entitiesOf(o);
+      o.request.indexes!.forEach((original, j) => {
+        const at = positions.get(o.request.url)!.get(original)!;
+        if (target[at] && fresh[j]) for (const page of pages) target[at]![responseKey(page.node)] = fresh[j]![responseKey(page.node)];
+      });
     }
   }
 

@@ -129,6 +129,30 @@ describe('merging equals the 13 subgraphs\' own answers', () => {
     expect(got).toEqual(expected);
   });
 
+  it.each([
+    ['largest budgets first', { field: 'BUDGET_TOTAL', direction: 'DESC' }, 10],
+    ['all from one kommun (skewed)', { field: 'ID', direction: 'ASC' }, 12],
+    ['by title', { field: 'TITLE', direction: 'ASC' }, 7],
+  ])('a development area\'s projects, %s, equal the merge of every kommun\'s own', async (_name, order, first) => {
+    const areas = ['EU-FUNDS', 'EU-ADVOCACY', 'EU-COMPETENCE', 'EU-PARTNERS', 'BRUSSELS-INFO', 'EU-NETWORKS'];
+    const ENTITIES = `query($r: [_Any!]!, $o: ProjectOrder) { _entities(representations: $r) { ... on DevelopmentArea { code projects(first: 100, orderBy: $o) { totalCount edges { cursor node { id } } } } } }`;
+    const expected = new Map<string, { total: number; rows: Array<{ id: string; cursor: string }> }>(areas.map((a) => [a, { total: 0, rows: [] }]));
+    for (const code of codes) {
+      const { body } = await region.direct(code, ENTITIES, { r: areas.map((a) => ({ __typename: 'DevelopmentArea', code: a })), o: order });
+      for (const area of body.data._entities) {
+        const e = expected.get(area.code)!;
+        e.total += area.projects.totalCount;
+        e.rows.push(...area.projects.edges.map((x: any) => ({ id: x.node.id, cursor: x.cursor })));
+      }
+    }
+    const d = await data(`query($o: ProjectOrder, $n: Int) { developmentAreas { code projects(first: $n, orderBy: $o) { totalCount nodes { id } } } }`, { o: order, n: first });
+    for (const area of d.developmentAreas) {
+      const e = expected.get(area.code)!;
+      const top = e.rows.sort((a, b) => comparePositions(decodeCursor(a.cursor), decodeCursor(b.cursor))).slice(0, first).map((r) => r.id);
+      expect([area.code, area.projects.totalCount, area.projects.nodes.map((n: any) => n.id)]).toEqual([area.code, e.total, top]);
+    }
+  });
+
   it.each([[['MUNICIPALITY', 'FUND']], [['PROGRAMME']], [['DEVELOPMENT_AREA', 'STATUS']], [[]]])('stats by %j add up', async (groupBy) => {
     const query = `query($g: [ProjectDimension!]) { projectStats(groupBy: $g) { key count budgetTotal euCofinancing fundingAmount } }`;
     const sums = new Map<string, { count: number; budgetTotal: number; fundingAmount: number }>();
