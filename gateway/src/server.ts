@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { GRAPHQL_PATH, createErrorFormatter, createLogger, createTokenVerifier, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, createLogger, serverOptions, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
@@ -60,7 +60,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         : new RegionDataSource(name === 'region' ? config.REGION_URL : url!, client),
   });
 
-  const verify = createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verify = verifierFor(config);
   const limits = queryLimits(
     {
       maxDepth: config.MAX_DEPTH,
@@ -82,12 +82,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
-    formatError: createErrorFormatter(logger),
-    introspection: true,
-    // Internal details stay in the log (see createErrorFormatter), never in an answer.
-    includeStacktraceInErrorResponses: false,
-    // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
-    stopOnTerminationSignals: false,
+    ...serverOptions(logger),
     plugins: [...standardPlugins(httpServer), ...limits.plugins],
   });
   await apollo.start();

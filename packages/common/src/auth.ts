@@ -148,3 +148,22 @@ export function requireRegionEditor(credentials: Credentials): Identity {
   }
   return identity;
 }
+
+/** The token settings every service reads from its environment (see `authEnv`). */
+export interface AuthConfig {
+  JWT_SECRET?: string;
+  JWT_JWKS_URL?: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+}
+
+/**
+ * The verifier for a service's configuration; with `readOnlyWarning`, logs that a service with no
+ * way to check tokens refuses every write.
+ */
+export function verifierFor(config: AuthConfig, readOnlyWarning?: { warn(message: string): void }): TokenVerifier {
+  if (readOnlyWarning && !config.JWT_SECRET && !config.JWT_JWKS_URL) {
+    readOnlyWarning.warn('no JWT_SECRET or JWT_JWKS_URL: this subgraph is read-only, every write is refused');
+  }
+  return createTokenVerifier({ secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+}

@@ -6,9 +6,23 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from './logger';
+import { createErrorFormatter } from './errors';
 import { currentTally, withStatementTally, type StatementTally } from './sql-counter';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** Apollo Server options every Samverkan server shares. */
+export function serverOptions(logger: Logger) {
+  return {
+    formatError: createErrorFormatter(logger),
+    // The schema is the public contract: analysts explore it.
+    introspection: true,
+    // Internal details stay in the log (see createErrorFormatter), never in an answer.
+    includeStacktraceInErrorResponses: false,
+    // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
+    stopOnTerminationSignals: false,
+  };
+}
 
 /** Plugins every Samverkan server runs: drain on stop; no inline traces or cache hints nobody reads. */
 export function standardPlugins(httpServer: http.Server): ApolloServerPlugin<any>[] {

@@ -8,9 +8,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import {
   GRAPHQL_PATH,
-  createErrorFormatter,
   createLogger,
-  createTokenVerifier,
+  serverOptions,
+  verifierFor,
   jsonErrors,
   listen,
   mountSubgraph,
@@ -59,15 +59,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   await listener.ready;
 
   const { schema, sdl } = await buildKommunSchema();
-  const verify = createTokenVerifier({
-    secret: config.JWT_SECRET,
-    jwksUrl: config.JWT_JWKS_URL,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-  if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {
-    logger.warn('no JWT_SECRET or JWT_JWKS_URL: this subgraph is read-only, every write is refused');
-  }
+  const verify = verifierFor(config, logger);
 
   const app = express();
   const httpServer = http.createServer(app);
@@ -89,12 +81,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
 
   const apollo = new ApolloServer<HttpContext>({
     schema,
-    formatError: createErrorFormatter(logger),
-    introspection: true,
-    // Internal details stay in the log (see createErrorFormatter), never in an answer.
-    includeStacktraceInErrorResponses: false,
-    // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
-    stopOnTerminationSignals: false,
+    ...serverOptions(logger),
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
     plugins: [

@@ -3,9 +3,9 @@ import http from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
-  createErrorFormatter,
   createLogger,
-  createTokenVerifier,
+  serverOptions,
+  verifierFor,
   jsonErrors,
   listen,
   mountSubgraph,
@@ -57,27 +57,14 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
   if (config.SEED_WHEN_EMPTY) await seedIfEmpty(db, config, logger);
 
   const { schema, sdl } = await buildRegionSchema();
-  const verify = createTokenVerifier({
-    secret: config.JWT_SECRET,
-    jwksUrl: config.JWT_JWKS_URL,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-  if (!config.JWT_SECRET && !config.JWT_JWKS_URL) {
-    logger.warn('no JWT_SECRET or JWT_JWKS_URL: this subgraph is read-only, every write is refused');
-  }
+  const verify = verifierFor(config, logger);
 
   const app = express();
   const httpServer = http.createServer(app);
   const protection = subgraphProtection();
   const apollo = new ApolloServer<HttpContext>({
     schema,
-    formatError: createErrorFormatter(logger),
-    introspection: true,
-    // Internal details stay in the log (see createErrorFormatter), never in an answer.
-    includeStacktraceInErrorResponses: false,
-    // Each entry point handles SIGINT/SIGTERM itself and stops everything in order.
-    stopOnTerminationSignals: false,
+    ...serverOptions(logger),
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
     plugins: [...protection.plugins, ...standardPlugins(httpServer), statementReport],
