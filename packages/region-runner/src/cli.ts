@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     echo: (line) => process.stderr.write(`${line}\n`),
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const token = await mintToken({ role: 'kommun-editor', subject: 'demo-editor-1480', municipality: '1480' }, { secret });
+  const sample = region.manifest.members.find((m) => m.code === '1480') ?? region.manifest.members[0];
+  const token = await mintToken({ role: 'kommun-editor', subject: `demo-editor-${sample.code}`, municipality: sample.code }, { secret });
   console.log(`
 Samverkan: ${region.manifest.name}, ${region.kommuner.size} kommuner, ready in ${seconds} s
   PostgreSQL: ${region.postgres.embedded ? 'embedded (.data/postgres)' : 'DATABASE_URL'}
@@ -36,7 +37,7 @@ Health:  ${region.gatewayUrl.replace('/graphql', '/health')}
 Try:
   curl -s ${region.gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ region { name population } projectStats(groupBy: [MUNICIPALITY]) { municipality { name } count budgetTotal } }"}'
 
-A token for an editor of Göteborg (1480), valid 8 hours:
+A token for an editor of ${sample.name} (${sample.code}), valid 8 hours:
   ${token}
 
 Ctrl-C stops everything.`);
