@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
@@ -210,7 +210,6 @@ async function main(): Promise<void> {
 }
 
 function runHive(peerDir: string, supergraphFile: string, port: number): ServiceProcess {
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const child = spawn(process.execPath, [join(peerDir, 'node_modules/@graphql-hive/gateway/dist/bin.js'), 'supergraph', supergraphFile, '--port', String(port), '--host', '127.0.0.1'], {
     cwd: peerDir,
     stdio: ['ignore', 'ignore', 'pipe'],

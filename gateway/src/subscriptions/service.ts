@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
 import type { ApolloServer } from '@apollo/server';
-import type { Logger } from '@samverkan/common';
+import { KOMMUNKOD, type Logger } from '@samverkan/common';
 import type { RoutingDeclaration, SubscriptionRule } from '../routing/declaration';
 import { valueAtPath } from '../routing/owner';
 import type { MemberRegistry } from '../shards/registry';
@@ -94,7 +94,7 @@ export class SubscriptionService {
       const named = routeArg ? valueAtPath(getArgumentValues(def, field, args.variableValues ?? {}), routeArg) : undefined;
       if (Array.isArray(named)) {
         named.forEach((c, i) => {
-          if (typeof c !== 'string' || !/^\d{4}$/.test(c)) throw new Error(`${routeArg}[${i}] must be a 4-digit SCB kommunkod (got ${JSON.stringify(c)})`);
+          if (typeof c !== 'string' || !KOMMUNKOD.test(c)) throw new Error(`${routeArg}[${i}] must be a 4-digit SCB kommunkod (got ${JSON.stringify(c)})`);
           if (!this.options.registry.get(c)) throw new Error(`${routeArg}[${i}]: kommun ${c} is not a member of this region`);
         });
         codes = new Set(named as string[]);

@@ -1,3 +1,4 @@
+import { KOMMUNKOD } from './ids';
 /**
  * Keyset cursors for project lists. A cursor holds the position of one project in a global order
  * (sort value, kommunkod, local id), so that every shard can continue after it and the gateway can
@@ -38,7 +39,7 @@ export function decodeCursor(cursor: string): CursorPosition {
     (direction !== 'ASC' && direction !== 'DESC') ||
     !(value === null || typeof value === 'string' || typeof value === 'number') ||
     typeof code !== 'string' ||
-    !/^\d{4}$/.test(code) ||
+    !KOMMUNKOD.test(code) ||
     typeof local !== 'number' ||
     !Number.isSafeInteger(local)
   ) {

@@ -5,6 +5,12 @@
 export type EntityKind = 'project' | 'membership' | 'twintown';
 
 export const KOMMUNKOD = /^\d{4}$/;
+
+/**
+ * A code or id in the region's catalogues (development areas, programmes, networks, initiatives),
+ * as both the kommun contract and the region subgraph accept it.
+ */
+export const CATALOGUE_CODE = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$/;
 const ID = /^(\d{4}):(project|membership|twintown):([1-9]\d{0,14})$/;
 
 export function formatId(code: string, kind: EntityKind, local: number): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Fund, KOMMUNKOD } from '@samverkan/common';
-import { CATALOGUE_CODE, CATALOGUE_CODE_RULE } from './graphql/inputs';
+import { CATALOGUE_CODE, Fund, KOMMUNKOD } from '@samverkan/common';
+import { CATALOGUE_CODE_RULE } from './graphql/inputs';
 
 /*
  * The committed data files the region is seeded from: a region manifest

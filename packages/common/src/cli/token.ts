@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mintToken, type Identity } from '../auth';
 import { readConfig } from '../config';
+import { KOMMUNKOD } from '../ids';
 
 /**
  * Mints a development token: `npm run token -- kommun-editor 1480` or `npm run token -- region-editor`.
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     JWT_AUDIENCE: z.string().default('samverkan'),
   });
   let identity: Identity;
-  if (role === 'kommun-editor' && municipality && /^\d{4}$/.test(municipality)) {
+  if (role === 'kommun-editor' && municipality && KOMMUNKOD.test(municipality)) {
     identity = { role, subject: `dev-editor-${municipality}`, municipality };
   } else if (role === 'region-editor' && !municipality) {
     identity = { role, subject: 'dev-region-editor' };

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DecidingBody, Fund, PartnerRole, PartnerType, ProjectStatus } from './enums';
-import { CATALOGUE_CODE, KOMMUNKOD_PATTERN } from './types';
+import { CATALOGUE_CODE, KOMMUNKOD } from '@samverkan/common';
 
 const MAX_AMOUNT = 1e12;
 const kommunkod = { message: '$property must be a 4-digit SCB kommunkod such as 1480' };
@@ -74,7 +74,7 @@ export class PartnerInput {
 
   @Field(() => ID, { nullable: true, description: 'kommunkod, when the partner is a Swedish kommun.' })
   @IsOptional()
-  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  @Matches(KOMMUNKOD, kommunkod)
   municipality?: string | null;
 }
 
@@ -141,7 +141,7 @@ abstract class ProjectFields {
 @InputType({ description: 'A new project. title, status and startDate are required.' })
 export class ProjectInput extends ProjectFields {
   @Field(() => ID, { description: 'kommunkod of the owning kommun.' })
-  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  @Matches(KOMMUNKOD, kommunkod)
   municipality!: string;
 }
 
@@ -178,7 +178,7 @@ abstract class MembershipFields {
 @InputType({ description: 'A new membership. network is required.' })
 export class MembershipInput extends MembershipFields {
   @Field(() => ID)
-  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  @Matches(KOMMUNKOD, kommunkod)
   municipality!: string;
 }
 
@@ -215,7 +215,7 @@ abstract class TwinTownFields {
 @InputType({ description: 'A new twin town (vänort). city and country are required.' })
 export class TwinTownInput extends TwinTownFields {
   @Field(() => ID)
-  @Matches(KOMMUNKOD_PATTERN, kommunkod)
+  @Matches(KOMMUNKOD, kommunkod)
   municipality!: string;
 }
 

@@ -14,8 +14,7 @@ import { Fund, OrderDirection, ProjectOrderField, ProjectStatus, ChangeKind } fr
 import { Project } from '../entities/project';
 import { DevelopmentArea, FundingProgramme, JointInitiative, Municipality } from './references';
 
-export const KOMMUNKOD_PATTERN = /^\d{4}$/;
-export const CATALOGUE_CODE = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$/;
+import { CATALOGUE_CODE, KOMMUNKOD } from '@samverkan/common';
 
 @ObjectType({ simpleResolvers: true, description: "A project's budget. rate is euCofinancing / total." })
 export class Budget {
@@ -72,7 +71,7 @@ export class ProjectFilter {
   @Field(() => [ID], { nullable: true, description: 'kommunkoder' })
   @IsOptional()
   @ArrayMaxSize(400)
-  @Matches(KOMMUNKOD_PATTERN, { each: true, message: 'each entry must be a 4-digit kommunkod' })
+  @Matches(KOMMUNKOD, { each: true, message: 'each entry must be a 4-digit kommunkod' })
   municipalities?: string[];
 
   @Field(() => [ProjectStatus], { nullable: true })

@@ -4,7 +4,7 @@ import { KOMMUNKOD } from '@samverkan/common';
 import { Fund } from './enums';
 
 /** Catalogue ids and codes: what the kommun contract accepts as references, too. */
-export const CATALOGUE_CODE = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$/;
+import { CATALOGUE_CODE } from '@samverkan/common';
 export const CATALOGUE_CODE_RULE = 'must be a catalogue code (a letter or digit, then letters, digits, + . _ -; at most 64)';
 
 const catalogueCode = { message: `$property ${CATALOGUE_CODE_RULE}` };

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { badInput, requireRegionEditor } from '@samverkan/common';
+import { CATALOGUE_CODE, badInput, requireRegionEditor } from '@samverkan/common';
 import type { RegionContext } from '../context';
-import { CATALOGUE_CODE, CATALOGUE_CODE_RULE } from '../graphql/inputs';
+import { CATALOGUE_CODE_RULE } from '../graphql/inputs';
 import { createLoaders } from './loaders';
 
 /** Only region editors write region data; the check comes before any statement. */
