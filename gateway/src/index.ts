@@ -1,4 +1,4 @@
-import { ConfigError } from '@samverkan/common';
+import { ConfigError, stopOnSignals } from '@samverkan/common';
 import { readGatewayConfig } from './config';
 import { createGateway } from './server';
 
@@ -6,9 +6,7 @@ import { createGateway } from './server';
 async function main(): Promise<void> {
   const gateway = await createGateway(readGatewayConfig());
   await gateway.start();
-  const stop = () => void gateway.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => gateway.stop());
 }
 
 main().catch((err) => {

@@ -1,7 +1,6 @@
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { mintToken, postGraphQL, TEST_SERVER_URL, type GraphQLBody, type Identity } from '@samverkan/common';
+import { mintToken, postGraphQL, TEST_SERVER_URL, testDatabaseName, type GraphQLBody, type Identity } from '@samverkan/common';
 import { startRegion, type RegionOptions, type RunningRegion } from '@samverkan/region-runner';
 
 export const SECRET = 'e2e-secret-0123456789-abcdefghijklmnopq';
@@ -19,7 +18,7 @@ export async function startE2ERegion(options: Partial<RegionOptions> = {}): Prom
   const region = await startRegion({
     databaseUrl: TEST_SERVER_URL,
     freePorts: true,
-    databasePrefix: `samverkan_e2e_${randomBytes(4).toString('hex')}`,
+    databasePrefix: testDatabaseName('samverkan_e2e'),
     seed: 'always',
     syntheticProjects: 40,
     jwtSecret: SECRET,

@@ -67,14 +67,15 @@ describe('analyst limits at the gateway', () => {
   });
 
   it('per-request time answers REQUEST_TIMEOUT, and the gateway goes on answering', async () => {
-    proxy.state.delayMs = 3000;
+    // Far slower than the deadline, so an answer before the margin can only come from the deadline.
+    proxy.state.delayMs = REQUEST_TIMEOUT + 20_000;
     const started = Date.now();
     const { status, json } = await post(region.gatewayUrl, '{ projectStats { count } }');
     const elapsed = Date.now() - started;
     proxy.state.delayMs = 0;
     expect(status).toBe(503);
     expect(json.errors[0].extensions.code).toBe('REQUEST_TIMEOUT');
-    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT + 800);
+    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT + 10_000); // a deadline the gateway promises, with room for a loaded machine
     const ok = await post(region.gatewayUrl, '{ region { name } }');
     expect(ok.json.data.region.name).toBe('Göteborgsregionen');
   });

@@ -12,3 +12,4 @@ export * from './domain';
 export * from './protection';
 export * from './database';
 export * from './http';
+export * from './lifecycle';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mintToken } from '@samverkan/common';
+import { mintToken, stopOnSignals } from '@samverkan/common';
 import { REPO_ROOT } from './processes';
 import { startRegion } from './region';
 
@@ -41,16 +41,10 @@ A token for an editor of ${sample.name} (${sample.code}), valid 8 hours:
   ${token}
 
 Ctrl-C stops everything.`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(async () => {
     console.log('\nstopping…');
     await region.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  }, 30_000);
 }
 
 /** A development secret kept in .data/ so tokens stay valid across restarts. */

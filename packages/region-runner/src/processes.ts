@@ -22,8 +22,10 @@ export function runService(name: string, entry: string, env: NodeJS.ProcessEnv, 
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is how the service learns that its parent is gone, even after a SIGKILL.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  child.on('error', () => undefined); // an IPC write to a child that already exited
   const lines: string[] = [];
   const readyLines: string[] = [];
   let resolveReady!: (l: string[]) => void;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from '@samverkan/common';
+import { ConfigError, stopOnSignals } from '@samverkan/common';
 import { readKommunConfig } from './config';
 import { createKommunServer } from './server';
 
@@ -7,9 +7,7 @@ import { createKommunServer } from './server';
 async function main(): Promise<void> {
   const server = await createKommunServer(readKommunConfig());
   await server.start();
-  const stop = () => void server.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => server.stop());
 }
 
 main().catch((err) => {

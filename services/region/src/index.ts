@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from '@samverkan/common';
+import { ConfigError, stopOnSignals } from '@samverkan/common';
 import { readRegionConfig } from './config';
 import { DataFileError } from './manifest';
 import { createRegionServer } from './server';
@@ -8,9 +8,7 @@ import { createRegionServer } from './server';
 async function main(): Promise<void> {
   const server = await createRegionServer(readRegionConfig());
   await server.start();
-  const stop = () => void server.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(() => server.stop());
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { z } from 'zod';
-import { createLogger, readConfig } from '@samverkan/common';
+import { createLogger, readConfig, stopOnSignals } from '@samverkan/common';
 import { readKommunConfig } from '../config';
 import { createKommunServer, type KommunServer } from '../server';
 import { demoSeedFor, seedKommun } from '../seed/seeder';
@@ -40,12 +40,9 @@ async function main(): Promise<void> {
   });
   const logger = createLogger('kommuner');
   const servers: KommunServer[] = [];
-  const stop = async () => {
+  stopOnSignals(async () => {
     await Promise.allSettled(servers.map((s) => s.stop()));
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  });
 
   for (const instance of config.KOMMUN_INSTANCES) {
     const kommun = readKommunConfig({ ...process.env, KOMMUNKOD: instance.code, DATABASE_URL: instance.databaseUrl, PORT: String(instance.port) });
