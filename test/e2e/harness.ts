@@ -22,7 +22,10 @@ export async function startE2ERegion(options: Partial<RegionOptions> = {}): Prom
     seed: 'always',
     syntheticProjects: 40,
     jwtSecret: SECRET,
-    kommunPoolSize: 2,
+    // A test run shares a stock PostgreSQL (max_connections = 100) with other clients: a region
+    // holds at most 13 + 2 connections, plus one LISTEN per kommun while subscriptions run.
+    kommunPoolSize: 1,
+    regionPoolSize: 2,
     shardTimeoutMs: 1500,
     membersRefreshMs: 300,
     ...options,

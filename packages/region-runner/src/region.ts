@@ -34,6 +34,8 @@ export interface RegionOptions {
   kommunProcesses?: number;
   /** Connections per kommun database pool. Default 4. */
   kommunPoolSize?: number;
+  /** Connections in the region subgraph's database pool. Default 10. */
+  regionPoolSize?: number;
   shardTimeoutMs?: number;
   membersRefreshMs?: number;
   logLevel?: string;
@@ -129,7 +131,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     const regionPort = await port(options.regionPort ?? 4100);
     const runManifest = join(mkdtempSync(join(tmpdir(), 'samverkan-')), `${manifest.id}.json`);
     writeFileSync(runManifest, JSON.stringify({ ...manifest, members }, null, 2));
-    const regionEnv = { ...env, DATABASE_URL: databases.get('region')!, REGION_MANIFEST: runManifest, PORT: String(regionPort) };
+    const regionEnv = { ...env, DATABASE_URL: databases.get('region')!, REGION_MANIFEST: runManifest, PORT: String(regionPort), DB_POOL_SIZE: String(options.regionPoolSize ?? 10) };
     if (options.seed === 'always') {
       await runToCompletion('region-seed', 'services/region/src/cli/seed.ts', regionEnv, options.echo);
     }

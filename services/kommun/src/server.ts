@@ -56,7 +56,6 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
 
   const pubSub: KommunPubSub = createPubSub();
   const listener = listenForProjectChanges(config.DATABASE_URL, (m) => pubSub.publish(PROJECT_CHANGED, m), logger);
-  await listener.ready;
 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger);
@@ -72,7 +71,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
       context: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const credentials = await verify(typeof auth === 'string' ? auth : undefined);
-        const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub };
+        const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub, changes: listener };
         return context;
       },
     },
@@ -104,7 +103,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   app.get('/health', async (_req, res) => {
     try {
       await db.query('SELECT 1');
-      res.json({ status: 'ok', municipalities: [...codes], websockets: wsServer.clients.size, sqlStatements: db.counter.total });
+      res.json({ status: 'ok', municipalities: [...codes], websockets: wsServer.clients.size, subscriptions: listener.holders, listening: listener.listening, sqlStatements: db.counter.total });
     } catch {
       res.status(503).json({ status: 'database unavailable', municipalities: [...codes] });
     }

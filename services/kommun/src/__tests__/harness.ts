@@ -25,6 +25,7 @@ export async function startKommun(codes: string[], seeds: KommunSeed[] = []): Pr
     DATABASE_URL: database.url,
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '4',
   });
   const server = await createKommunServer(config);
   for (const seed of seeds) await seedKommun(server.db, seed);

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import { startKommun, type KommunHarness } from './harness';
 
@@ -33,6 +34,26 @@ function collect(query: string, variables: Record<string, unknown>, count: numbe
   return { done, unsubscribe, events };
 }
 
+/** Polls the kommun's /health until `n` subscriptions are running there (started, LISTEN open). */
+async function subscriptionsRunning(n: number): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const health = (await (await fetch(h.url.replace('/graphql', '/health'))).json()) as { subscriptions?: number; listening?: boolean };
+    if (health.subscriptions === n && health.listening) return;
+    if (Date.now() > until) throw new Error(`expected ${n} subscriptions running, /health says ${JSON.stringify(health)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Polls until `n` events have arrived (so the next write cannot overtake the reads of the last). */
+async function arrived(events: unknown[], n: number): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (events.length < n) {
+    if (Date.now() > until) throw new Error(`expected ${n} events, got ${events.length}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const SUB = `subscription($m: [ID!]) { projectChanged(municipalities: $m) {
   kind projectId municipality { code } project { title funding { fund } } } }`;
 
@@ -47,7 +68,7 @@ describe('projectChanged', () => {
   it('fires on create, update and delete, filtered by kommun, with fresh data each time', async () => {
     const only1481 = collect(SUB, { m: ['1481'] }, 3);
     const all = collect(SUB, {}, 4);
-    await new Promise((r) => setTimeout(r, 200)); // let both subscriptions reach the server
+    await subscriptionsRunning(2);
 
     const t1480 = await h.editor('1480');
     const t1481 = await h.editor('1481');
@@ -70,20 +91,38 @@ describe('projectChanged', () => {
     expect(everything).toEqual(['1480', '1481', '1481', '1481']);
     only1481.unsubscribe();
     all.unsubscribe();
+    await subscriptionsRunning(0);
   });
 
-  it('fires for a change written straight to the database by another writer', async () => {
-    const sub = collect(SUB, { m: ['1480'] }, 1);
-    await new Promise((r) => setTimeout(r, 200));
-    const [{ id }] = await h.server.db.query(
-      `INSERT INTO project (municipality_code, title, status, start_date) VALUES ('1480', 'Imported', 'ONGOING', '2025-05-01') RETURNING id`,
-    );
-    await h.server.db.query(`SELECT pg_notify('samverkan_project_changed', $1)`, [
-      JSON.stringify({ kind: 'CREATED', code: '1480', local: id, at: new Date().toISOString() }),
-    ]);
-    const [event] = await sub.done;
-    expect(event.data.projectChanged).toMatchObject({ kind: 'CREATED', projectId: `1480:project:${id}`, project: { title: 'Imported' } });
-    sub.unsubscribe();
+  it('fires for changes written straight to the database by another writer, one event per project and transaction', async () => {
+    const sub = collect(SUB, { m: ['1480'] }, 3);
+    await subscriptionsRunning(1);
+    // Another writer: its own connection, plain SQL, nothing of the service's code.
+    const other = new PgClient({ connectionString: h.database.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      const { rows } = await other.query(
+        `INSERT INTO project (municipality_code, title, status, start_date) VALUES ('1480', 'Imported', 'ONGOING', '2025-05-01') RETURNING id`,
+      );
+      const id = rows[0].id as number;
+      await other.query(`INSERT INTO funding (project_id, programme_code, fund, amount) VALUES ($1, 'ESF-2014-2020', 'ESF', 10)`, [id]);
+      await other.query('COMMIT');
+      await arrived(sub.events, 1);
+      await other.query(`INSERT INTO partner (project_id, name, country, type, role) VALUES ($1, 'Partner', 'FI', 'MUNICIPALITY', 'PARTNER')`, [id]);
+      await arrived(sub.events, 2);
+      await other.query('DELETE FROM project WHERE id = $1', [id]);
+      const events = (await sub.done).map((e) => e.data.projectChanged);
+      expect(events.map((e) => [e.kind, e.projectId])).toEqual([
+        ['CREATED', `1480:project:${id}`],
+        ['UPDATED', `1480:project:${id}`],
+        ['DELETED', `1480:project:${id}`],
+      ]);
+      expect(events[0].project).toEqual({ title: 'Imported', funding: [{ fund: 'ESF' }] });
+    } finally {
+      await other.end();
+      sub.unsubscribe();
+    }
   });
 
   it('answers bad arguments with a clear error on the socket', async () => {

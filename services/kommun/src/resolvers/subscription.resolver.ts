@@ -5,12 +5,40 @@ import type { KommunContext } from '../context';
 import { ChangeKind } from '../graphql/enums';
 import { ProjectChange } from '../graphql/types';
 import { createLoaders } from '../store/loaders';
-import type { ProjectChangeMessage } from '../store/writes';
+import type { ChangeListener, ProjectChangeMessage } from '../store/notifications';
 
 export const PROJECT_CHANGED = 'PROJECT_CHANGED';
 export type KommunPubSub = PubSub<{ [PROJECT_CHANGED]: [ProjectChangeMessage] }>;
 
-export type SubscriptionContext = KommunContext & { pubSub: KommunPubSub };
+export type SubscriptionContext = KommunContext & { pubSub: KommunPubSub; changes: ChangeListener };
+
+/** `source`, calling `end` once when it finishes or its consumer stops (`return`/`throw`). */
+function onEnd<T>(source: AsyncIterable<T>, end: () => void): AsyncIterableIterator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let ended = false;
+  const finish = () => {
+    if (!ended) (ended = true), end();
+  };
+  return {
+    next: async () => {
+      const r = await it.next();
+      if (r.done) finish();
+      return r;
+    },
+    return: async (value?: unknown) => {
+      finish();
+      return it.return ? it.return(value) : { done: true, value };
+    },
+    throw: async (err?: unknown) => {
+      finish();
+      if (it.throw) return it.throw(err);
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 
 function checkCodes(codes: unknown): string[] | null {
   if (codes == null) return null;
@@ -25,11 +53,14 @@ function checkCodes(codes: unknown): string[] | null {
 export class ProjectChangeResolver {
   @Subscription(() => ProjectChange, {
     description: 'Fires on every project write in the given kommuner (all when omitted).',
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const codes = checkCodes(args.municipalities);
       const wanted = codes ? new Set(codes) : null;
-      const source = (context as SubscriptionContext).pubSub.subscribe(PROJECT_CHANGED);
-      return pipe(source, filter((m: ProjectChangeMessage) => !wanted || wanted.has(m.code)));
+      const ctx = context as SubscriptionContext;
+      // The database's LISTEN is open before the subscription starts, so no committed change after it is missed.
+      const release = await ctx.changes.hold();
+      const source = ctx.pubSub.subscribe(PROJECT_CHANGED);
+      return onEnd(pipe(source, filter((m: ProjectChangeMessage) => !wanted || wanted.has(m.code))), release);
     },
   })
   async projectChanged(

@@ -18,6 +18,8 @@ export interface SeedSummary {
 export async function seedKommun(db: DataSource, seed: KommunSeed): Promise<SeedSummary> {
   const { code } = seed;
   await db.transaction(async (m) => {
+    // A bulk load announces nothing: subscribers hear of edits, not of a database being filled.
+    await m.query(`SELECT set_config('samverkan.quiet', 'on', true)`);
     await m.query('DELETE FROM project WHERE municipality_code = $1', [code]);
     await m.query('DELETE FROM membership WHERE municipality_code = $1', [code]);
     await m.query('DELETE FROM twin_town WHERE municipality_code = $1', [code]);

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { badInput, formatId, parseId, requireKommunEditor, type EntityKind } from '@samverkan/common';
 import type { KommunContext } from '../context';
 import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
-import { ChangeKind, PartnerRole } from '../graphql/enums';
+import { PartnerRole } from '../graphql/enums';
 import type {
   FundingInput,
   MembershipInput,
@@ -20,16 +20,6 @@ import { createLoaders } from './loaders';
 /** After a write, the request's loaders must not answer from what they cached before it. */
 function refresh(ctx: KommunContext): void {
   ctx.loaders = createLoaders(ctx.db);
-}
-
-/** The channel project changes are announced on; NOTIFY is delivered only when the write commits. */
-export const PROJECT_CHANNEL = 'samverkan_project_changed';
-
-export interface ProjectChangeMessage {
-  kind: ChangeKind;
-  code: string;
-  local: number;
-  at: string;
 }
 
 function notFound(kind: string, id: string): GraphQLError {
@@ -50,11 +40,6 @@ function ownedId(ctx: KommunContext, id: string, kind: EntityKind): { code: stri
   if (!parsed) throw badInput('id', `"${id}" is not a ${kind} id (expected <kommunkod>:${kind}:<number>)`);
   authorize(ctx, parsed.code, 'id');
   return parsed;
-}
-
-async function announce(m: EntityManager, kind: ChangeKind, code: string, local: number): Promise<void> {
-  const message: ProjectChangeMessage = { kind, code, local, at: new Date().toISOString() };
-  await m.query('SELECT pg_notify($1, $2)', [PROJECT_CHANNEL, JSON.stringify(message)]);
 }
 
 function checkDates(start: string | undefined | null, end: string | undefined | null, field = 'endDate'): void {
@@ -131,7 +116,6 @@ export async function createProject(ctx: KommunContext, input: ProjectInput): Pr
     const { identifiers } = await m.insert(Project, values);
     const id = identifiers[0].localId as number;
     await replaceChildren(m, id, input);
-    await announce(m, ChangeKind.CREATED, input.municipality, id);
     return id;
   });
   refresh(ctx);
@@ -166,7 +150,6 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
     checkProject({ ...current, ...next }, input);
     await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
     await replaceChildren(m, local, input);
-    await announce(m, ChangeKind.UPDATED, code, local);
   });
   refresh(ctx);
   return (await ctx.loaders.projectById.load(local))!;
@@ -177,7 +160,6 @@ export async function deleteProject(ctx: KommunContext, id: string): Promise<str
   await ctx.db.transaction(async (m) => {
     const result = await m.delete(Project, { localId: local, municipalityCode: code });
     if (!result.affected) throw notFound('project', id);
-    await announce(m, ChangeKind.DELETED, code, local);
   });
   refresh(ctx);
   return formatId(code, 'project', local);

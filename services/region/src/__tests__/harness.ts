@@ -36,6 +36,7 @@ export async function startRegion(options: { seed?: boolean; env?: Record<string
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     SEED_WHEN_EMPTY: options.seed === false ? 'false' : 'true',
+    DB_POOL_SIZE: '4',
     ...options.env,
   });
   const server = await createRegionServer(config);
