@@ -5,7 +5,14 @@ import { startRegion, type RegionOptions, type RunningRegion } from '@samverkan/
 
 export const SECRET = 'e2e-secret-0123456789-abcdefghijklmnopq';
 
+export type Proxy = Awaited<ReturnType<typeof startProxy>>;
+
 export interface E2ERegion extends RunningRegion {
+  /** With `proxied`, the proxy between the gateway and each kommun (by kommunkod). */
+  proxies: Map<string, Proxy>;
+  /** Requests each kommun's proxy has seen since the last `resetProxies`, by kommunkod (those with any). */
+  requestsByKommun(): Record<string, number>;
+  resetProxies(): void;
   gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: GraphQLBody }>;
   /** Queries one kommun's own subgraph directly. */
   direct(code: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
@@ -13,9 +20,22 @@ export interface E2ERegion extends RunningRegion {
   health(): Promise<any>;
 }
 
-/** The whole region on the test PostgreSQL server, every service on a free port; databases dropped at stop. */
-export async function startE2ERegion(options: Partial<RegionOptions> = {}): Promise<E2ERegion> {
+/**
+ * The whole region on the test PostgreSQL server, every service on a free port; databases dropped
+ * at stop. With `proxied`, the gateway reaches each kommun through a counting proxy of its own.
+ */
+export async function startE2ERegion(options: Partial<RegionOptions> & { proxied?: boolean } = {}): Promise<E2ERegion> {
+  const proxies = new Map<string, Proxy>();
+  const { proxied, ...regionOptions } = options;
+  const memberPort = proxied
+    ? async (code: string, url: string) => {
+        const proxy = await startProxy(url);
+        proxies.set(code, proxy);
+        return Number(new URL(proxy.url).port);
+      }
+    : undefined;
   const region = await startRegion({
+    memberPort,
     databaseUrl: TEST_SERVER_URL,
     freePorts: true,
     databasePrefix: testDatabaseName('samverkan_e2e'),
@@ -28,15 +48,24 @@ export async function startE2ERegion(options: Partial<RegionOptions> = {}): Prom
     regionPoolSize: 2,
     shardTimeoutMs: 1500,
     membersRefreshMs: 300,
-    ...options,
+    ...regionOptions,
+  }).catch(async (err) => {
+    await Promise.all([...proxies.values()].map((p) => p.close()));
+    throw err;
   });
   return {
     ...region,
+    proxies,
+    requestsByKommun: () => Object.fromEntries([...proxies].filter(([, p]) => p.state.requests > 0).map(([code, p]) => [code, p.state.requests])),
+    resetProxies: () => proxies.forEach((p) => p.reset()),
     gql: (query, variables, token) => postGraphQL(region.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     direct: (code, query, variables) => postGraphQL(region.kommuner.get(code)!, query, variables),
     token: (identity) => mintToken(identity, { secret: SECRET }),
     health: async () => (await fetch(region.gatewayUrl.replace('/graphql', '/health'))).json(),
-    stop: (o) => region.stop({ dropDatabases: true, ...o }),
+    stop: async (o) => {
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+      await region.stop({ dropDatabases: true, ...o });
+    },
   };
 }
 
@@ -61,7 +90,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
  * count the requests the gateway sends it.
  */
 export async function startProxy(target: string) {
-  const state = { delayMs: 0, requests: 0, bodies: [] as string[] };
+  const state = { delayMs: 0, requests: 0, bodies: [] as string[], authorizations: [] as Array<string | undefined> };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -71,6 +100,7 @@ export async function startProxy(target: string) {
       if (!body.toString().includes('_service')) {
         state.requests++;
         state.bodies.push(body.toString());
+        state.authorizations.push(req.headers.authorization);
       }
       setTimeout(async () => {
         try {
@@ -91,6 +121,7 @@ export async function startProxy(target: string) {
     reset() {
       state.requests = 0;
       state.bodies = [];
+      state.authorizations = [];
     },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -43,6 +43,11 @@ export interface RegionOptions {
   gatewayEnv?: Record<string, string>;
   /** Where the services' log lines go. */
   echo?: (line: string) => void;
+  /**
+   * The port the region's registry gives for a kommun, given its subgraph's own URL: lets a test
+   * put something (a counting or delaying proxy) between the gateway and each kommun from the start.
+   */
+  memberPort?: (code: string, url: string) => Promise<number>;
 }
 
 export interface RunningRegion {
@@ -130,7 +135,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     // The region subgraph, with a manifest whose ports are the ones the kommuner listen on.
     const regionPort = await port(options.regionPort ?? 4100);
     const runManifest = join(mkdtempSync(join(tmpdir(), 'samverkan-')), `${manifest.id}.json`);
-    writeFileSync(runManifest, JSON.stringify({ ...manifest, members }, null, 2));
+    const advertised = await Promise.all(members.map(async (m) => ({ ...m, port: options.memberPort ? await options.memberPort(m.code, kommuner.get(m.code)!) : m.port })));
+    writeFileSync(runManifest, JSON.stringify({ ...manifest, members: advertised }, null, 2));
     const regionEnv = { ...env, DATABASE_URL: databases.get('region')!, REGION_MANIFEST: runManifest, PORT: String(regionPort), DB_POOL_SIZE: String(options.regionPoolSize ?? 10) };
     if (options.seed === 'always') {
       await runToCompletion('region-seed', 'services/region/src/cli/seed.ts', regionEnv, options.echo);
