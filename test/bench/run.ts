@@ -5,8 +5,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, mintToken, postGraphQL, withDatabase } from '@samverkan/common';
 import { ensurePostgres, freePort, REPO_ROOT, runService, startRegion, waitForHealth, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
-import { composeSupergraph } from '../../gateway/src/supergraph';
-import { generateProjects } from '../../services/kommun/src/seed/synthetic';
+import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
+import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { drive, type LoadResult } from './load';
 import { rssMiB, table } from './stats';
 

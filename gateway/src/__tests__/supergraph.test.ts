@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { composeCommitted, SCHEMA_DIR, supergraphYaml } from '../supergraph';
@@ -28,9 +29,9 @@ describe('schema/', () => {
 
   it('a routing declaration that names what the contract lacks stops the start', () => {
     const contract = buildContract(readFileSync(join(SCHEMA_DIR, 'kommun.graphql'), 'utf8'));
-    const file = join(require('node:os').tmpdir(), `routing-${process.pid}.json`);
+    const file = join(tmpdir(), `routing-${process.pid}.json`);
     const good = JSON.parse(readFileSync(join(SCHEMA_DIR, 'kommun.routing.json'), 'utf8'));
-    require('node:fs').writeFileSync(file, JSON.stringify({ ...good, route: { ...good.route, 'Query.nothing': 'id' }, entities: { ...good.entities, Ghost: { key: 'id' } } }));
+    writeFileSync(file, JSON.stringify({ ...good, route: { ...good.route, 'Query.nothing': 'id' }, entities: { ...good.entities, Ghost: { key: 'id' } } }));
     expect(() => loadDeclaration(file, contract)).toThrow(/Query\.nothing is not a field of the contract[\s\S]*entity Ghost\.id is not in the contract|entity Ghost\.id is not in the contract[\s\S]*Query\.nothing/);
   });
 });

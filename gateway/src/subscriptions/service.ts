@@ -21,10 +21,11 @@ import { KOMMUNKOD, type Logger } from '@samverkan/common';
 import type { RoutingDeclaration, SubscriptionRule } from '../routing/declaration';
 import { valueAtPath } from '../routing/owner';
 import type { MemberRegistry } from '../shards/registry';
+import type { GatewayContext } from '../server';
 import { UpstreamHub, type EventListener, type UpstreamEvent } from './upstream';
 
 export interface SubscriptionServiceOptions {
-  apollo: ApolloServer<any>;
+  apollo: ApolloServer<GatewayContext>;
   registry: MemberRegistry;
   declaration: RoutingDeclaration;
   logger: Logger;

@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 
 export interface PostgresDataSourceOptions {
   url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for an entity class
   entities: Function[];
   migrations: Array<new () => MigrationInterface>;
   /** Pool size (pg). Default 10. */

@@ -9,6 +9,7 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.7';
 const FEDERATION_IMPORTS = ['@key', '@shareable', '@external', '@requires', '@provides', '@tag', '@inaccessible'];
 
 /** `__resolveReference` functions by entity type name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subgraph types its own references and context
 export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any, info: any) => unknown }>;
 
 export interface FederatedSchema {
@@ -32,6 +33,7 @@ export async function buildFederatedSchema(
   const printed = printSchemaWithDirectives(built);
   const header = `extend schema @link(url: "${FEDERATION_LINK}", import: [${FEDERATION_IMPORTS.map((d) => `"${d}"`).join(', ')}])`;
   const typeDefs = parse(`${header}\n\n${printed}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- type-graphql's map, widened for buildSubgraphSchema
   const resolvers = createResolversMap(built) as Record<string, any>;
   for (const [typeName, extra] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...extra };

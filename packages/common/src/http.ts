@@ -25,7 +25,7 @@ export function serverOptions(logger: Logger) {
 }
 
 /** Plugins every Samverkan server runs: drain on stop; no inline traces or cache hints nobody reads. */
-export function standardPlugins(httpServer: http.Server): ApolloServerPlugin<any>[] {
+export function standardPlugins(httpServer: http.Server): ApolloServerPlugin[] {
   return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()];
 }
 

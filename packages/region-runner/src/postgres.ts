@@ -34,7 +34,7 @@ export async function ensurePostgres(options: { url?: string; dataDir: string; p
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(`the embedded PostgreSQL did not start (${err ?? 'see its log'}); is port ${options.port} free?`);
+    throw new Error(`the embedded PostgreSQL did not start (${err ?? 'see its log'}); is port ${options.port} free?`, { cause: err });
   }
   return {
     url: `postgres://postgres:samverkan@127.0.0.1:${options.port}/postgres`,

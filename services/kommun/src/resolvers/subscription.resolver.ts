@@ -17,7 +17,9 @@ function onEnd<T>(source: AsyncIterable<T>, end: () => void): AsyncIterableItera
   const it = source[Symbol.asyncIterator]();
   let ended = false;
   const finish = () => {
-    if (!ended) (ended = true), end();
+    if (ended) return;
+    ended = true;
+    end();
   };
   return {
     next: async () => {

@@ -60,7 +60,7 @@ export async function seedKommun(db: DataSource, seed: KommunSeed): Promise<Seed
   };
 }
 
-type Query = (sql: string, params: unknown[]) => Promise<any>;
+type Query = <T>(sql: string, params: unknown[]) => Promise<T>;
 
 async function insertProjects(query: Query, code: string, projects: SeedProject[]): Promise<void> {
   if (!projects.length) return;
