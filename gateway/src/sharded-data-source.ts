@@ -19,7 +19,7 @@ import {
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from '@samverkan/common';
-import { comparePositions, decodeCursor } from '@samverkan/common';
+import { comparePositions, decodeCursor, KOMMUNKOD } from '@samverkan/common';
 import type { ConnectionRule, RoutingDeclaration } from './routing/declaration';
 import { HIDDEN, injectMergeFields } from './routing/inject';
 import { ResponseMerger } from './routing/merge';
@@ -433,7 +433,16 @@ class FetchContext {
       if (Array.isArray(named)) {
         const members = new Set(this.members());
         const codes = [...new Set(named.map(String))];
-        for (const c of codes) if (!members.has(c)) this.missing(c, 'not a member of this region', 'MUNICIPALITY_UNKNOWN');
+        const malformed = codes.filter((c) => !KOMMUNKOD.test(c));
+        if (malformed.length) {
+          // Not a kommunkod at all: the caller's mistake, not a missing member.
+          this.errors.push({
+            message: `Invalid input: ${pruneArg}: each entry must be a 4-digit kommunkod (got ${malformed.map((c) => JSON.stringify(c.slice(0, 40))).join(', ')}).`,
+            path: [responseKey(node)],
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+        for (const c of codes) if (!members.has(c) && KOMMUNKOD.test(c)) this.missing(c, 'not a member of this region', 'MUNICIPALITY_UNKNOWN');
         return { node, def, codes: codes.filter((c) => members.has(c)), routed: false };
       }
       return { node, def, codes: this.members(), routed: false };

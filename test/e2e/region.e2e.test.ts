@@ -10,7 +10,8 @@ import { startE2ERegion, type E2ERegion } from './harness';
 let region: E2ERegion;
 let codes: string[];
 beforeAll(async () => {
-  region = await startE2ERegion();
+  // Each kommun behind a counting proxy, to see which shards a fetch asks.
+  region = await startE2ERegion({ proxied: true });
   codes = region.manifest.members.map((m) => m.code).sort();
 }, 120_000);
 afterAll(() => region?.stop());
@@ -71,6 +72,7 @@ describe('the public API through the gateway', () => {
   });
 
   it('project(id) goes to its owner; an unknown kommun fails only its own item', async () => {
+    region.resetProxies();
     const { body } = await region.gql('{ a: project(id: "1481:project:1") { id municipality { name } } b: project(id: "9999:project:1") { id } c: project(id: "nonsense") { id } }');
     expect(body.data.a).toEqual({ id: '1481:project:1', municipality: { name: 'Mölndal' } });
     expect(body.data.b).toBeNull();
@@ -79,6 +81,7 @@ describe('the public API through the gateway', () => {
       expect.objectContaining({ path: ['c'], message: expect.stringMatching(/"nonsense" does not name a kommun/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNKNOWN', municipality: '9999' }) }),
     ]);
+    expect(region.requestsByKommun()).toEqual({ '1481': 1 });
   });
 });
 
@@ -179,12 +182,15 @@ describe('merging equals the 13 subgraphs\' own answers', () => {
 describe('mutations through the gateway', () => {
   it('go to the owning kommun only, with the caller\'s token', async () => {
     const token = await region.token({ role: 'kommun-editor', subject: 'e2e', municipality: '1481' });
+    region.resetProxies();
     const d = await data(
       `mutation($i: ProjectInput!) { createProject(input: $i) { id municipality { name } } }`,
       { i: { municipality: '1481', title: 'Routed write', status: 'PLANNED', startDate: '2026-02-01' } },
       token,
     );
     expect(d.createProject.municipality.name).toBe('Mölndal');
+    expect(region.requestsByKommun()).toEqual({ '1481': 1 });
+    expect(region.proxies.get('1481')!.state.authorizations).toEqual([`Bearer ${token}`]);
     const id = d.createProject.id;
     expect(id).toMatch(/^1481:project:\d+$/);
     for (const code of codes) {
