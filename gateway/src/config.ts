@@ -39,6 +39,8 @@ export const gatewayEnv = {
   LIST_SIZE_ESTIMATE: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Largest request body in bytes. Default 102400 (100 KiB). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(100 * 1024),
+  /** Results a subscriber may have waiting before its subscription is ended with SUBSCRIBER_TOO_SLOW. Default 500. */
+  SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(500),
   /** A request not answered after this many milliseconds is answered REQUEST_TIMEOUT. Default 10000. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Origins allowed by CORS: `*` (default; reads are public and tokens travel in a header, never a cookie), or a comma-separated list, or `none`. */

@@ -4,6 +4,8 @@ import { createGateway } from './server';
 
 /** Starts the regional gateway from its environment (see README.md). */
 async function main(): Promise<void> {
+  // A stray rejection is logged, never allowed to end the gateway that every kommun's users share.
+  process.on('unhandledRejection', (err) => console.error('unhandled rejection (logged; the gateway goes on):', err));
   const gateway = await createGateway(readGatewayConfig());
   await gateway.start();
   stopOnSignals(() => gateway.stop());

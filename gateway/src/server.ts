@@ -89,7 +89,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 
   // graphql-ws on the same path: subscriptions through the shards, and queries and mutations
   // run exactly as over HTTP.
-  const subscriptions = new SubscriptionService({ apollo, registry, declaration, logger });
+  const subscriptions = new SubscriptionService({ apollo, registry, declaration, logger, queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT, maxAliases: config.MAX_ALIASES });
   const wsCleanup = useServer(
     {
       schema: () => gateway.schema!,
@@ -121,16 +121,25 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     wsServer,
   );
 
-  app.get('/health', (_req, res) => {
+  // Ready means this gateway can serve: the region subgraph answers and a supergraph is loaded.
+  // Kommuner that are down leave holes in answers, not a gateway out of service: they are listed
+  // in the body (status "degraded") and never turn the status code to 503, which would make a
+  // load balancer drop the gateway for every kommun.
+  const health = (_req: express.Request, res: express.Response) => {
     const members = registry.all();
-    const healthy = registry.lastRefresh?.ok && members.every((m) => m.state === 'active');
-    res.status(healthy ? 200 : 503).json({
-      status: healthy ? 'ok' : 'degraded',
+    const ready = Boolean(registry.lastRefresh?.ok && gateway.schema);
+    const unavailable = members.filter((m) => m.state !== 'active').map((m) => m.code);
+    res.status(ready ? 200 : 503).json({
+      status: !ready ? 'unavailable' : unavailable.length ? 'degraded' : 'ok',
+      unavailable,
       registry: registry.lastRefresh,
       members,
       subscriptions: { clients: wsServer.clients.size, upstream: subscriptions.stats() },
     });
-  });
+  };
+  app.get('/health', health);
+  app.get('/health/ready', health);
+  app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   const origins = config.CORS_ORIGINS.trim();
   app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));
   app.use(

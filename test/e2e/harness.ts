@@ -1,6 +1,8 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mintToken, postGraphQL, TEST_SERVER_URL, testDatabaseName, type GraphQLBody, type Identity } from '@samverkan/common';
+import type { Client } from 'graphql-ws';
 import { startRegion, type RegionOptions, type RunningRegion } from '@samverkan/region-runner';
 
 export const SECRET = 'e2e-secret-0123456789-abcdefghijklmnopq';
@@ -90,7 +92,9 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
  * count the requests the gateway sends it.
  */
 export async function startProxy(target: string) {
-  const state = { delayMs: 0, requests: 0, bodies: [] as string[], authorizations: [] as Array<string | undefined> };
+  /** `failHttp`: answer every counted request HTTP 500 (WebSockets still pass). */
+  const state = { delayMs: 0, requests: 0, failHttp: false, bodies: [] as string[], authorizations: [] as Array<string | undefined> };
+  const tunnels = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -101,6 +105,11 @@ export async function startProxy(target: string) {
         state.requests++;
         state.bodies.push(body.toString());
         state.authorizations.push(req.headers.authorization);
+      }
+      if (state.failHttp && !body.toString().includes('_service')) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('the kommun is failing (test proxy)');
+        return;
       }
       setTimeout(async () => {
         try {
@@ -113,6 +122,26 @@ export async function startProxy(target: string) {
       }, state.delayMs);
     });
   });
+  // WebSockets (the gateway's upstream subscriptions) pass through as they are.
+  server.on('upgrade', (req, socket, head) => {
+    const t = new URL(target);
+    const upstream = net.connect(Number(t.port), t.hostname, () => {
+      const headers = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    tunnels.add(upstream).add(socket as net.Socket);
+    const end = () => {
+      upstream.destroy();
+      socket.destroy();
+      tunnels.delete(upstream);
+      tunnels.delete(socket as net.Socket);
+    };
+    upstream.on('error', end).on('close', end);
+    socket.on('error', end).on('close', end);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {
@@ -123,6 +152,50 @@ export async function startProxy(target: string) {
       state.bodies = [];
       state.authorizations = [];
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const t of tunnels) t.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A subscription whose events collect in `events`; `next(n)` waits for the n-th. */
+export function listen(c: Client, query: string, variables: Record<string, unknown> = {}) {
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  const waiters: Array<() => void> = [];
+  let completed = false;
+  const stop = c.subscribe({ query, variables }, {
+    next: (v) => {
+      events.push(v);
+      waiters.splice(0).forEach((w) => w());
+    },
+    error: (e) => {
+      errors.push(e);
+      waiters.splice(0).forEach((w) => w());
+    },
+    complete: () => {
+      completed = true;
+      waiters.splice(0).forEach((w) => w());
+    },
+  });
+  return {
+    events,
+    errors,
+    stop,
+    completed: () => completed,
+    async next(n: number, ms = 5000): Promise<any> {
+      const until = Date.now() + ms;
+      while (events.length < n && !errors.length && Date.now() < until) {
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 100);
+        });
+      }
+      if (events.length < n) throw new Error(`expected ${n} events, got ${events.length}; errors: ${JSON.stringify(errors)}`);
+      return events[n - 1];
+    },
   };
 }

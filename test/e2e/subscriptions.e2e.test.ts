@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, SECRET, startE2ERegion, type E2ERegion } from './harness';
+import { eventually, listen, SECRET, startE2ERegion, type E2ERegion } from './harness';
 
 /** Live updates through the gateway over graphql-ws, from real kommun subgraphs. */
 let region: E2ERegion;
@@ -19,40 +19,6 @@ function client(): Client {
   const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
   clients.push(c);
   return c;
-}
-
-/** A subscription whose events collect in `events`; `next(n)` waits for the n-th. */
-function listen(c: Client, query: string, variables: Record<string, unknown> = {}) {
-  const events: any[] = [];
-  const errors: unknown[] = [];
-  const waiters: Array<() => void> = [];
-  const stop = c.subscribe({ query, variables }, {
-    next: (v) => {
-      events.push(v);
-      waiters.splice(0).forEach((w) => w());
-    },
-    error: (e) => {
-      errors.push(e);
-      waiters.splice(0).forEach((w) => w());
-    },
-    complete: () => waiters.splice(0).forEach((w) => w()),
-  });
-  return {
-    events,
-    errors,
-    stop,
-    async next(n: number, ms = 5000): Promise<any> {
-      const until = Date.now() + ms;
-      while (events.length < n && !errors.length && Date.now() < until) {
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 100);
-        });
-      }
-      if (events.length < n) throw new Error(`expected ${n} events, got ${events.length}; errors: ${JSON.stringify(errors)}`);
-      return events[n - 1];
-    },
-  };
 }
 
 const SUB = `subscription($m: [ID!]) { projectChanged(municipalities: $m) {
@@ -195,7 +161,14 @@ describe('a kommun that joins or restarts', () => {
     await motala.ready;
     await eventually('re-subscribed after the restart', async () => (await socketsAt(url)) === 1, 15_000);
     await createVia(url, '0583', 'Motala is back');
-    expect((await all.next(2)).data.projectChanged.project.title).toBe('Motala is back');
+    const withData = () => all.events.filter((e) => e.data);
+    await eventually('the event after the restart', async () => withData().length === 2);
+    expect(withData()[1].data.projectChanged.project.title).toBe('Motala is back');
+    // In between, the subscriber was told that Motala's live updates paused and resumed.
+    expect(all.events.flatMap((e) => e.extensions?.liveUpdates ?? [])).toEqual([
+      { municipality: '0583', state: 'PAUSED' },
+      { municipality: '0583', state: 'RESUMED' },
+    ]);
     all.stop();
     await region.gql('mutation { removeMember(code: "0583") }', {}, regionEditor);
   });

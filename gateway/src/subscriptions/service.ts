@@ -1,7 +1,9 @@
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   getArgumentValues,
+  parseType,
   getNamedType,
   getOperationAST,
   print,
@@ -9,50 +11,86 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLFormattedError,
   type FieldNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
+import { Repeater } from '@graphql-yoga/subscription';
+import { LRUCache } from 'lru-cache';
 import type { ApolloServer } from '@apollo/server';
 import { KOMMUNKOD, type Logger } from '@samverkan/common';
 import type { RoutingDeclaration, SubscriptionRule } from '../routing/declaration';
 import { valueAtPath } from '../routing/owner';
 import type { MemberRegistry } from '../shards/registry';
 import type { GatewayContext } from '../server';
-import { UpstreamHub, type EventListener, type UpstreamEvent } from './upstream';
+import { UpstreamHub, type HubListener, type LiveState, type UpstreamEvent } from './upstream';
 
 export interface SubscriptionServiceOptions {
   apollo: ApolloServer<GatewayContext>;
   registry: MemberRegistry;
   declaration: RoutingDeclaration;
   logger: Logger;
+  /** Results a subscriber may have waiting before it counts as unable to keep up. Default 500. */
+  queueLimit?: number;
+  /** The gateway's alias limit: a batch of events stays within it. Default 30. */
+  maxAliases?: number;
 }
 
-/** How one client selection turns an upstream event into its answer. */
+/** A field of the client's selection resolved per event by a root query (`project(id:)`). */
+interface ResolvedField {
+  /** The client's field, renamed to the root query and aliased to the client's response key. */
+  node: FieldNode;
+  key: string;
+  argument: string;
+  /** The batch variable that carries the event's value. */
+  variable: string;
+}
+
+/** How one client selection turns upstream events into its answers. */
 interface EventPlan {
   responseKey: string;
   /** The event type's name, for `__typename`. */
   typename: string;
-  /** Fields copied from the event: response key → field name. */
+  /** Fields in the client's order: response key → field name (copied from the event, or resolved). */
   copied: Array<[string, string]>;
-  /** The query resolving the rest, or null when the client selected only copied fields. */
-  query: string | null;
-  /** Query variable → path in the event. */
+  /** Fields resolved by a query; none when the client selected only what the event carries. */
+  resolved: ResolvedField[];
+  /** The client's variable definitions and fragments those fields use. */
+  variableDefinitions: VariableDefinitionNode[];
+  fragments: FragmentDefinitionNode[];
+  /** Batch variable → path in the event. */
   eventVariables: Array<[string, string]>;
+}
+
+/** Events of one selection (a plan and the client's variables), resolved in batches for all its subscribers. */
+interface Feed {
+  key: string;
+  plan: EventPlan;
+  variables: Record<string, unknown>;
+  queue: Array<{ event: UpstreamEvent; targets: Subscriber[] }>;
+  running: boolean;
+  subscribers: number;
 }
 
 interface Subscriber {
   hub: UpstreamHub;
-  listener: EventListener;
+  listener: HubListener;
   /** The kommuner it listens to; null for every member, now and later. */
   codes: Set<string> | null;
   attached: Set<string>;
+  feed: Feed;
+  /** Queues a result for the client, or ends the subscription when too many wait. */
+  deliver(result: ExecutionResult): void;
+  /** Ends the subscription with an error counting what it lost: what waited, and `dropped` more. */
+  overflow(dropped: number, why: string): void;
 }
 
 const VAR_PREFIX = '__samverkan_';
+/** Limit errors a batch can meet that a smaller batch would not. */
+const SPLIT_ON = new Set(['TOO_MANY_ALIASES', 'QUERY_TOO_COMPLEX', 'QUERY_TOO_LARGE', 'TOO_MANY_DIRECTIVES']);
 
 function bad(message: string, code = 'BAD_USER_INPUT'): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
@@ -61,17 +99,28 @@ function bad(message: string, code = 'BAD_USER_INPUT'): ExecutionResult {
 /**
  * Subscriptions through the gateway, which @apollo/gateway does not run. A client's
  * subscription listens to the kommuner it names (every member when it names none) through
- * upstream subscriptions shared between clients; each event is answered with the client's
- * selection, resolved by a query through the gateway, so fields from any subgraph work as in a
- * query. Clients with the same selection share that query.
+ * upstream subscriptions shared between clients. Each event is answered with the client's
+ * selection: what the event carries is copied, the rest resolved by a query through the gateway,
+ * so fields from any subgraph work as in a query. Clients with the same selection share a feed,
+ * whose events are resolved many to a query, in the order they came.
+ *
+ * Each client has a bounded queue: one that falls `queueLimit` results behind gets an error that
+ * says how many events it lost, and its subscription ends (subscribe again and re-read), instead
+ * of the gateway holding an ever longer backlog. While a kommun's upstream is down its
+ * subscribers are told so (`extensions.liveUpdates`, state PAUSED, with a MUNICIPALITY_UNAVAILABLE
+ * error) and told again when it is back (state RESUMED).
  */
 export class SubscriptionService {
   private readonly hubs = new Map<string, UpstreamHub>();
   private readonly everyMember = new Set<Subscriber>();
-  private readonly pending = new Map<string, Promise<ExecutionResult>>();
-  private readonly plans = new Map<string, EventPlan>();
+  private readonly feeds = new Map<string, Feed>();
+  private readonly plans = new LRUCache<string, EventPlan>({ max: 1000 });
+  private readonly queueLimit: number;
+  private readonly maxAliases: number;
 
   constructor(private readonly options: SubscriptionServiceOptions) {
+    this.queueLimit = options.queueLimit ?? 500;
+    this.maxAliases = options.maxAliases ?? 30;
     for (const [coordinate, rule] of Object.entries(options.declaration.subscriptions)) {
       const field = coordinate.split('.')[1];
       this.hubs.set(coordinate, new UpstreamHub(options.registry, options.logger, { query: `subscription SamverkanGateway { ${field} { ${rule.select} } }`, field, owner: rule.owner }));
@@ -105,27 +154,68 @@ export class SubscriptionService {
     }
     const plan = this.planFor(args.document, operation, field, rule, getNamedType(def.type).name);
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const feed = this.feedFor(plan, variables);
 
     return new Repeater<ExecutionResult>(async (push, stop) => {
-      let chain: Promise<unknown> = Promise.resolve();
+      const waiting: ExecutionResult[] = [];
+      let wake: (() => void) | null = null;
+      let ending = false;
       const subscriber: Subscriber = {
         hub,
         codes,
         attached: new Set(),
-        listener: (event) => {
-          // One event at a time per subscriber, so each sees them in the order they came.
-          chain = chain
-            .then(() => this.answer(event, plan, variables))
-            .then((result) => push(result))
-            .catch((err) => this.options.logger.warn({ err }, 'could not deliver a subscription event'));
+        feed,
+        deliver: (result) => {
+          if (ending) return;
+          if (waiting.length >= this.queueLimit) return subscriber.overflow(1, `it fell ${this.queueLimit} results behind`);
+          waiting.push(result);
+          wake?.();
+        },
+        overflow: (dropped, why) => {
+          if (ending) return;
+          ending = true;
+          const lost = waiting.length + dropped;
+          waiting.length = 0;
+          this.options.logger.warn({ dropped: lost }, 'ended a subscriber that could not keep up');
+          waiting.push({
+            errors: [
+              new GraphQLError(`This subscription was ended: ${why}, so ${lost} event(s) were not delivered. Subscribe again and re-read what you show.`, {
+                extensions: { code: 'SUBSCRIBER_TOO_SLOW', dropped: lost, queueLimit: this.queueLimit },
+              }),
+            ],
+          });
+          wake?.();
+        },
+        listener: {
+          event: (event) => this.enqueue(feed, event, subscriber),
+          state: (code, state, reason) => subscriber.deliver(this.liveNotice(code, state, reason)),
+          lost: (lostCodes, message) => subscriber.deliver(this.lostNotice(lostCodes, message)),
         },
       };
       this.attach(hub, subscriber, codes ?? this.options.registry.all().map((m) => m.code));
       if (!codes) this.everyMember.add(subscriber);
-      await stop;
+      feed.subscribers++;
+      let stopped = false;
+      void stop.then(() => {
+        stopped = true;
+        wake?.();
+      });
+      // One result at a time: the next is pushed when the client's socket has taken the last.
+      while (!stopped) {
+        const next = waiting.shift();
+        if (next) {
+          await push(next);
+          if (ending && !waiting.length) break;
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+      stop();
       this.everyMember.delete(subscriber);
       for (const code of subscriber.attached) hub.detach(code, subscriber.listener);
-    }, new SlidingBuffer(100));
+      if (--feed.subscribers === 0) this.feeds.delete(feed.key);
+    });
   }
 
   /** Open upstream subscriptions, for /health and the tests. */
@@ -160,36 +250,148 @@ export class SubscriptionService {
     for (const hub of this.hubs.values()) hub.reconcile();
   }
 
-  /** The client's selection for one event; subscribers with the same selection share the work. */
-  private answer(event: UpstreamEvent, plan: EventPlan, variables: Record<string, unknown>): Promise<ExecutionResult> {
-    const key = JSON.stringify([plan.query, variables, event]);
-    let result = this.pending.get(key);
-    if (!result) {
-      result = this.resolve(event, plan, variables);
-      this.pending.set(key, result);
-      setTimeout(() => this.pending.delete(key), 2000).unref();
-    }
-    return result;
+  private nameOf(code: string): string {
+    const m = this.options.registry.get(code);
+    return m ? `${m.name} (${code})` : code;
   }
 
-  /** Reads are public: the event's query runs as an anonymous query would. */
-  private async resolve(event: UpstreamEvent, plan: EventPlan, variables: Record<string, unknown>): Promise<ExecutionResult> {
-    const value: Record<string, unknown> = {};
-    for (const [key, name] of plan.copied) value[key] = name === '__typename' ? undefined : event[name];
-    let errors: readonly GraphQLError[] | undefined;
-    if (plan.query) {
-      const vars = { ...variables };
-      for (const [name, path] of plan.eventVariables) vars[name] = valueAtPath(event, path);
-      const response = await this.options.apollo.executeOperation({ query: plan.query, variables: vars }, { contextValue: { identity: null } });
-      if (response.body.kind === 'single') {
-        Object.assign(value, response.body.singleResult.data ?? {});
-        errors = response.body.singleResult.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions }));
+  private liveNotice(code: string, state: LiveState, reason?: string): ExecutionResult {
+    const extensions = { liveUpdates: [{ municipality: code, state }] };
+    if (state === 'RESUMED') return { extensions };
+    return {
+      errors: [
+        new GraphQLError(`Live updates from ${this.nameOf(code)} are paused: ${reason ?? 'its subgraph cannot be reached'}. They resume by themselves; re-read its data when they do.`, {
+          extensions: { code: 'MUNICIPALITY_UNAVAILABLE', municipality: code, liveUpdates: 'PAUSED' },
+        }),
+      ],
+      extensions,
+    };
+  }
+
+  private lostNotice(codes: string[], message: string): ExecutionResult {
+    return {
+      errors: [
+        new GraphQLError(`An event from ${codes.map((c) => this.nameOf(c)).join(', ')} arrived without its data and could not be delivered: ${message}`, {
+          extensions: { code: 'MUNICIPALITY_UNAVAILABLE', municipality: codes.length === 1 ? codes[0] : undefined, municipalities: codes },
+        }),
+      ],
+    };
+  }
+
+  private feedFor(plan: EventPlan, variables: Record<string, unknown>): Feed {
+    const key = JSON.stringify([plan.responseKey, plan.copied, plan.resolved.map((r) => print(r.node)), variables]);
+    let feed = this.feeds.get(key);
+    if (!feed) this.feeds.set(key, (feed = { key, plan, variables, queue: [], running: false, subscribers: 0 }));
+    return feed;
+  }
+
+  /** An event for one subscriber; the hub hands the same event to each in turn, so they share an entry. */
+  private enqueue(feed: Feed, event: UpstreamEvent, subscriber: Subscriber): void {
+    const last = feed.queue.at(-1);
+    if (last?.event === event) last.targets.push(subscriber);
+    else if (feed.queue.length >= this.queueLimit) {
+      // The feed cannot resolve as fast as events come: its subscribers are told, not left behind.
+      const targets = new Set(feed.queue.flatMap((e) => e.targets).concat(subscriber));
+      const dropped = feed.queue.length + 1;
+      feed.queue.length = 0;
+      for (const t of targets) t.overflow(dropped, `events came faster than they could be read (${this.queueLimit} waiting)`);
+      return;
+    } else feed.queue.push({ event, targets: [subscriber] });
+    void this.drain(feed);
+  }
+
+  /** Resolves a feed's waiting events, a batch at a time, and hands each answer to its subscribers in order. */
+  private async drain(feed: Feed): Promise<void> {
+    if (feed.running) return;
+    feed.running = true;
+    try {
+      const perEvent = Math.max(1, feed.plan.resolved.length);
+      const batchMax = this.maxAliases > 0 ? Math.max(1, Math.min(50, Math.floor(this.maxAliases / perEvent))) : 50;
+      while (feed.queue.length) {
+        const batch = feed.queue.splice(0, batchMax);
+        const results = await this.resolveBatch(feed, batch.map((b) => b.event));
+        batch.forEach((b, i) => {
+          for (const s of b.targets) s.deliver(results[i]);
+        });
+      }
+    } finally {
+      feed.running = false;
+    }
+  }
+
+  /**
+   * The answers to a batch of events, from one query through the gateway: each distinct value the
+   * resolved fields need (a project id, a kommunkod) is asked once, under its own aliases. A batch
+   * the gateway's limits refuse is split in two. Reads are public: the query runs as an anonymous
+   * query would.
+   */
+  private async resolveBatch(feed: Feed, events: UpstreamEvent[]): Promise<ExecutionResult[]> {
+    const { plan } = feed;
+    if (!plan.resolved.length) return events.map((e) => this.compose(plan, e, {}, []));
+    const groups = new Map<string, number>();
+    const groupOf = events.map((event) => {
+      const key = JSON.stringify(plan.eventVariables.map(([, path]) => valueAtPath(event, path)));
+      if (!groups.has(key)) groups.set(key, groups.size);
+      return groups.get(key)!;
+    });
+    const variables: Record<string, unknown> = { ...feed.variables };
+    const definitions = [...plan.variableDefinitions];
+    const selections: FieldNode[] = [];
+    for (const [, g] of groups) {
+      const sample = events[groupOf.indexOf(g)];
+      for (const [name, path] of plan.eventVariables) {
+        variables[`${name}_${g}`] = valueAtPath(sample, path);
+        definitions.push(parseVariableDefinition(`$${name}_${g}: ID!`));
+      }
+      for (const r of plan.resolved) {
+        selections.push({
+          ...r.node,
+          alias: { kind: Kind.NAME, value: `e${g}_${r.key}` },
+          arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: r.argument }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: `${r.variable}_${g}` } } }],
+        });
       }
     }
-    const ordered: Record<string, unknown> = {};
-    for (const [key, name] of plan.copied) ordered[key] = name === '__typename' ? plan.typename : value[key];
-    for (const k of Object.keys(value)) if (!(k in ordered)) ordered[k] = value[k];
-    return errors?.length ? { data: { [plan.responseKey]: ordered }, errors } : { data: { [plan.responseKey]: ordered } };
+    const document: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        { kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, name: { kind: Kind.NAME, value: 'SamverkanSubscriptionEvents' }, variableDefinitions: definitions, selectionSet: { kind: Kind.SELECTION_SET, selections } },
+        ...plan.fragments,
+      ],
+    };
+    let data: Record<string, unknown> = {};
+    let errors: readonly GraphQLFormattedError[] = [];
+    try {
+      const response = await this.options.apollo.executeOperation({ query: print(document), variables }, { contextValue: { identity: null } });
+      if (response.body.kind === 'single') {
+        data = (response.body.singleResult.data ?? {}) as Record<string, unknown>;
+        errors = response.body.singleResult.errors ?? [];
+      }
+    } catch (err) {
+      this.options.logger.warn({ err }, 'could not resolve subscription events');
+      errors = [{ message: 'The event could not be resolved.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+    }
+    if (groups.size > 1 && errors.some((e) => SPLIT_ON.has(String(e.extensions?.code)))) {
+      const half = Math.ceil(events.length / 2);
+      return [...(await this.resolveBatch(feed, events.slice(0, half))), ...(await this.resolveBatch(feed, events.slice(half)))];
+    }
+    return events.map((event, i) => {
+      const g = groupOf[i];
+      const prefix = `e${g}_`;
+      const values: Record<string, unknown> = {};
+      for (const r of plan.resolved) values[r.key] = data[`${prefix}${r.key}`] ?? null;
+      // An error on this event's fields moves to its place in the event; one without a path concerns every event.
+      const own = errors
+        .filter((e) => !e.path || (typeof e.path[0] === 'string' && e.path[0].startsWith(prefix)))
+        .map((e) => new GraphQLError(e.message, { path: e.path ? [plan.responseKey, String(e.path[0]).slice(prefix.length), ...e.path.slice(1)] : undefined, extensions: e.extensions }));
+      return this.compose(plan, event, values, own);
+    });
+  }
+
+  /** One client's answer to one event: its fields in its order, copied or resolved. */
+  private compose(plan: EventPlan, event: UpstreamEvent, resolved: Record<string, unknown>, errors: GraphQLError[]): ExecutionResult {
+    const value: Record<string, unknown> = {};
+    for (const [key, name] of plan.copied) value[key] = name === '__typename' ? plan.typename : key in resolved ? resolved[key] : event[name];
+    return errors.length ? { data: { [plan.responseKey]: value }, errors } : { data: { [plan.responseKey]: value } };
   }
 
   private planFor(document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode, rule: SubscriptionRule, typename: string): EventPlan {
@@ -199,26 +401,18 @@ export class SubscriptionService {
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
     const copied: Array<[string, string]> = [];
-    const queryFields: FieldNode[] = [];
+    const resolved: ResolvedField[] = [];
     const eventVariables: Array<[string, string]> = [];
     const walk = (selections: readonly SelectionNode[]) => {
       for (const s of selections) {
         if (s.kind === Kind.FIELD) {
           const key = s.alias?.value ?? s.name.value;
+          copied.push([key, s.name.value]);
           const resolve = rule.resolve[s.name.value];
-          if (!resolve) {
-            copied.push([key, s.name.value]);
-            continue;
-          }
+          if (!resolve) continue;
           const variable = `${VAR_PREFIX}${resolve.argument}_${resolve.from.replace(/\W/g, '_')}`;
           if (!eventVariables.some(([v]) => v === variable)) eventVariables.push([variable, resolve.from]);
-          copied.push([key, s.name.value]);
-          queryFields.push({
-            ...s,
-            alias: { kind: Kind.NAME, value: key },
-            name: { kind: Kind.NAME, value: resolve.query },
-            arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: resolve.argument }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: variable } } }],
-          });
+          resolved.push({ node: { ...s, name: { kind: Kind.NAME, value: resolve.query } }, key, argument: resolve.argument, variable });
         } else if (s.kind === Kind.INLINE_FRAGMENT) {
           walk(s.selectionSet.selections);
         } else if (fragments[s.name.value]) {
@@ -227,40 +421,36 @@ export class SubscriptionService {
       }
     };
     walk(field.selectionSet?.selections ?? []);
-    let query: string | null = null;
-    if (queryFields.length) {
-      const usedVariables = new Set<string>();
-      const usedFragments = new Set<string>();
-      const scan = (node: FieldNode | FragmentDefinitionNode) =>
-        visit(node, {
-          Variable: (v) => void usedVariables.add(v.name.value),
-          FragmentSpread: (f) => {
-            if (!usedFragments.has(f.name.value) && fragments[f.name.value]) {
-              usedFragments.add(f.name.value);
-              scan(fragments[f.name.value]);
-            }
-          },
-        });
-      queryFields.forEach(scan);
-      const definitions: VariableDefinitionNode[] = [
-        ...(operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
-        ...eventVariables.map(([name]) => ({
-          kind: Kind.VARIABLE_DEFINITION as const,
-          variable: { kind: Kind.VARIABLE as const, name: { kind: Kind.NAME as const, value: name } },
-          type: { kind: Kind.NON_NULL_TYPE as const, type: { kind: Kind.NAMED_TYPE as const, name: { kind: Kind.NAME as const, value: 'ID' } } },
-        })),
-      ];
-      query = print({
-        kind: Kind.DOCUMENT,
-        definitions: [
-          { kind: Kind.OPERATION_DEFINITION, operation: 'query' as never, name: { kind: Kind.NAME, value: 'SamverkanSubscriptionEvent' }, variableDefinitions: definitions, selectionSet: { kind: Kind.SELECTION_SET, selections: queryFields } },
-          ...[...usedFragments].map((n) => fragments[n]),
-        ],
-      } as DocumentNode);
-    }
-    const plan: EventPlan = { responseKey: field.alias?.value ?? field.name.value, typename, copied, query, eventVariables };
-    if (this.plans.size > 1000) this.plans.clear();
+    // The client's variables and fragments that the resolved fields use, and no others.
+    const usedVariables = new Set<string>();
+    const usedFragments = new Set<string>();
+    const scan = (node: FieldNode | FragmentDefinitionNode) =>
+      visit(node, {
+        Variable: (v) => void usedVariables.add(v.name.value),
+        FragmentSpread: (f) => {
+          if (!usedFragments.has(f.name.value) && fragments[f.name.value]) {
+            usedFragments.add(f.name.value);
+            scan(fragments[f.name.value]);
+          }
+        },
+      });
+    resolved.forEach((r) => scan({ ...r.node, arguments: [] }));
+    const plan: EventPlan = {
+      responseKey: field.alias?.value ?? field.name.value,
+      typename,
+      copied,
+      resolved,
+      variableDefinitions: (operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
+      fragments: [...usedFragments].map((n) => fragments[n]),
+      eventVariables,
+    };
     this.plans.set(cacheKey, plan);
     return plan;
   }
+}
+
+/** `$name: Type` as a variable definition node. */
+function parseVariableDefinition(source: string): VariableDefinitionNode {
+  const [name, type] = source.slice(1).split(':').map((s) => s.trim());
+  return { kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } }, type: parseType(type) };
 }

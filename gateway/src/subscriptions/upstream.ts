@@ -7,12 +7,24 @@ import { valueAtPath } from '../routing/owner';
 /** An event as a kommun's subgraph sends it, with the fields the declaration selects. */
 export type UpstreamEvent = Record<string, unknown>;
 
-export type EventListener = (event: UpstreamEvent) => void;
+/** Whether a kommun's live updates are flowing. */
+export type LiveState = 'PAUSED' | 'RESUMED';
+
+/** What the hub tells a subscriber of a kommun. */
+export interface HubListener {
+  event(event: UpstreamEvent): void;
+  /** The kommun's upstream went down (`PAUSED`) or came back (`RESUMED`). */
+  state(code: string, state: LiveState, reason?: string): void;
+  /** An event of one of these kommuner arrived without its data; `message` says why. */
+  lost(codes: string[], message: string): void;
+}
 
 interface Upstream {
   url: string;
   client: Client;
   unsubscribe: () => void;
+  /** Down since it last lost (or never had) its connection; the reason. */
+  down: string | null;
 }
 
 /**
@@ -20,11 +32,12 @@ interface Upstream {
  * kommuner, opened with the first and closed with the last. (A shard is a subgraph URL; a combined
  * instance serving several kommuner is subscribed to once.) Events go to the subscribers of the
  * kommun that owns them. The graphql-ws client reconnects and re-subscribes by itself when a
- * kommun restarts; `reconcile` follows the registry when a kommun joins, leaves or moves.
+ * kommun restarts; meanwhile the kommun's subscribers are told its live updates are paused, and
+ * told again when they resume. `reconcile` follows the registry when a kommun joins, leaves or moves.
  */
 export class UpstreamHub {
   /** Who wants which kommun's events, whether or not its upstream is open. */
-  private readonly wanted = new Map<string, Set<EventListener>>();
+  private readonly wanted = new Map<string, Set<HubListener>>();
   /** Open upstream subscriptions by shard URL. */
   private readonly live = new Map<string, Upstream>();
 
@@ -36,14 +49,18 @@ export class UpstreamHub {
     private readonly retryMaxMs = 1000,
   ) {}
 
-  attach(code: string, listener: EventListener): void {
+  attach(code: string, listener: HubListener): void {
     let set = this.wanted.get(code);
     if (!set) this.wanted.set(code, (set = new Set()));
     set.add(listener);
     this.reconcile();
+    // Joining while the kommun's stream is down: say so now, not at the next change.
+    const url = this.registry.target(code).url;
+    const up = url ? this.live.get(url) : undefined;
+    if (up?.down) listener.state(code, 'PAUSED', up.down);
   }
 
-  detach(code: string, listener: EventListener): void {
+  detach(code: string, listener: HubListener): void {
     const set = this.wanted.get(code);
     if (!set) return;
     set.delete(listener);
@@ -60,19 +77,20 @@ export class UpstreamHub {
       const target = this.registry.target(code);
       if (target.url !== null) urls.add(target.url);
     }
-    for (const url of this.live.keys()) if (!urls.has(url)) void this.closeLive(url);
+    for (const url of this.live.keys()) if (!urls.has(url)) this.closeLive(url);
     for (const url of urls) if (!this.live.has(url)) this.live.set(url, this.open(url));
   }
 
-  /** Open upstream subscriptions, the listeners, and the kommuner they serve, for /health and the tests. */
-  stats(): { upstreams: number; listeners: number; codes: string[] } {
+  /** Open upstream subscriptions, those down, the listeners, and the kommuner they serve, for /health and the tests. */
+  stats(): { upstreams: number; down: number; listeners: number; codes: string[] } {
     let listeners = 0;
     for (const set of this.wanted.values()) listeners += set.size;
     const codes = [...this.wanted.keys()].filter((c) => {
       const t = this.registry.target(c);
       return t.url !== null && this.live.has(t.url);
     });
-    return { upstreams: this.live.size, listeners, codes: codes.sort() };
+    const down = [...this.live.values()].filter((u) => u.down).length;
+    return { upstreams: this.live.size, down, listeners, codes: codes.sort() };
   }
 
   async closeAll(): Promise<void> {
@@ -80,8 +98,29 @@ export class UpstreamHub {
     await Promise.all([...this.live.keys()].map((url) => this.closeLive(url)));
   }
 
+  /** The kommuner wanted from a shard, each with its listeners. */
+  private listenersOf(url: string): Array<[string, HubListener[]]> {
+    return [...this.wanted].filter(([code]) => this.registry.target(code).url === url).map(([code, set]) => [code, [...set]]);
+  }
+
+  private setState(up: Upstream, down: string | null): void {
+    if (Boolean(up.down) === Boolean(down)) {
+      up.down = down ?? up.down;
+      return;
+    }
+    up.down = down;
+    if (this.live.get(up.url) !== up) return; // closed on purpose: nobody to tell
+    if (down) this.logger.warn({ shard: up.url, reason: down }, 'live updates paused: upstream subscription lost');
+    else this.logger.info({ shard: up.url }, 'live updates resumed');
+    for (const [code, listeners] of this.listenersOf(up.url)) {
+      for (const l of listeners) l.state(code, down ? 'PAUSED' : 'RESUMED', down ?? undefined);
+    }
+  }
+
   private open(httpUrl: string): Upstream {
-    const client = createClient({
+    const up: Upstream = { url: httpUrl, client: undefined as unknown as Client, unsubscribe: () => undefined, down: null };
+    let connectedOnce = false;
+    up.client = createClient({
       url: httpUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
@@ -91,28 +130,54 @@ export class UpstreamHub {
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
       retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(this.retryMaxMs, 100 * 2 ** retries))),
+      on: {
+        connected: () => {
+          connectedOnce = true;
+          this.setState(up, null);
+        },
+        closed: (event) => {
+          const code = (event as { code?: number } | undefined)?.code;
+          this.setState(up, connectedOnce ? `its subgraph closed the live connection${code ? ` (${code})` : ''}` : 'its subgraph cannot be reached');
+        },
+        error: () => {
+          this.setState(up, 'its subgraph cannot be reached');
+        },
+      },
     });
-    const unsubscribe = client.subscribe<Record<string, UpstreamEvent>>(
+    up.unsubscribe = up.client.subscribe<Record<string, UpstreamEvent>>(
       { query: this.upstream.query },
       {
         next: (result) => {
           const event = result.data?.[this.upstream.field];
-          if (!event) return;
+          if (!event) {
+            // An event without data must not vanish: its kommun's subscribers are told.
+            const message = result.errors?.map((e) => e.message).join('; ') || 'an event arrived without data';
+            this.logger.warn({ shard: httpUrl, errors: result.errors }, 'upstream event without data');
+            const targets = this.listenersOf(httpUrl);
+            const codes = targets.map(([code]) => code);
+            for (const l of new Set(targets.flatMap(([, ls]) => ls))) l.lost(codes, message);
+            return;
+          }
           const owner = valueAtPath(event, this.upstream.owner);
-          for (const l of [...(this.wanted.get(String(owner)) ?? [])]) l(event);
+          for (const l of [...(this.wanted.get(String(owner)) ?? [])]) l.event(event);
         },
         error: (err) => this.logger.warn({ shard: httpUrl, err }, 'upstream subscription failed'),
         complete: () => undefined,
       },
     );
-    return { url: httpUrl, client, unsubscribe };
+    return up;
   }
 
   private async closeLive(url: string): Promise<void> {
     const up = this.live.get(url);
     if (!up) return;
     this.live.delete(url);
-    up.unsubscribe();
-    await up.client.dispose();
+    try {
+      up.unsubscribe();
+      // Disposing a client that is still retrying a dead kommun rejects: that is no error here.
+      await up.client.dispose();
+    } catch (err) {
+      this.logger.debug({ shard: url, err }, 'upstream closed while it was reconnecting');
+    }
   }
 }

@@ -17,12 +17,15 @@ export interface KommunHarness {
   stop(): Promise<void>;
 }
 
-/** A real kommun subgraph on a free port over a fresh database on the real PostgreSQL server. */
-export async function startKommun(codes: string[], seeds: KommunSeed[] = []): Promise<KommunHarness> {
+/**
+ * A real kommun subgraph on a free port over a fresh database on the real PostgreSQL server.
+ * `via` gives the URL the service connects with instead (a proxy in front of the database).
+ */
+export async function startKommun(codes: string[], seeds: KommunSeed[] = [], options: { via?: (url: string) => Promise<string> } = {}): Promise<KommunHarness> {
   const database = await createTestDatabase();
   const config = readKommunConfig({
     KOMMUNKOD: codes.join(','),
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.via ? await options.via(database.url) : database.url,
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '4',

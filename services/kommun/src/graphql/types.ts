@@ -180,8 +180,11 @@ export class ProjectChange {
   municipality!: Municipality;
 
   @Field(() => Project, { nullable: true, description: 'The project as it is now; null when deleted.' })
-  project!: Project | null;
+  project?: Project | null;
 
   @Field()
   at!: Date;
+
+  /** The project's local id, for reading it when `project` is asked for. */
+  local!: number;
 }

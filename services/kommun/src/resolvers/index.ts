@@ -3,7 +3,7 @@ import { MembershipResolver, TwinTownResolver } from './membership.resolver';
 import { MunicipalityResolver, StrategyResolver } from './municipality.resolver';
 import { FundingResolver, PartnerResolver, ProjectResolver, ProjectStatsResolver } from './project.resolver';
 import { DevelopmentAreaResolver, FundingProgrammeResolver, JointInitiativeResolver, NetworkResolver } from './region-refs.resolver';
-import { ProjectChangeResolver } from './subscription.resolver';
+import { ProjectChangeFieldsResolver, ProjectChangeResolver } from './subscription.resolver';
 
 export const resolvers = [
   ProjectResolver,
@@ -20,4 +20,5 @@ export const resolvers = [
   JointInitiativeResolver,
   NetworkResolver,
   ProjectChangeResolver,
+  ProjectChangeFieldsResolver,
 ] as const;

@@ -1,8 +1,9 @@
-import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { filter, pipe, type PubSub } from '@graphql-yoga/subscription';
 import { badInput, formatId, KOMMUNKOD } from '@samverkan/common';
 import type { KommunContext } from '../context';
 import { ChangeKind } from '../graphql/enums';
+import { Project } from '../entities';
 import { ProjectChange } from '../graphql/types';
 import { createLoaders } from '../store/loaders';
 import type { ChangeListener, ProjectChangeMessage } from '../store/notifications';
@@ -73,13 +74,23 @@ export class ProjectChangeResolver {
     // Each event is a new read: the subscription's context lives as long as the subscription,
     // so its loaders are replaced rather than answering from an earlier event's cache.
     ctx.loaders = createLoaders(ctx.db);
-    const project = message.kind === ChangeKind.DELETED ? null : await ctx.loaders.projectById.load(message.local);
+    // What the event itself says needs no read; the project is read only when it is asked for.
     return {
       kind: message.kind,
       projectId: formatId(message.code, 'project', message.local),
       municipality: { code: message.code },
-      project,
+      local: message.local,
       at: new Date(message.at),
     };
   }
+}
+
+@Resolver(() => ProjectChange)
+export class ProjectChangeFieldsResolver {
+  /** Read when selected; a failed read is an error on this field alone, the event still arrives. */
+  @FieldResolver(() => Project, { nullable: true })
+  async project(@Root() change: ProjectChange, @Ctx() ctx: KommunContext): Promise<Project | null> {
+    return change.kind === ChangeKind.DELETED ? null : ctx.loaders.projectById.load(change.local);
+  }
+
 }

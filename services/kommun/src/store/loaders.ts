@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import type { Funding } from '../entities/funding';
 import type { Membership } from '../entities/membership';
 import type { Partner } from '../entities/partner';
@@ -7,7 +6,7 @@ import type { Project } from '../entities/project';
 import type { Strategy } from '../entities/strategy';
 import type { TwinTown } from '../entities/twin-town';
 import type { ProjectFilter } from '../graphql/types';
-import { countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type Scope } from './project-query';
+import { countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type Queryable, type Scope } from './project-query';
 
 export interface PageRequest {
   scope: Scope;
@@ -49,7 +48,7 @@ function byKey<K, V>(rows: V[], keyOf: (v: V) => K): Map<K, V[]> {
  * One set of DataLoaders per request (and per subscription event): every relation is fetched
  * with one statement per level, however many parents ask for it.
  */
-export function createLoaders(db: DataSource) {
+export function createLoaders(db: Queryable) {
   const listBy = <K extends string | number, V>(sql: string, cast: string, keyOf: (v: V) => K) =>
     new DataLoader<K, V[]>(async (keys) => {
       const rows: V[] = await db.query(sql.replace('$KEYS', `$1::${cast}[]`), [keys]);

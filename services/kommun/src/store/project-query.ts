@@ -6,6 +6,9 @@ import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
 import { Params } from './sql';
 
+/** What reads need: a pool (`DataSource`) or a transaction (`EntityManager`). */
+export type Queryable = Pick<DataSource, 'query'>;
+
 /** What a project list hangs off: the root, a kommun, an area, a programme or an initiative. */
 export type Scope = 'root' | 'municipality' | 'area' | 'programme' | 'initiative';
 
@@ -120,7 +123,7 @@ export interface Page {
  * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow.
  */
 export async function loadPages(
-  db: DataSource,
+  db: Queryable,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
@@ -167,7 +170,7 @@ export function cursorOf(row: ProjectRow, order: ProjectOrder): string {
 
 /** One statement counting the matches of every parent in `keys`. */
 export async function countMatches(
-  db: DataSource,
+  db: Queryable,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
@@ -183,7 +186,7 @@ export async function countMatches(
 }
 
 /** Projects by local id, one statement. */
-export async function loadProjectsById(db: DataSource, ids: readonly number[]): Promise<Map<number, Project>> {
+export async function loadProjectsById(db: Queryable, ids: readonly number[]): Promise<Map<number, Project>> {
   const rows: Project[] = await db.query(`SELECT ${PROJECT_COLUMNS} FROM project p WHERE p.id = ANY($1::int[])`, [ids]);
   return new Map(rows.map((r) => [r.localId, r]));
 }

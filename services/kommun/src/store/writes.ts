@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { badInput, formatId, parseId, requireKommunEditor, type EntityKind } from '@samverkan/common';
 import type { KommunContext } from '../context';
@@ -15,11 +15,36 @@ import type {
   TwinTownUpdateInput,
 } from '../graphql/inputs';
 import { fundOf } from '../catalogue';
-import { createLoaders } from './loaders';
+import { createLoaders, type Loaders } from './loaders';
+import type { Queryable } from './project-query';
 
-/** After a write, the request's loaders must not answer from what they cached before it. */
-function refresh(ctx: KommunContext): void {
-  ctx.loaders = createLoaders(ctx.db);
+/**
+ * Runs a write in one transaction and reads what it answers inside that same transaction, so a
+ * caller told it failed knows nothing was written, and one told it succeeded gets what was
+ * committed (a read after the commit, on another connection, could fail and report a committed
+ * write as failed). The request's loaders are then replaced by ones holding that read, going to
+ * the pool for anything else: nothing answers from before the write.
+ */
+async function write<T>(ctx: KommunContext, work: (m: EntityManager, read: Loaders) => Promise<T>): Promise<T> {
+  let tx: EntityManager | null = null;
+  const source: Queryable = { query: (sql: string, params?: unknown[]) => (tx ?? ctx.db).query(sql, params) };
+  const loaders = createLoaders(source);
+  const result = await ctx.db.transaction(async (m) => {
+    tx = m;
+    try {
+      return await work(m, loaders);
+    } finally {
+      tx = null;
+    }
+  });
+  ctx.loaders = loaders;
+  return result;
+}
+
+/** A project as written, with the children a mutation's answer shows, read inside the write's transaction. */
+async function readProject(read: Loaders, local: number): Promise<Project | null> {
+  const [project] = await Promise.all([read.projectById.load(local), read.fundingByProject.load(local), read.partnersByProject.load(local), read.areasByProject.load(local)]);
+  return project;
 }
 
 function notFound(kind: string, id: string): GraphQLError {
@@ -112,14 +137,12 @@ export async function createProject(ctx: KommunContext, input: ProjectInput): Pr
     synthetic: false,
   };
   checkProject(values, input);
-  const local = await ctx.db.transaction(async (m) => {
+  return write(ctx, async (m, read) => {
     const { identifiers } = await m.insert(Project, values);
     const id = identifiers[0].localId as number;
     await replaceChildren(m, id, input);
-    return id;
+    return (await readProject(read, id))!;
   });
-  refresh(ctx);
-  return (await ctx.loaders.projectById.load(local))!;
 }
 
 export async function updateProject(ctx: KommunContext, id: string, input: ProjectUpdateInput): Promise<Project> {
@@ -127,7 +150,7 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
   for (const required of ['title', 'status', 'startDate'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
-  await ctx.db.transaction(async (m) => {
+  return write(ctx, async (m, read) => {
     const current = await m.findOne(Project, { where: { localId: local, municipalityCode: code }, lock: { mode: 'pessimistic_write' } });
     if (!current) throw notFound('project', id);
     const next: Partial<Project> = {};
@@ -150,18 +173,16 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
     checkProject({ ...current, ...next }, input);
     await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
     await replaceChildren(m, local, input);
+    return (await readProject(read, local))!;
   });
-  refresh(ctx);
-  return (await ctx.loaders.projectById.load(local))!;
 }
 
 export async function deleteProject(ctx: KommunContext, id: string): Promise<string> {
   const { code, local } = ownedId(ctx, id, 'project');
-  await ctx.db.transaction(async (m) => {
+  await write(ctx, async (m) => {
     const result = await m.delete(Project, { localId: local, municipalityCode: code });
     if (!result.affected) throw notFound('project', id);
   });
-  refresh(ctx);
   return formatId(code, 'project', local);
 }
 
@@ -173,16 +194,17 @@ export async function createMembership(ctx: KommunContext, input: MembershipInpu
   authorize(ctx, input.municipality);
   if (!input.network) throw badInput('network', 'is required');
   try {
-    const { identifiers } = await ctx.db.getRepository(Membership).insert({
-      municipalityCode: input.municipality,
-      networkId: input.network,
-      since: input.since ?? null,
-      decidedBy: input.decidedBy ?? null,
-      decisionDate: input.decisionDate ?? null,
-      forums: input.forums ?? [],
+    return await write(ctx, async (m, read) => {
+      const { identifiers } = await m.getRepository(Membership).insert({
+        municipalityCode: input.municipality,
+        networkId: input.network,
+        since: input.since ?? null,
+        decidedBy: input.decidedBy ?? null,
+        decisionDate: input.decisionDate ?? null,
+        forums: input.forums ?? [],
+      });
+      return (await read.membershipById.load(identifiers[0].localId as number))!;
     });
-    refresh(ctx);
-    return (await ctx.loaders.membershipById.load(identifiers[0].localId as number))!;
   } catch (e) {
     if (uniqueViolation(e)) throw badInput('network', `kommun ${input.municipality} is already a member of ${input.network}`);
     throw e;
@@ -201,43 +223,45 @@ export async function updateMembership(ctx: KommunContext, id: string, input: Me
   if (input.decisionDate !== undefined) next.decisionDate = input.decisionDate;
   if (input.forums !== undefined) next.forums = input.forums;
   try {
-    const result = Object.keys(next).length
-      ? await ctx.db.getRepository(Membership).update({ localId: local, municipalityCode: code }, next)
-      : { affected: (await ctx.loaders.membershipById.load(local))?.municipalityCode === code ? 1 : 0 };
-    if (!result.affected) throw notFound('membership', id);
+    return await write(ctx, async (m, read) => {
+      if (Object.keys(next).length) await m.getRepository(Membership).update({ localId: local, municipalityCode: code }, next);
+      const row = await read.membershipById.load(local);
+      if (row?.municipalityCode !== code) throw notFound('membership', id);
+      return row;
+    });
   } catch (e) {
     if (uniqueViolation(e)) throw badInput('network', `kommun ${code} is already a member of ${input.network}`);
     throw e;
   }
-  refresh(ctx);
-  return (await ctx.loaders.membershipById.load(local))!;
 }
 
 export async function deleteMembership(ctx: KommunContext, id: string): Promise<string> {
   const { code, local } = ownedId(ctx, id, 'membership');
-  const result = await ctx.db.getRepository(Membership).delete({ localId: local, municipalityCode: code });
-  if (!result.affected) throw notFound('membership', id);
-  refresh(ctx);
+  await write(ctx, async (m) => {
+    const result = await m.getRepository(Membership).delete({ localId: local, municipalityCode: code });
+    if (!result.affected) throw notFound('membership', id);
+  });
   return formatId(code, 'membership', local);
 }
 
-async function loadTwinTown(db: DataSource, code: string, local: number): Promise<TwinTown | null> {
-  return db.getRepository(TwinTown).findOne({ where: { localId: local, municipalityCode: code } });
+async function loadTwinTown(m: EntityManager, code: string, local: number): Promise<TwinTown | null> {
+  return m.getRepository(TwinTown).findOne({ where: { localId: local, municipalityCode: code } });
 }
 
 export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): Promise<TwinTown> {
   authorize(ctx, input.municipality);
   if (!input.city) throw badInput('city', 'is required');
   if (!input.country) throw badInput('country', 'is required');
-  const { identifiers } = await ctx.db.getRepository(TwinTown).insert({
-    municipalityCode: input.municipality,
-    city: input.city,
-    country: input.country.toUpperCase(),
-    since: input.since ?? null,
-    focus: input.focus ?? [],
+  return write(ctx, async (m) => {
+    const { identifiers } = await m.getRepository(TwinTown).insert({
+      municipalityCode: input.municipality,
+      city: input.city,
+      country: input.country!.toUpperCase(),
+      since: input.since ?? null,
+      focus: input.focus ?? [],
+    });
+    return (await loadTwinTown(m, input.municipality, identifiers[0].localId as number))!;
   });
-  refresh(ctx);
-  return (await loadTwinTown(ctx.db, input.municipality, identifiers[0].localId as number))!;
 }
 
 export async function updateTwinTown(ctx: KommunContext, id: string, input: TwinTownUpdateInput): Promise<TwinTown> {
@@ -250,42 +274,43 @@ export async function updateTwinTown(ctx: KommunContext, id: string, input: Twin
   if (input.country !== undefined) next.country = input.country.toUpperCase();
   if (input.since !== undefined) next.since = input.since;
   if (input.focus !== undefined) next.focus = input.focus;
-  if (Object.keys(next).length) await ctx.db.getRepository(TwinTown).update({ localId: local, municipalityCode: code }, next);
-  refresh(ctx);
-  const row = await loadTwinTown(ctx.db, code, local);
-  if (!row) throw notFound('twin town', id);
-  return row;
+  return write(ctx, async (m) => {
+    if (Object.keys(next).length) await m.getRepository(TwinTown).update({ localId: local, municipalityCode: code }, next);
+    const row = await loadTwinTown(m, code, local);
+    if (!row) throw notFound('twin town', id);
+    return row;
+  });
 }
 
 export async function deleteTwinTown(ctx: KommunContext, id: string): Promise<string> {
   const { code, local } = ownedId(ctx, id, 'twintown');
-  const result = await ctx.db.getRepository(TwinTown).delete({ localId: local, municipalityCode: code });
-  if (!result.affected) throw notFound('twin town', id);
-  refresh(ctx);
+  await write(ctx, async (m) => {
+    const result = await m.getRepository(TwinTown).delete({ localId: local, municipalityCode: code });
+    if (!result.affected) throw notFound('twin town', id);
+  });
   return formatId(code, 'twintown', local);
 }
 
 export async function setStrategy(ctx: KommunContext, code: string, input: StrategyInput): Promise<Strategy> {
   authorize(ctx, code);
-  await ctx.db.getRepository(Strategy).upsert(
-    {
-      municipalityCode: code,
-      title: input.title,
-      adoptedBy: input.adoptedBy,
-      adoptedOn: input.adoptedOn ?? null,
-      priorities: input.priorities,
-      summary: input.summary ?? null,
-      updatedAt: new Date(),
-    },
-    ['municipalityCode'],
-  );
-  refresh(ctx);
-  return (await ctx.db.getRepository(Strategy).findOneBy({ municipalityCode: code }))!;
+  return write(ctx, async (m) => {
+    await m.getRepository(Strategy).upsert(
+      {
+        municipalityCode: code,
+        title: input.title,
+        adoptedBy: input.adoptedBy,
+        adoptedOn: input.adoptedOn ?? null,
+        priorities: input.priorities,
+        summary: input.summary ?? null,
+        updatedAt: new Date(),
+      },
+      ['municipalityCode'],
+    );
+    return (await m.getRepository(Strategy).findOneBy({ municipalityCode: code }))!;
+  });
 }
 
 export async function deleteStrategy(ctx: KommunContext, code: string): Promise<boolean> {
   authorize(ctx, code);
-  const result = await ctx.db.getRepository(Strategy).delete({ municipalityCode: code });
-  refresh(ctx);
-  return (result.affected ?? 0) > 0;
+  return write(ctx, async (m) => ((await m.getRepository(Strategy).delete({ municipalityCode: code })).affected ?? 0) > 0);
 }

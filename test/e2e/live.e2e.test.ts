@@ -1,0 +1,186 @@
+import WebSocket from 'ws';
+import { Client as PgClient } from 'pg';
+import { createClient, type Client } from 'graphql-ws';
+import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
+import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
+import { eventually, listen, SECRET, startE2ERegion, type E2ERegion } from './harness';
+
+/**
+ * Live updates when kommuner fail under them: the gateway stays up, subscribers are told what
+ * is missing and why, events are resolved in batches, and a subscriber that cannot keep up is
+ * told instead of being left behind. Every kommun is behind a proxy (counting requests, able to
+ * fail them); Motala runs in a process of its own, to be killed and restarted.
+ */
+let region: E2ERegion;
+let motala: ServiceProcess | undefined;
+let motalaPort: number;
+const motalaDb = testDatabaseName('samverkan_e2e', 'live_motala');
+const clients: Client[] = [];
+const QUEUE_LIMIT = 25;
+
+function startMotala(): ServiceProcess {
+  return runService('motala', 'services/kommun/src/cli/serve-many.ts', {
+    KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, motalaDb), port: motalaPort }]),
+    SEED: 'if-empty',
+    SYNTHETIC_PROJECTS: '3',
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    DB_POOL_SIZE: '1',
+  });
+}
+
+beforeAll(async () => {
+  region = await startE2ERegion({ syntheticProjects: 5, proxied: true, gatewayEnv: { SUBSCRIPTION_QUEUE_LIMIT: String(QUEUE_LIMIT) } });
+  await ensureDatabase(TEST_SERVER_URL, motalaDb);
+  motalaPort = await freePort();
+  motala = startMotala();
+  await motala.ready;
+  const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-live' });
+  const url = `http://127.0.0.1:${motalaPort}/graphql`;
+  await region.gql('mutation($i: MemberInput!) { upsertMember(input: $i) { code } }', { i: { code: '0583', name: 'Motala', county: 'Östergötlands län', subgraphUrl: url } }, regionEditor);
+  await eventually('Motala verified', async () => (await region.health()).members.find((m: any) => m.code === '0583' && m.verifiedUrl === url));
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await motala?.stop();
+  await region?.stop();
+  await dropDatabase(TEST_SERVER_URL, motalaDb);
+});
+
+function client(): Client {
+  const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  clients.push(c);
+  return c;
+}
+
+const gatewayProcess = () => region.processes.find((p) => p.name === 'gateway')!;
+const upstreamOpen = async (n: number) => eventually(`${n} upstream subscriptions`, async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'].upstreams === n);
+const liveStates = (events: any[], code: string) => events.flatMap((e) => (e.extensions?.liveUpdates ?? []).filter((u: any) => u.municipality === code).map((u: any) => u.state));
+
+/** Inserts projects straight into a kommun's database, in one transaction: events in a burst. */
+async function burst(code: string, n: number, title: string): Promise<number[]> {
+  const c = new PgClient({ connectionString: region.databases.get(code)! });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `INSERT INTO project (municipality_code, title, status, start_date) SELECT $1, $2 || ' ' || g, 'ONGOING', '2026-01-01' FROM generate_series(1, $3::int) g RETURNING id`,
+      [code, title, n],
+    );
+    return rows.map((r) => r.id as number).sort((a, b) => a - b);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('a kommun that dies under a subscription', () => {
+  it('leaves the gateway running when its last subscriber leaves afterwards', async () => {
+    const c = client();
+    const all = listen(c, 'subscription { projectChanged { kind projectId } }');
+    await upstreamOpen(14);
+    motala!.child.kill('SIGKILL');
+    // Ordinary browser tabs closing while the kommun is dead: the gateway closes its retrying upstream.
+    await new Promise((r) => setTimeout(r, 3000));
+    all.stop();
+    await c.dispose();
+    await upstreamOpen(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(gatewayProcess().child.exitCode).toBeNull();
+    const { body } = await region.gql('{ region { name } }');
+    expect(body.data.region.name).toBe('Göteborgsregionen');
+    motala = startMotala();
+    await motala.ready;
+  });
+
+  it('tells its subscribers that its live updates paused, naming it, and when they resumed', async () => {
+    const all = listen(client(), 'subscription { projectChanged { kind projectId } }');
+    const onlyMotala = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
+    await upstreamOpen(14);
+    motala!.child.kill('SIGKILL');
+    await eventually('subscribers told that Motala paused', async () => liveStates(all.events, '0583').includes('PAUSED') && liveStates(onlyMotala.events, '0583').includes('PAUSED'));
+    const paused = all.events.find((e) => liveStates([e], '0583').includes('PAUSED'));
+    expect(paused.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/Motala \(0583\)/), extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '0583' }) })]);
+    // Nobody is told anything of the kommuner that are well.
+    expect(all.events.every((e) => (e.extensions?.liveUpdates ?? []).every((u: any) => u.municipality === '0583'))).toBe(true);
+    // A subscriber that comes while it is down is told at once.
+    const late = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
+    await eventually('a late subscriber told that Motala is paused', async () => liveStates(late.events, '0583').includes('PAUSED'));
+
+    motala = startMotala();
+    await motala.ready;
+    await eventually('subscribers told that Motala resumed', async () => [all, onlyMotala, late].every((s) => liveStates(s.events, '0583').at(-1) === 'RESUMED'), 20_000);
+    for (const s of [all, onlyMotala, late]) s.stop();
+  });
+});
+
+describe('events', () => {
+  it('arrive with what needs no read when the kommun cannot answer the rest, with the error on the fields that could not', async () => {
+    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1481"]) { kind projectId at project { title } } }');
+    await upstreamOpen(1);
+    const proxy = region.proxies.get('1481')!;
+    proxy.state.failHttp = true;
+    try {
+      const [id] = await burst('1481', 1, 'Unreadable through the gateway');
+      const event = await sub.next(1, 15_000);
+      expect(event.data.projectChanged).toMatchObject({ kind: 'CREATED', projectId: `1481:project:${id}`, project: null });
+      expect(typeof event.data.projectChanged.at).toBe('string');
+      expect(event.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1481' }) })]);
+    } finally {
+      proxy.state.failHttp = false;
+      sub.stop();
+    }
+  });
+
+  it('are read many to a query, in the order they came', async () => {
+    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1480"]) { kind projectId project { title } } }');
+    await upstreamOpen(1);
+    region.resetProxies();
+    const ids = await burst('1480', 20, 'Burst');
+    await sub.next(20, 20_000);
+    expect(sub.events.map((e) => e.data.projectChanged.projectId)).toEqual(ids.map((id) => `1480:project:${id}`));
+    expect(sub.events.map((e) => e.data.projectChanged.project.title)).toEqual(ids.map(() => expect.stringMatching(/^Burst \d+$/)));
+    expect(sub.events.every((e) => !e.errors)).toBe(true);
+    // Twenty events, resolved by a handful of queries at most (one per batch), not twenty.
+    expect(region.proxies.get('1480')!.state.requests).toBeLessThanOrEqual(3);
+    sub.stop();
+  });
+
+  it('that come faster than they can be read end the subscription with an error saying how many were lost', async () => {
+    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1482"]) { kind projectId project { title } } }');
+    await upstreamOpen(1);
+    // Each read of Kungälv's projects now takes a second: a flood of events cannot be kept up with.
+    const proxy = region.proxies.get('1482')!;
+    proxy.state.delayMs = 1000;
+    try {
+      await burst('1482', QUEUE_LIMIT * 4, 'Flood');
+      await eventually('the subscription ended', async () => sub.completed(), 20_000).catch((e) => { throw new Error(`${e.message}: ${sub.events.length} events, last ${JSON.stringify(sub.events.at(-1))}, errors ${JSON.stringify(sub.errors)}`); });
+    } finally {
+      proxy.state.delayMs = 0;
+    }
+    const last = sub.events.at(-1);
+    expect(last.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBSCRIBER_TOO_SLOW', dropped: expect.any(Number) }) })]);
+    expect(last.errors[0].message).toMatch(/\d+ event\(s\) were not delivered/);
+    const delivered = sub.events.filter((e) => e.data).length;
+    expect(delivered + last.errors[0].extensions.dropped).toBeLessThanOrEqual(QUEUE_LIMIT * 4);
+    // The gateway holds nothing for it any more.
+    await eventually('no subscriber left', async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'].listeners === 0);
+  });
+});
+
+describe('health', () => {
+  it('stays ready while kommuner are down, naming them; is not ready without the region subgraph', async () => {
+    const editor = await region.token({ role: 'region-editor', subject: 'e2e-live' });
+    await region.gql('mutation($i: MemberInput!) { upsertMember(input: $i) { code } }', { i: { code: '0583', name: 'Motala', county: 'Östergötlands län', subgraphUrl: 'http://127.0.0.1:9/graphql' } }, editor);
+    const degraded = await eventually('Motala unavailable', async () => {
+      const res = await fetch(region.gatewayUrl.replace('/graphql', '/health'));
+      const body = (await res.json()) as any;
+      return body.unavailable?.includes('0583') ? { status: res.status, body } : undefined;
+    });
+    expect(degraded.status).toBe(200);
+    expect(degraded.body.status).toBe('degraded');
+    expect((await fetch(region.gatewayUrl.replace('/graphql', '/health/live'))).status).toBe(200);
+
+    await region.processes.find((p) => p.name === 'region')!.stop();
+    await eventually('not ready', async () => (await fetch(region.gatewayUrl.replace('/graphql', '/health/ready'))).status === 503);
+    expect((await fetch(region.gatewayUrl.replace('/graphql', '/health/live'))).status).toBe(200);
+  });
+});
