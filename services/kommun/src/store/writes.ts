@@ -43,7 +43,11 @@ async function write<T>(ctx: KommunContext, work: (m: EntityManager, read: Loade
 
 /** A project as written, with the children a mutation's answer shows, read inside the write's transaction. */
 async function readProject(read: Loaders, local: number): Promise<Project | null> {
-  const [project] = await Promise.all([read.projectById.load(local), read.fundingByProject.load(local), read.partnersByProject.load(local), read.areasByProject.load(local)]);
+  // One after another: a transaction is one connection, which runs one statement at a time.
+  const project = await read.projectById.load(local);
+  await read.fundingByProject.load(local);
+  await read.partnersByProject.load(local);
+  await read.areasByProject.load(local);
   return project;
 }
 
