@@ -22,6 +22,8 @@ import type { Logger } from '@samverkan/common';
 import { comparePositions, decodeCursor, KOMMUNKOD } from '@samverkan/common';
 import type { ConnectionRule, RoutingDeclaration } from './routing/declaration';
 import { HIDDEN, injectMergeFields } from './routing/inject';
+import { CUT, entityKeys, planCuts, type Cut, type CutPlan } from './routing/nested';
+import { LRUCache } from 'lru-cache';
 import { ResponseMerger } from './routing/merge';
 import { ownerOfValue, valueAtPath } from './routing/owner';
 import type { ShardAnswer, ShardClient } from './shards/client';
@@ -77,11 +79,15 @@ interface ShardRequest {
  * routing declaration, so a field added to the contract needs no code here.
  */
 export class ShardedDataSource implements GraphQLDataSource {
+  private readonly cutPlans = new LRUCache<string, { plan: CutPlan | null }>({ max: 5000 });
+  private readonly keys: Map<string, string>;
   private readonly injected = new Map<string, { document: DocumentNode; query: string }>();
   private readonly tuned = new Map<string, Tuned>();
   private readonly tunedEntities = new Map<string, TunedEntities>();
 
-  constructor(private readonly options: ShardedDataSourceOptions) {}
+  constructor(private readonly options: ShardedDataSourceOptions) {
+    this.keys = entityKeys(options.contract);
+  }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
@@ -92,11 +98,75 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
     const headers: Record<string, string> = authorization ? { authorization } : {};
-    const ctx = new FetchContext(this, request.query!, document, operation, variables, headers);
-    if (operation.operation === 'mutation') return ctx.mutation();
-    const fields = rootFields(operation);
-    if (fields.length === 1 && fields[0].name.value === '_entities') return ctx.entities(fields[0]);
-    return ctx.query(fields);
+    return this.fetch(request.query!, document, operation, variables, headers);
+  }
+
+  /**
+   * One fetch: what its shards can answer, then what had to be cut from it (entities nested below
+   * its root fields that other shards hold, see planCuts), each as an `_entities` fetch of its
+   * own, at any depth, grafted back in place.
+   */
+  private async fetch(query: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Obj, headers: Record<string, string>): Promise<GatewayGraphQLResponse> {
+    const plan = this.cutsFor(query, document, operation);
+    const fetchOperation = plan ? getOperationAST(plan.document)! : operation;
+    const ctx = new FetchContext(this, plan?.query ?? query, plan?.document ?? document, fetchOperation, variables, headers);
+    const fields = rootFields(fetchOperation);
+    const response =
+      fetchOperation.operation === 'mutation' ? await ctx.mutation() : fields.length === 1 && fields[0].name.value === '_entities' ? await ctx.entities(fields[0]) : await ctx.query(fields);
+    if (!plan || !response.data) return response;
+    const errors = [...(response.errors ?? [])];
+    await Promise.all(plan.cuts.map((cut) => this.resolveCut(cut, response.data as Obj, variables, headers, errors)));
+    return errors.length ? { data: response.data, errors: dedupe(errors) } : { data: response.data };
+  }
+
+  /** The cut plan of a fetch, cached per query text; none when one shard holds every kommun. */
+  private cutsFor(query: string, document: DocumentNode, operation: OperationDefinitionNode): CutPlan | null {
+    const members = this.options.registry.all();
+    if (new Set(members.map((m) => this.options.registry.target(m.code).url)).size <= 1) return null;
+    const key = `${operation.name?.value ?? ''}\n${query}`;
+    let entry = this.cutPlans.get(key);
+    if (!entry) this.cutPlans.set(key, (entry = { plan: planCuts(document, operation, this.options.contract, this.keys) }));
+    return entry.plan;
+  }
+
+  /** Asks the shards that hold the entities of one cut for their fields, and puts the answers in place. */
+  private async resolveCut(cut: Cut, data: Obj, variables: Obj, headers: Record<string, string>, errors: GraphQLFormattedError[]): Promise<void> {
+    const targets: Array<{ object: Obj; path: Array<string | number>; rep: number }> = [];
+    const reps: Obj[] = [];
+    const repIndex = new Map<string, number>();
+    const visit = (value: unknown, depth: number, path: Array<string | number>): void => {
+      if (value == null) return;
+      if (Array.isArray(value)) return value.forEach((v, i) => visit(v, depth, [...path, i]));
+      if (depth === cut.path.length) {
+        const object = value as Obj;
+        const rep = { __typename: String(object[CUT.typename] ?? cut.typeName), [cut.key]: object[CUT.key] };
+        const id = JSON.stringify(rep);
+        let index = repIndex.get(id);
+        if (index === undefined) repIndex.set(id, (index = reps.push(rep) - 1));
+        targets.push({ object, path, rep: index });
+        return;
+      }
+      const key = cut.path[depth];
+      visit((value as Obj)[key], depth + 1, [...path, key]);
+    };
+    visit(data, 0, []);
+    if (!reps.length) return;
+    const operation = getOperationAST(cut.entities.document)!;
+    const answer = await this.fetch(cut.entities.query, cut.entities.document, operation, { ...variables, representations: reps }, headers);
+    const entities = ((answer.data as Obj | null)?._entities ?? []) as Array<Obj | null>;
+    for (const t of targets) {
+      const entity = entities[t.rep];
+      // Each place gets its own copy: the gateway fills other subgraphs' fields into it later.
+      if (entity) Object.assign(t.object, structuredClone(entity));
+    }
+    for (const e of answer.errors ?? []) {
+      const [root, index, ...rest] = e.path ?? [];
+      if (root !== '_entities' || typeof index !== 'number') {
+        errors.push(e);
+        continue;
+      }
+      for (const t of targets) if (t.rep === index) errors.push({ ...e, path: [...t.path, ...rest] });
+    }
   }
 
   /** @internal */
@@ -236,6 +306,17 @@ export class ShardedDataSource implements GraphQLDataSource {
     }
     return entry;
   }
+}
+
+/** The errors of a fetch and its cuts, each once (a kommun missing from several parts is named once). */
+function dedupe(errors: GraphQLFormattedError[]): GraphQLFormattedError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const id = JSON.stringify([e.message, e.path, e.extensions?.code, e.extensions?.municipality]);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function rootFields(operation: OperationDefinitionNode): FieldNode[] {

@@ -112,6 +112,21 @@ describe('a kommun that dies under a subscription', () => {
   });
 });
 
+describe('a kommun that hangs under a subscription', () => {
+  it('is reported paused while it answers nothing, and resumed when it answers again', async () => {
+    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
+    await upstreamOpen(1);
+    motala!.child.kill('SIGSTOP');
+    try {
+      await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
+    } finally {
+      motala!.child.kill('SIGCONT');
+    }
+    await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
+    sub.stop();
+  });
+});
+
 describe('events', () => {
   it('arrive with what needs no read when the kommun cannot answer the rest, with the error on the fields that could not', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1481"]) { kind projectId at project { title } } }');

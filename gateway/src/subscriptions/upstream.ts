@@ -4,6 +4,9 @@ import type { Logger } from '@samverkan/common';
 import type { MemberRegistry } from '../shards/registry';
 import { valueAtPath } from '../routing/owner';
 
+/** How often an upstream socket is pinged, and how long a pong (or a connection's acknowledgement) may take. */
+const KEEPALIVE_MS = 3000;
+
 /** An event as a kommun's subgraph sends it, with the fields the declaration selects. */
 export type UpstreamEvent = Record<string, unknown>;
 
@@ -120,24 +123,44 @@ export class UpstreamHub {
   private open(httpUrl: string): Upstream {
     const up: Upstream = { url: httpUrl, client: undefined as unknown as Client, unsubscribe: () => undefined, down: null };
     let connectedOnce = false;
+    let socket: WebSocket | null = null;
+    let pongDue: NodeJS.Timeout | null = null;
     up.client = createClient({
       url: httpUrl.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       lazy: true,
       lazyCloseTimeout: 0,
-      keepAlive: 15_000,
+      // A kommun that hangs (its host stopped, its process frozen) keeps its socket open but answers
+      // no ping: after KEEPALIVE_MS without a pong the socket is dropped, its subscribers are told,
+      // and the client keeps trying until the kommun answers again.
+      keepAlive: KEEPALIVE_MS,
+      connectionAckWaitTimeout: KEEPALIVE_MS,
       // A kommun that restarts refuses connections for a while: keep trying, at most a second apart.
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
       retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(this.retryMaxMs, 100 * 2 ** retries))),
       on: {
+        opened: (opened) => {
+          socket = opened as WebSocket;
+        },
+        ping: (received) => {
+          if (received) return;
+          if (pongDue) clearTimeout(pongDue);
+          pongDue = setTimeout(() => socket?.terminate(), KEEPALIVE_MS);
+        },
+        pong: (received) => {
+          if (received && pongDue) clearTimeout(pongDue);
+        },
         connected: () => {
           connectedOnce = true;
           this.setState(up, null);
         },
         closed: (event) => {
+          if (pongDue) clearTimeout(pongDue);
+          socket = null;
           const code = (event as { code?: number } | undefined)?.code;
-          this.setState(up, connectedOnce ? `its subgraph closed the live connection${code ? ` (${code})` : ''}` : 'its subgraph cannot be reached');
+          const why = code === 1006 ? 'its subgraph stopped answering' : `its subgraph closed the live connection${code ? ` (${code})` : ''}`;
+          this.setState(up, connectedOnce ? why : 'its subgraph cannot be reached');
         },
         error: () => {
           this.setState(up, 'its subgraph cannot be reached');
