@@ -125,7 +125,7 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (new Set(members.map((m) => this.options.registry.target(m.code).url)).size <= 1) return null;
     const key = `${operation.name?.value ?? ''}\n${query}`;
     let entry = this.cutPlans.get(key);
-    if (!entry) this.cutPlans.set(key, (entry = { plan: planCuts(document, operation, this.options.contract, this.keys) }));
+    if (!entry) this.cutPlans.set(key, (entry = { plan: planCuts(document, operation, this.options.contract, this.keys, this.options.declaration) }));
     return entry.plan;
   }
 

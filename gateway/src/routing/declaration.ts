@@ -24,7 +24,18 @@ const subscriptionRule = z.object({
 
 const declarationSchema = z.object({
   subgraph: z.string(),
-  entities: z.record(z.string(), z.object({ key: z.string() })),
+  entities: z.record(
+    z.string(),
+    z.object({
+      key: z.string(),
+      /**
+       * A kommun's data can point to this entity in another kommun (a partner's Municipality): nested
+       * anywhere, its fields are asked of its owner. Without it, a shard only ever returns its own
+       * (its projects, its memberships), which it answers where they are.
+       */
+      referencedAcrossKommuner: z.boolean().default(false),
+    }),
+  ),
   route: z.record(z.string(), z.string()),
   prune: z.record(z.string(), z.string()).default({}),
   merge: z.record(z.string(), z.discriminatedUnion('kind', [connectionRule, groupRule])),

@@ -15,6 +15,7 @@ import {
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import type { RoutingDeclaration } from './declaration';
 
 /** Aliases the gateway adds to a cut entity, to know it again; never part of an answer. */
 export const CUT = { typename: '__sv_cut_t', key: '__sv_cut_k' } as const;
@@ -57,14 +58,21 @@ export function entityKeys(contract: GraphQLSchema): Map<string, string> {
 /**
  * Finds, in one fetch, the entities nested below its root fields whose fields a shard must not
  * answer on its own: an entity reached from a kommun's data may belong to another kommun (a
- * partner's Municipality), or be one that every kommun extends (a project's DevelopmentArea and
- * its projects); the shard that holds the parent holds only its own part. Each such entity keeps
+ * partner's Municipality: declared `referencedAcrossKommuner`), or be one that every kommun
+ * extends (a project's DevelopmentArea and its projects); the shard that holds the parent holds
+ * only its own part. Each such entity keeps
  * its key in the fetch and its other fields go to a follow-up `_entities` fetch, which is routed
  * and merged like any other, at whatever depth it was. An entity selected for its key alone stays.
  *
  * Fragments are inlined first, so paths are response keys only. Answers null when nothing is cut.
  */
-export function planCuts(document: DocumentNode, operation: OperationDefinitionNode, contract: GraphQLSchema, keys: Map<string, string>): CutPlan | null {
+export function planCuts(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  contract: GraphQLSchema,
+  keys: Map<string, string>,
+  declaration: RoutingDeclaration,
+): CutPlan | null {
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const cuts: Array<{ path: string[]; typeName: string; key: string; selectionSet: SelectionSetNode }> = [];
@@ -92,7 +100,10 @@ export function planCuts(document: DocumentNode, operation: OperationDefinitionN
       const named = getNamedType(def.type) as GraphQLCompositeType;
       const at = [...path, s.alias?.value ?? s.name.value];
       const key = keys.get(named.name);
-      if (depth > 0 && key && asksMoreThan(s.selectionSet, key)) {
+      // A routed entity a shard only ever returns its own of is answered where it is.
+      const routed = declaration.entities[named.name];
+      const elsewhere = key && (!routed || routed.referencedAcrossKommuner);
+      if (depth > 0 && elsewhere && asksMoreThan(s.selectionSet, key)) {
         cuts.push({ path: at, typeName: named.name, key, selectionSet: s.selectionSet });
         const kept = s.selectionSet.selections.filter((x) => x.kind === Kind.FIELD && !x.arguments?.length && (x.name.value === '__typename' || x.name.value === key));
         return {
