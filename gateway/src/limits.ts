@@ -1,4 +1,4 @@
-import { GraphQLError, getNamedType, getNullableType, isListType, type ValidationRule } from 'graphql';
+import { GraphQLError, getNamedType, getNullableType, isIntrospectionType, isListType, type ValidationRule } from 'graphql';
 import { limitError, rejectNulCharacters } from '@samverkan/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -35,7 +35,8 @@ export function queryLimits(
   declaration: RoutingDeclaration,
 ): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[]; parseOptions: { maxTokens: number } } {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_DEEP')] },
+    // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_DEEP')] },
     maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: [limitError('TOO_MANY_ALIASES')] },
     // Tokens are bounded by the parser itself (parseOptions below), before any validation runs.
     maxTokens: { enabled: false },
@@ -75,6 +76,11 @@ export function queryLimits(
           if (known) return check(known.cost, known.tooLarge);
           const tooLarge: string[] = [];
           const estimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
+            // Meta fields (`__schema`, `__type`, `__typename`) and all below them are answered from
+            // the gateway's schema in memory, never by a shard: their lists are the schema's size,
+            // not data, and graphql-js's own MaxIntrospectionDepthRule bounds their nesting. Keyed
+            // on the field's name and its parent type, never on an alias, which the caller picks.
+            if (field.name.startsWith('__') || isIntrospectionType(type)) return 0;
             const first = args?.first;
             if (typeof first === 'number' && (first > limits.maxPageSize || first < 0)) tooLarge.push(`${type.name}.${field.name} (first: ${first})`);
             // A connection's edges and nodes are already counted by its `first`.

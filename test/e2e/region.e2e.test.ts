@@ -205,6 +205,37 @@ describe('mutations through the gateway', () => {
   });
 });
 
+describe('TITLE order across kommuner, outside the Basic Multilingual Plane', () => {
+  // U+1F600 is a surrogate pair in UTF-16, below U+FB00 by code unit and above it by code point,
+  // which is how every kommun sorts titles (COLLATE "C").
+  it.each(['ASC', 'DESC'])('paging one by one, %s, brings both projects in code point order', async (direction) => {
+    const made: Array<{ code: string; id: string; token: string }> = [];
+    try {
+      for (const [code, title] of [['1480', 'Zz\u{1F600} kodpunktsordning'], ['1481', 'Zz\u{FB00} kodpunktsordning']]) {
+        const token = await region.token({ role: 'kommun-editor', subject: 'e2e', municipality: code });
+        const d = await data('mutation($i: ProjectInput!) { createProject(input: $i) { id } }', { i: { municipality: code, title, status: 'PLANNED', startDate: '2026-03-01' } }, token);
+        made.push({ code, id: d.createProject.id, token });
+      }
+      const [emoji, ff] = made.map((m) => m.id);
+      const walked: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const d = await data(
+          `query($o: ProjectOrder, $after: String) { projects(filter: { text: "kodpunktsordning" }, orderBy: $o, first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`,
+          { o: { field: 'TITLE', direction }, after },
+        );
+        expect(d.projects.totalCount).toBe(2);
+        walked.push(...d.projects.nodes.map((n: any) => n.id));
+        if (!d.projects.pageInfo.hasNextPage) break;
+        after = d.projects.pageInfo.endCursor;
+      }
+      expect(walked).toEqual(direction === 'ASC' ? [ff, emoji] : [emoji, ff]);
+    } finally {
+      for (const m of made) await data('mutation($id: ID!) { deleteProject(id: $id) }', { id: m.id }, m.token);
+    }
+  });
+});
+
 describe('the example operations in schema/operations', () => {
   it('cover every file there', () => {
     expect(readdirSync(OPERATIONS).sort()).toEqual(

@@ -50,14 +50,14 @@ export function decodeCursor(cursor: string): CursorPosition {
 
 /**
  * Compares two positions in the global order (ascending sense; the caller flips for DESC).
- * Strings compare by UTF-16 code units, which agrees with PostgreSQL's "C" collation for the
- * Basic Multilingual Plane; the kommun subgraph sorts titles with COLLATE "C" for that reason.
+ * Strings compare by code point (`compareCodePoints`), as the kommun subgraph sorts titles with
+ * COLLATE "C", so that every shard and the gateway agree on one order.
  */
 export function comparePositions(a: CursorPosition, b: CursorPosition): number {
   const sign = a.direction === 'DESC' ? -1 : 1;
   const byValue = compareScalar(a.value, b.value);
   if (byValue !== 0) return sign * byValue;
-  const byCode = a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+  const byCode = compareCodePoints(a.code, b.code);
   if (byCode !== 0) return sign * byCode;
   return sign * (a.local - b.local);
 }
@@ -67,7 +67,25 @@ function compareScalar(a: string | number | null, b: string | number | null): nu
   if (a === null) return -1;
   if (b === null) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
+  return compareCodePoints(String(a), String(b));
 }
+
+/**
+ * Compares strings by Unicode code point: the byte order of their UTF-8, which is PostgreSQL's
+ * "C" collation. JavaScript's `<` compares UTF-16 code units instead, which puts a character
+ * above U+FFFF (a surrogate pair, D800–DFFF) before U+E000–U+FFFF, where PostgreSQL puts it after.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    // A surrogate stands for a code point above U+FFFF, so it ranks above every other code unit;
+    // two surrogates at the first difference keep their order (both high, or both low after the
+    // same high one).
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);

@@ -47,7 +47,8 @@ export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOU
   parseOptions: { maxTokens: number };
 } {
   const armor = new ApolloArmor({
-    maxDepth: { n: bounds.maxDepth, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_DEEP')] },
+    // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
+    maxDepth: { n: bounds.maxDepth, ignoreIntrospection: true, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_DEEP')] },
     maxAliases: { n: bounds.maxAliases, propagateOnRejection: false, onReject: [limitError('TOO_MANY_ALIASES')] },
     // Tokens are bounded by the parser itself: pass `parseOptions` (see `subgraphProtection`).
     maxTokens: { enabled: false },

@@ -1,4 +1,4 @@
-import { comparePositions, CursorError, decodeCursor, encodeCursor, type CursorPosition } from '../cursor';
+import { compareCodePoints, comparePositions, CursorError, decodeCursor, encodeCursor, type CursorPosition } from '../cursor';
 import { formatId, ownerOf, parseId } from '../ids';
 
 describe('cursors', () => {
@@ -27,6 +27,45 @@ describe('cursors', () => {
     expect(comparePositions(p(2, '1480', 1), p(2, '1480', 2))).toBeLessThan(0);
     expect(comparePositions(p(2, '1480', 1, 'DESC'), p(1, '1480', 2, 'DESC'))).toBeLessThan(0);
     expect(comparePositions(p(1, '1480', 2, 'DESC'), p(1, '1480', 1, 'DESC'))).toBeLessThan(0);
+  });
+
+  it('order titles by code point, as PostgreSQL\'s "C" collation does, also outside the BMP', () => {
+    const title = (value: string, code: string, direction: 'ASC' | 'DESC' = 'ASC'): CursorPosition => ({ field: 'TITLE', direction, value, code, local: 1 });
+    // U+FB00 (ﬀ) is one UTF-16 unit above the surrogates of U+1F600 (😀), but the smaller code point.
+    expect(comparePositions(title('Zz\u{FB00}', '1481'), title('Zz\u{1F600}', '1480'))).toBeLessThan(0);
+    expect(comparePositions(title('Zz\u{1F600}', '1480', 'DESC'), title('Zz\u{FB00}', '1481', 'DESC'))).toBeLessThan(0);
+  });
+});
+
+describe('compareCodePoints', () => {
+  // A small deterministic generator, so that a failure names a case that can be run again.
+  let seed = 20261128;
+  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  // Code points from every plane, skipping the surrogates (no character has them), plus the edges
+  // where UTF-16 and code point order part: the BMP's top, the surrogates' neighbours, U+10000.
+  const EDGES = [0x41, 0x5a, 0x7f, 0x80, 0xe5, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfb00, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff];
+  const codePoint = (): number => {
+    if (random() < 0.4) return pick(EDGES);
+    const plane = Math.floor(random() * 17);
+    const cp = plane * 0x10000 + Math.floor(random() * 0x10000);
+    return cp >= 0xd800 && cp <= 0xdfff ? cp + 0x800 : cp;
+  };
+  const text = (): string => String.fromCodePoint(...Array.from({ length: Math.floor(random() * 5) }, codePoint));
+  const utf8 = (a: string, b: string) => Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+
+  it('agrees with the byte order of UTF-8 on strings from every plane', () => {
+    const strings = Array.from({ length: 400 }, text);
+    // Shared prefixes, so that the first difference falls inside and after surrogate pairs too.
+    for (let i = 0; i < 200; i++) strings.push(pick(strings) + text());
+    const disagreements: string[] = [];
+    for (const a of strings) {
+      for (const b of strings) {
+        if (Math.sign(compareCodePoints(a, b)) !== utf8(a, b)) disagreements.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      }
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    expect([...strings].sort(compareCodePoints)).toEqual([...strings].sort(utf8));
   });
 });
 

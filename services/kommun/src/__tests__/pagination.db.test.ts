@@ -95,3 +95,46 @@ describe('keyset pagination', () => {
     expect(negative.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('TITLE order outside the Basic Multilingual Plane', () => {
+  // Characters above U+FFFF (UTF-16 surrogate pairs) beside U+E000–U+FFFF, where UTF-16 code unit
+  // order and code point order part; the same titles in both kommuner, so ties break on kommunkod.
+  const TAILS = ['Zz\u{1F600}', 'Zz\u{FB00}', 'Zz\u{FFFD}', 'Zz\u{E000}', 'Zz\u{10000}', 'Zz\u{1D538}b', 'Zz\u{1D538}', 'Zz\u{D7FF}', 'Zzå', 'ZzZ', 'Zz'];
+  const created: Array<{ id: string; title: string; code: string; local: number }> = [];
+  beforeAll(async () => {
+    for (const code of ['1480', '1481']) {
+      const token = await h.editor(code);
+      for (const tail of code === '1480' ? TAILS : TAILS.slice(0, 6)) {
+        const { body } = await h.gql('mutation($i: ProjectInput!) { createProject(input: $i) { id title } }', { i: { municipality: code, title: `Kodpunkt ${tail}`, status: 'PLANNED', startDate: '2026-01-01' } }, token);
+        expect(body.errors).toBeUndefined();
+        const { id, title } = body.data.createProject;
+        created.push({ id, title, code, local: Number(id.split(':')[2]) });
+      }
+    }
+  });
+
+  /** The reference: UTF-8 byte order of the title (PostgreSQL's "C"), then kommunkod, then id. */
+  const byUtf8 = (a: (typeof created)[number], b: (typeof created)[number]) =>
+    Buffer.compare(Buffer.from(a.title, 'utf8'), Buffer.from(b.title, 'utf8')) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || a.local - b.local;
+
+  it.each(['ASC', 'DESC'])('paging one by one, %s, gives the code point order that the gateway merges by', async (direction) => {
+    const expected = [...created].sort((a, b) => (direction === 'ASC' ? byUtf8(a, b) : byUtf8(b, a))).map((p) => p.id);
+    const o = { field: 'TITLE', direction };
+    const f = { text: 'Kodpunkt' };
+    const { body: whole } = await h.gql(PAGE, { f, o, first: 100 });
+    expect(whole.data.projects.edges.map((e: any) => e.node.id)).toEqual(expected);
+    const walked: Array<{ id: string; position: CursorPosition }> = [];
+    let after: string | null = null;
+    for (let i = 0; i <= expected.length; i++) {
+      const { body }: { body: GraphQLBody } = await h.gql(PAGE, { f, o, first: 1, after });
+      expect(body.errors).toBeUndefined();
+      const conn: any = body.data.projects;
+      walked.push(...conn.edges.map((e: any) => ({ id: e.node.id, position: decodeCursor(e.cursor) })));
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(walked.map((w) => w.id)).toEqual(expected);
+    // The gateway orders the shards' rows by their cursors: it must agree with the kommun's own order.
+    expect([...walked].sort((a, b) => comparePositions(a.position, b.position)).map((w) => w.id)).toEqual(expected);
+  });
+});

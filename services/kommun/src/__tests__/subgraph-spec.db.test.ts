@@ -1,3 +1,5 @@
+import { buildClientSchema } from 'graphql';
+import { standardIntrospectionRequests } from '@samverkan/common';
 import { generateProjects } from '../seed/synthetic';
 import { startKommun, type KommunHarness } from './harness';
 
@@ -64,5 +66,15 @@ describe('Federation v2 subgraph spec', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data._entities[0]).toEqual({ id: 'eurocities', memberships: [{ municipality: { code: '1480' }, forums: ['kultur'] }] });
     expect(body.data._entities[1]).toEqual({ code: 'NOPE', projects: { totalCount: 0 } });
+  });
+});
+
+describe('standard tools load the schema within the subgraph\'s own limits', () => {
+  it.each(standardIntrospectionRequests().map((r) => [r.name, r.body] as const))('%s', async (_name, body) => {
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json: any = await res.json();
+    expect(json.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(buildClientSchema(json.data).getType('Project')).toBeDefined();
   });
 });

@@ -1,3 +1,5 @@
+import { buildClientSchema } from 'graphql';
+import { standardIntrospectionRequests } from '@samverkan/common';
 import { startRegion, type RegionHarness } from './harness';
 
 let h: RegionHarness;
@@ -72,5 +74,15 @@ describe('Federation v2 subgraph spec', () => {
     expect(many.body.data._entities.every(Boolean)).toBe(true);
     expect(one.body.extensions.sqlStatements).toBe(1);
     expect(many.body.extensions.sqlStatements).toBe(1);
+  });
+});
+
+describe('standard tools load the schema within the subgraph\'s own limits', () => {
+  it.each(standardIntrospectionRequests().map((r) => [r.name, r.body] as const))('%s', async (_name, body) => {
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json: any = await res.json();
+    expect(json.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(buildClientSchema(json.data).getType('DevelopmentArea')).toBeDefined();
   });
 });
