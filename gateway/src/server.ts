@@ -125,7 +125,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   // Kommuner that are down leave holes in answers, not a gateway out of service: they are listed
   // in the body (status "degraded") and never turn the status code to 503, which would make a
   // load balancer drop the gateway for every kommun.
-  const health = (_req: express.Request, res: express.Response) => {
+  const health = (req: express.Request, res: express.Response) => {
+    // A process started with --expose-gc (the soak test does) can be asked to collect first, so
+    // that what /health reports is what the gateway holds, not garbage waiting for a collection.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (req.query.gc !== undefined && gc) gc();
+    const { rss, heapUsed } = process.memoryUsage();
     const members = registry.all();
     const ready = Boolean(registry.lastRefresh?.ok && gateway.schema);
     const unavailable = members.filter((m) => m.state !== 'active').map((m) => m.code);
@@ -135,6 +140,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       registry: registry.lastRefresh,
       members,
       subscriptions: { clients: wsServer.clients.size, upstream: subscriptions.stats() },
+      memory: { rssMiB: Math.round(rss / 2 ** 20), heapUsedMiB: Math.round(heapUsed / 2 ** 20) },
     });
   };
   app.get('/health', health);

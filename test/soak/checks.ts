@@ -339,12 +339,20 @@ export function checkLiveUpdates(subscribers: Subscriber[], code: string, what: 
   };
 }
 
-export function checkMemory(warm: number, peak: number, after: number, final: number): Check {
-  const allowed = warm + Math.max(64, warm * 0.5);
+/**
+ * What the gateway holds after the load: its heap after a full collection, within max(32 MiB,
+ * 50 %) of the same figure after warm-up. RSS is printed beside it but not judged: V8 and the
+ * allocator keep pages they no longer use, so RSS shows the high-water mark, not a leak.
+ */
+export function checkMemory(held: { warm: number; after: number }, rss: { warm: number; peak: number; after: number }): Check {
+  const allowed = held.warm + Math.max(32, held.warm * 0.5);
   return {
-    name: 'gateway memory 30 s after the load within max(64 MiB, 50 %) of warm-up',
-    passed: Number.isFinite(after) && after <= allowed,
-    figures: [`RSS after warm-up ${mib(warm)}, peak during the load ${mib(peak)}, 30 s after the load ${mib(after)} (allowed ${mib(allowed)}), at the checks ${mib(final)}`],
+    name: 'gateway heap after the load, collected, within max(32 MiB, 50 %) of warm-up',
+    passed: Number.isFinite(held.after) && held.after <= allowed,
+    figures: [
+      `heap after a collection: after warm-up ${mib(held.warm)}, 30 s after the load ${mib(held.after)} (allowed ${mib(allowed)})`,
+      `RSS (not judged): after warm-up ${mib(rss.warm)}, peak during the load ${mib(rss.peak)}, 30 s after the load ${mib(rss.after)}`,
+    ],
   };
 }
 

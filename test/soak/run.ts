@@ -92,6 +92,8 @@ async function main(): Promise<number> {
     kommunProcesses: 13,
     kommunPoolSize: 1,
     regionPoolSize: 2,
+    // So the soak can ask the gateway to collect garbage before it reads what the gateway holds.
+    gatewayEnv: { NODE_OPTIONS: '--expose-gc' },
     echo: (line) => serviceLog.write(`${line}\n`),
   });
   const r = region;
@@ -112,6 +114,12 @@ async function main(): Promise<number> {
     say(`THE GATEWAY EXITED (code ${code}, signal ${signal})`);
   });
   const rss = sampleRss(gateway.child);
+  /** The gateway's heap after a full collection, in MiB (what it holds, not what awaits the collector). */
+  const heldMiB = async (): Promise<number> => {
+    const res = await fetch(r.gatewayUrl.replace('/graphql', '/health?gc=1')).catch(() => null);
+    const body = res ? ((await res.json().catch(() => null)) as { memory?: { heapUsedMiB?: number } } | null) : null;
+    return body?.memory?.heapUsedMiB ?? NaN;
+  };
 
   // Subscribers, attached before any write.
   const wsUrl = r.gatewayUrl.replace(/^http/, 'ws');
@@ -136,6 +144,9 @@ async function main(): Promise<number> {
   // The load.
   const loadStart = Date.now();
   const duration = settings.seconds * 1000;
+  // The heap's baseline: a tenth into the load, when the gateway's caches have filled.
+  let heldWarm = NaN;
+  setTimeout(() => void heldMiB().then((v) => (heldWarm = v)), 0.1 * duration);
   const until = loadStart + duration;
   const writes: WriteRecord[] = [];
   const tokens = new Map<string, Promise<string>>();
@@ -195,6 +206,7 @@ async function main(): Promise<number> {
   say(`deliveries settled after ${((Date.now() - loadEnd) / 1000).toFixed(1)} s (${last} messages); waiting ${AFTER_SETTLE_MS / 1000} s more`);
   await sleep(Math.max(AFTER_SETTLE_MS, loadEnd + 30_000 - Date.now()));
   rss.stop();
+  const heldAfter = await heldMiB();
   const lateMessages = total() - last;
 
   // Close the subscribers (closing sockets is itself part of what the gateway must survive), then
@@ -228,10 +240,12 @@ async function main(): Promise<number> {
     checkLiveUpdates(snapshot, settings.kill, 'killed', t.killedAt),
     checkLiveUpdates(snapshot, settings.pause, 'paused', t.pausedAt),
     checkMemory(
-      rss.at(loadStart + 0.1 * duration)?.mib ?? NaN,
-      rss.peak(loadStart, loadEnd),
-      rss.at(loadEnd + 30_000)?.mib ?? NaN,
-      rss.samples.at(-1)?.mib ?? NaN,
+      { warm: heldWarm, after: heldAfter },
+      {
+        warm: rss.at(loadStart + 0.1 * duration)?.mib ?? NaN,
+        peak: rss.peak(loadStart, loadEnd),
+        after: rss.at(loadEnd + 30_000)?.mib ?? NaN,
+      },
     ),
   ];
 
