@@ -8,6 +8,7 @@ import cors from 'cors';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { GRAPHQL_PATH, createLogger, serverOptions, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
+import { holeError, missingMunicipalitiesReport } from './holes';
 import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
 import { loadDeclaration } from './routing/declaration';
@@ -82,8 +83,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
-    ...serverOptions(logger),
-    plugins: [...standardPlugins(httpServer), ...limits.plugins],
+    // An internal error that names a kommun, should one come past the data source, is a hole too.
+    ...serverOptions(logger, { fromKommun: ({ code, path }) => holeError(code, registry.get(code)?.name, 'its subgraph answered an internal error', path) }),
+    plugins: [...standardPlugins(httpServer), ...limits.plugins, missingMunicipalitiesReport(registry)],
   });
   await apollo.start();
 
