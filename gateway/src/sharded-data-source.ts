@@ -20,6 +20,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from '@samverkan/common';
 import { comparePositions, decodeCursor, KOMMUNKOD } from '@samverkan/common';
+import type { Deadline } from './deadline';
 import { callerError, holeError, isForTheCaller, unknownError, type Path } from './holes';
 import type { ConnectionRule, RoutingDeclaration } from './routing/declaration';
 import { HIDDEN, injectMergeFields } from './routing/inject';
@@ -32,9 +33,10 @@ import type { MemberRegistry } from './shards/registry';
 
 type Obj = Record<string, unknown>;
 
-/** What every fetch of one client request shares: the caller's token. */
+/** What every fetch of one client request shares: the caller's token and the request's deadline. */
 interface RequestScope {
   headers: Record<string, string>;
+  deadline?: Deadline;
 }
 
 export interface ShardedDataSourceOptions {
@@ -106,7 +108,9 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
     const headers: Record<string, string> = authorization ? { authorization } : {};
-    return this.fetch(request.query!, document, operation, variables, { headers });
+    // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
+    const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
+    return this.fetch(request.query!, document, operation, variables, { headers, deadline });
   }
 
   /**
@@ -394,12 +398,15 @@ class FetchContext {
     return out;
   }
 
-  /** Sends each request to its shard in parallel; a shard that fails leaves a named hole at each place it was asked to fill. */
+  /**
+   * Sends each request to its shard in parallel, each waiting no longer than the request's
+   * deadline allows; a shard that fails leaves a named hole at each place it was asked to fill.
+   */
   private async send(requests: ShardRequest[]): Promise<Map<string, Outcome & { request: ShardRequest }>> {
     const outcomes = await Promise.all(
       requests.map(async (request): Promise<Outcome & { request: ShardRequest }> => {
         try {
-          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, this.request.headers);
+          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, this.request.headers, this.request.deadline);
           this.keepErrors(request, answer);
           return { answer, request };
         } catch (err) {
