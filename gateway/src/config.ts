@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { authEnv, env, readConfig } from '@samverkan/common';
+import { authEnv, ConfigError, env, readConfig } from '@samverkan/common';
 import { SCHEMA_DIR } from './supergraph';
 
 /** Everything the regional gateway reads from its environment, with defaults. */
@@ -17,7 +17,7 @@ export const gatewayEnv = {
   CONTRACT_FILE: z.string().default(join(SCHEMA_DIR, 'kommun.graphql')),
   /** How the contract's fetches are routed and merged. Default schema/kommun.routing.json. */
   ROUTING_FILE: z.string().default(join(SCHEMA_DIR, 'kommun.routing.json')),
-  /** A shard that has not answered after this many milliseconds leaves a hole. Default 2000. */
+  /** A shard that has not answered after this many milliseconds leaves a hole. Below REQUEST_TIMEOUT_MS. Default 2000. */
   SHARD_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Requests in flight to all shards together, at most. Default 128. */
   SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(128),
@@ -41,7 +41,12 @@ export const gatewayEnv = {
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(100 * 1024),
   /** Results a subscriber may have waiting before its subscription is ended with SUBSCRIBER_TOO_SLOW. Default 500. */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(500),
-  /** A request not answered after this many milliseconds is answered REQUEST_TIMEOUT. Default 10000. */
+  /**
+   * Every request is answered within this many milliseconds: its fetches draw from one deadline at
+   * 90 % of it (see deadline.ts), so what arrived by then is answered with the late kommuner named.
+   * Only a request the gateway itself could not finish by then (a body still arriving) is answered
+   * HTTP 503 REQUEST_TIMEOUT. Default 10000.
+   */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Origins allowed by CORS: `*` (default; reads are public and tokens travel in a header, never a cookie), or a comma-separated list, or `none`. */
   CORS_ORIGINS: z.string().default('*'),
@@ -52,5 +57,14 @@ export const gatewayEnv = {
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
 
 export function readGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
-  return readConfig(gatewayEnv, source);
+  const config = readConfig(gatewayEnv, source);
+  // Settings that each make sense alone but cannot hold together.
+  const problems: string[] = [];
+  if (config.SHARD_TIMEOUT_MS >= config.REQUEST_TIMEOUT_MS) {
+    problems.push(
+      `SHARD_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS: a request is answered by its own timeout, so a shard cannot be given longer than that (got SHARD_TIMEOUT_MS=${config.SHARD_TIMEOUT_MS}, REQUEST_TIMEOUT_MS=${config.REQUEST_TIMEOUT_MS})`,
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
 }

@@ -1,12 +1,20 @@
 import type { NextFunction, Request, Response } from 'express';
+import { requestDeadline, type Deadline } from './deadline';
+
+/** The deadline of the request a response belongs to, set by `requestTimeout` when the request started. */
+export function deadlineOf(res: Response): Deadline | undefined {
+  return res.locals.deadline as Deadline | undefined;
+}
 
 /**
- * Answers REQUEST_TIMEOUT when a request has not been answered within `ms`. The work itself runs
- * on (every shard call is already bounded by SHARD_TIMEOUT_MS); whatever it writes later is
- * dropped, since the client has its answer.
+ * Starts a request's clock: its deadline (see deadline.ts), which every fetch it makes draws
+ * from, so that what arrived is answered by `ms` with the late kommuner named. As a last resort,
+ * a request still unanswered after `ms` (its body still arriving, say) is answered HTTP 503
+ * REQUEST_TIMEOUT; whatever the work writes later is dropped, since the client has its answer.
  */
 export function requestTimeout(ms: number) {
   return (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.deadline = requestDeadline(ms);
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       res.status(503).json({

@@ -8,7 +8,9 @@ import cors from 'cors';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { GRAPHQL_PATH, createLogger, serverOptions, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
-import { requestTimeout } from './request-timeout';
+import { requestDeadline, type Deadline } from './deadline';
+import { holeError, missingMunicipalitiesReport } from './holes';
+import { deadlineOf, requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
 import { loadDeclaration } from './routing/declaration';
 import { RegionDataSource } from './region-data-source';
@@ -23,9 +25,13 @@ import { print, type ExecutionResult } from 'graphql';
 
 export { GRAPHQL_PATH };
 
-/** What the gateway knows of a request's caller; the token itself travels on to the subgraphs. */
+/**
+ * What the gateway knows of a request: its caller (the token itself travels on to the
+ * subgraphs), and its deadline, set when it started, which every fetch it makes draws from.
+ */
 export interface GatewayContext {
   identity: Identity | null;
+  deadline: Deadline;
 }
 
 export interface RegionalGateway {
@@ -82,14 +88,23 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
-    ...serverOptions(logger),
-    plugins: [...standardPlugins(httpServer), ...limits.plugins],
+    // An internal error that names a kommun, should one come past the data source, is a hole too.
+    ...serverOptions(logger, { fromKommun: ({ code, path }) => holeError(code, registry.get(code)?.name, 'its subgraph answered an internal error', path) }),
+    plugins: [...standardPlugins(httpServer), ...limits.plugins, missingMunicipalitiesReport(registry)],
   });
   await apollo.start();
 
   // graphql-ws on the same path: subscriptions through the shards, and queries and mutations
   // run exactly as over HTTP.
-  const subscriptions = new SubscriptionService({ apollo, registry, declaration, logger, queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT, maxAliases: config.MAX_ALIASES });
+  const subscriptions = new SubscriptionService({
+    apollo,
+    registry,
+    declaration,
+    logger,
+    queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
+    maxAliases: config.MAX_ALIASES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+  });
   const wsCleanup = useServer(
     {
       schema: () => gateway.schema!,
@@ -103,6 +118,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       subscribe: (args) => subscriptions.subscribe(args),
       context: (ctx) => ({ authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined }),
       execute: async (args): Promise<ExecutionResult> => {
+        const deadline = requestDeadline(config.REQUEST_TIMEOUT_MS);
         const { authorization } = (args.contextValue ?? {}) as { authorization?: string };
         const headers = new HeaderMap();
         if (authorization) headers.set('authorization', authorization);
@@ -113,7 +129,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             operationName: args.operationName ?? undefined,
             http: { method: 'POST', headers, search: '', body: undefined },
           },
-          { contextValue: { identity: authorization ? (await verify(authorization)).identity : null } },
+          { contextValue: { identity: authorization ? (await verify(authorization)).identity : null, deadline } },
         );
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
       },
@@ -154,14 +170,14 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       // The token is checked here and passed on as it came; every subgraph checks it again.
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const { identity, rejected } = await verify(req.headers.authorization);
         if (rejected) {
           throw new GraphQLError(`The token was refused: ${rejected}. Send a valid token, or none to read.`, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return { identity };
+        return { identity, deadline: deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS) };
       },
     }),
   );

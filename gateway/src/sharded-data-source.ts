@@ -20,6 +20,8 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from '@samverkan/common';
 import { comparePositions, decodeCursor, KOMMUNKOD } from '@samverkan/common';
+import type { Deadline } from './deadline';
+import { callerError, holeError, isForTheCaller, unknownError, type Path } from './holes';
 import type { ConnectionRule, RoutingDeclaration } from './routing/declaration';
 import { HIDDEN, injectMergeFields } from './routing/inject';
 import { CUT, entityKeys, planCuts, type Cut, type CutPlan } from './routing/nested';
@@ -30,6 +32,12 @@ import type { ShardAnswer, ShardClient } from './shards/client';
 import type { MemberRegistry } from './shards/registry';
 
 type Obj = Record<string, unknown>;
+
+/** What every fetch of one client request shares: the caller's token and the request's deadline. */
+interface RequestScope {
+  headers: Record<string, string>;
+  deadline?: Deadline;
+}
 
 export interface ShardedDataSourceOptions {
   contract: GraphQLSchema;
@@ -70,6 +78,8 @@ interface ShardRequest {
   variables: Obj;
   /** For _entities: the original index of each representation sent. */
   indexes?: number[];
+  /** The places in the fetch's answer that its kommuner fill: where a hole goes when it fails. */
+  paths: Path[];
 }
 
 /**
@@ -98,7 +108,9 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
     const headers: Record<string, string> = authorization ? { authorization } : {};
-    return this.fetch(request.query!, document, operation, variables, headers);
+    // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
+    const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
+    return this.fetch(request.query!, document, operation, variables, { headers, deadline });
   }
 
   /**
@@ -106,16 +118,16 @@ export class ShardedDataSource implements GraphQLDataSource {
    * its root fields that other shards hold, see planCuts), each as an `_entities` fetch of its
    * own, at any depth, grafted back in place.
    */
-  private async fetch(query: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Obj, headers: Record<string, string>): Promise<GatewayGraphQLResponse> {
+  private async fetch(query: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Obj, request: RequestScope): Promise<GatewayGraphQLResponse> {
     const plan = this.cutsFor(query, document, operation);
     const fetchOperation = plan ? getOperationAST(plan.document)! : operation;
-    const ctx = new FetchContext(this, plan?.query ?? query, plan?.document ?? document, fetchOperation, variables, headers);
+    const ctx = new FetchContext(this, plan?.query ?? query, plan?.document ?? document, fetchOperation, variables, request);
     const fields = rootFields(fetchOperation);
     const response =
       fetchOperation.operation === 'mutation' ? await ctx.mutation() : fields.length === 1 && fields[0].name.value === '_entities' ? await ctx.entities(fields[0]) : await ctx.query(fields);
     if (!plan || !response.data) return response;
     const errors = [...(response.errors ?? [])];
-    await Promise.all(plan.cuts.map((cut) => this.resolveCut(cut, response.data as Obj, variables, headers, errors)));
+    await Promise.all(plan.cuts.map((cut) => this.resolveCut(cut, response.data as Obj, variables, request, errors)));
     return errors.length ? { data: response.data, errors: dedupe(errors) } : { data: response.data };
   }
 
@@ -130,7 +142,7 @@ export class ShardedDataSource implements GraphQLDataSource {
   }
 
   /** Asks the shards that hold the entities of one cut for their fields, and puts the answers in place. */
-  private async resolveCut(cut: Cut, data: Obj, variables: Obj, headers: Record<string, string>, errors: GraphQLFormattedError[]): Promise<void> {
+  private async resolveCut(cut: Cut, data: Obj, variables: Obj, request: RequestScope, errors: GraphQLFormattedError[]): Promise<void> {
     const targets: Array<{ object: Obj; path: Array<string | number>; rep: number }> = [];
     const reps: Obj[] = [];
     const repIndex = new Map<string, number>();
@@ -152,13 +164,14 @@ export class ShardedDataSource implements GraphQLDataSource {
     visit(data, 0, []);
     if (!reps.length) return;
     const operation = getOperationAST(cut.entities.document)!;
-    const answer = await this.fetch(cut.entities.query, cut.entities.document, operation, { ...variables, representations: reps }, headers);
+    const answer = await this.fetch(cut.entities.query, cut.entities.document, operation, { ...variables, representations: reps }, request);
     const entities = ((answer.data as Obj | null)?._entities ?? []) as Array<Obj | null>;
     for (const t of targets) {
       const entity = entities[t.rep];
       // Each place gets its own copy: the gateway fills other subgraphs' fields into it later.
       if (entity) Object.assign(t.object, structuredClone(entity));
     }
+    // Errors (holes among them) at `['_entities', i]` go to every place that entity was cut from.
     for (const e of answer.errors ?? []) {
       const [root, index, ...rest] = e.path ?? [];
       if (root !== '_entities' || typeof index !== 'number') {
@@ -343,7 +356,7 @@ class FetchContext {
     private readonly document: DocumentNode,
     private readonly operation: OperationDefinitionNode,
     private readonly variables: Obj,
-    private readonly headers: Record<string, string>,
+    private readonly request: RequestScope,
   ) {
     this.deps = source.deps;
   }
@@ -353,28 +366,29 @@ class FetchContext {
     return new ResponseMerger(this.deps.contract, this.deps.declaration, fragmentsOf(document), variables);
   }
 
-  /** Names a kommun whose data is missing, once per fetch. */
-  private missing(code: string, reason: string, kind: 'MUNICIPALITY_UNAVAILABLE' | 'MUNICIPALITY_UNKNOWN' = 'MUNICIPALITY_UNAVAILABLE'): void {
-    if (this.reported.has(code)) return;
-    this.reported.add(code);
-    const member = this.deps.registry.get(code);
-    const name = member ? `${member.name} (${code})` : code;
-    this.errors.push({
-      message: kind === 'MUNICIPALITY_UNKNOWN' ? `Kommun ${code} is not a member of this region.` : `Kommun ${name} is missing from this answer: ${reason}.`,
-      extensions: { code: kind, municipality: code, reason },
-    });
+  /**
+   * Names a kommun whose data is missing from this fetch's answer at each of `paths` (once per
+   * kommun and place): a hole, or, for a kommunkod that is no member, MUNICIPALITY_UNKNOWN.
+   */
+  private missing(code: string, reason: string, paths: Path[], kind: 'MUNICIPALITY_UNAVAILABLE' | 'MUNICIPALITY_UNKNOWN' = 'MUNICIPALITY_UNAVAILABLE'): void {
+    for (const path of paths.length ? paths : [undefined]) {
+      const id = `${code}\n${JSON.stringify(path ?? null)}`;
+      if (this.reported.has(id)) continue;
+      this.reported.add(id);
+      this.errors.push(kind === 'MUNICIPALITY_UNKNOWN' ? unknownError(code, path) : holeError(code, this.deps.registry.get(code)?.name, reason, path));
+    }
   }
 
   /**
    * The shards behind some kommuner, in kommunkod order: URL → the kommuner it serves here.
-   * A kommun that cannot be asked is named as missing.
+   * A kommun that cannot be asked is named as missing at `pathsOf(code)`.
    */
-  private shardsOf(codes: Iterable<string>): Map<string, string[]> {
+  private shardsOf(codes: Iterable<string>, pathsOf: (code: string) => Path[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const code of [...new Set(codes)].sort()) {
       const target = this.deps.registry.target(code);
       if (target.url === null) {
-        this.missing(code, target.reason, this.deps.registry.get(code) ? 'MUNICIPALITY_UNAVAILABLE' : 'MUNICIPALITY_UNKNOWN');
+        this.missing(code, target.reason, pathsOf(code), this.deps.registry.get(code) ? 'MUNICIPALITY_UNAVAILABLE' : 'MUNICIPALITY_UNKNOWN');
         continue;
       }
       const list = out.get(target.url);
@@ -384,17 +398,20 @@ class FetchContext {
     return out;
   }
 
-  /** Sends each request to its shard in parallel; failures become named holes. */
+  /**
+   * Sends each request to its shard in parallel, each waiting no longer than the request's
+   * deadline allows; a shard that fails leaves a named hole at each place it was asked to fill.
+   */
   private async send(requests: ShardRequest[]): Promise<Map<string, Outcome & { request: ShardRequest }>> {
     const outcomes = await Promise.all(
       requests.map(async (request): Promise<Outcome & { request: ShardRequest }> => {
         try {
-          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, this.headers);
-          this.keepErrors(request.codes, answer, request.indexes);
+          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, this.request.headers, this.request.deadline);
+          this.keepErrors(request, answer);
           return { answer, request };
         } catch (err) {
           const reason = `its subgraph ${(err as Error).message}`;
-          for (const code of request.codes) this.missing(code, reason);
+          for (const code of request.codes) this.missing(code, reason, request.paths);
           return { failure: reason, request };
         }
       }),
@@ -403,14 +420,35 @@ class FetchContext {
     return new Map(outcomes.map((o) => [o.request.url, o]));
   }
 
-  /** Keeps a shard's own errors, saying which kommun they came from. */
-  private keepErrors(codes: string[], answer: ShardAnswer, reindex?: number[]): void {
+  /**
+   * A shard's own errors. Those meant for the caller (BAD_USER_INPUT and the like) pass on as they
+   * came, naming the kommun. Any other (an internal error, with the code INTERNAL_SERVER_ERROR or
+   * none) means the kommun's data is missing there: a hole at the place it affects (the root
+   * field's key, or the entity), its details kept for the log. An answer without data loses
+   * every place the request was to fill.
+   */
+  private keepErrors(request: ShardRequest, answer: ShardAnswer): void {
+    const holes: Path[] = [];
+    let everywhere = answer.data == null;
+    let internal = 0;
     for (const e of answer.errors ?? []) {
-      let path = e.path;
-      if (reindex && path?.[0] === '_entities' && typeof path[1] === 'number') path = ['_entities', reindex[path[1]], ...path.slice(2)];
-      const municipality = codes.length === 1 ? { municipality: codes[0] } : { municipalities: codes };
-      this.errors.push({ message: e.message, path, extensions: { ...e.extensions, ...municipality } });
+      let path: Path | undefined = e.path;
+      if (request.indexes && path?.[0] === '_entities' && typeof path[1] === 'number') path = ['_entities', request.indexes[path[1]], ...path.slice(2)];
+      if (isForTheCaller(e.extensions?.code)) {
+        this.errors.push(callerError(e, path, request.codes));
+        continue;
+      }
+      internal++;
+      const place = !path ? undefined : path[0] === '_entities' ? (typeof path[1] === 'number' ? path.slice(0, 2) : undefined) : path.slice(0, 1);
+      if (place && request.paths.some((p) => p.length === place.length && p.every((x, i) => x === place[i]))) holes.push(place);
+      else everywhere = true;
     }
+    // Data lost with nothing said for the caller: every place the request was to fill is a hole.
+    if (answer.data == null && internal === 0 && answer.errors?.length) everywhere = false;
+    if (!internal && !everywhere) return;
+    if (internal) this.deps.logger.warn({ municipalities: request.codes, errors: answer.errors?.filter((e) => !isForTheCaller(e.extensions?.code)) }, 'a kommun answered an internal error');
+    const reason = internal ? 'its subgraph answered an internal error' : 'its subgraph answered no data';
+    for (const code of request.codes) this.missing(code, reason, everywhere ? request.paths : holes);
   }
 
   private result(data: Obj | null): GatewayGraphQLResponse {
@@ -435,13 +473,14 @@ class FetchContext {
       if (list) list.push(i);
       else routed.set(code, [i]);
     });
-    const shards = this.shardsOf([...(broadcast.length ? this.members() : []), ...routed.keys()]);
+    const at = (indexes: number[]): Path[] => indexes.map((i) => ['_entities', i]);
+    const shards = this.shardsOf([...(broadcast.length ? this.members() : []), ...routed.keys()], (code) => at([...(routed.get(code) ?? []), ...broadcast]));
     if (shards.size === 1) {
       // One shard holds every kommun asked for (one kommun, or a combined instance): nothing to merge.
       const [[url, codes]] = shards;
       if (codes.reduce((n, c) => n + (routed.get(c)?.length ?? 0), broadcast.length) === reps.length) {
         const identity = reps.map((_, i) => i);
-        const [outcome] = (await this.send([{ url, codes, query: this.query_, variables: this.variables, indexes: identity }])).values();
+        const [outcome] = (await this.send([{ url, codes, query: this.query_, variables: this.variables, indexes: identity, paths: at(identity) }])).values();
         return this.result('answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null);
       }
     }
@@ -456,7 +495,7 @@ class FetchContext {
     const shardVariables = { ...this.variables, ...Object.fromEntries(pages.map((p) => [p.variable, p.share])) };
     const requests: ShardRequest[] = [...shards].map(([url, codes]) => {
       const indexes = [...codes.flatMap((c) => routed.get(c) ?? []), ...broadcast];
-      return { url, codes, query: fetch.query, indexes, variables: { ...shardVariables, representations: indexes.map((i) => reps[i]) } };
+      return { url, codes, query: fetch.query, indexes, paths: at(indexes), variables: { ...shardVariables, representations: indexes.map((i) => reps[i]) } };
     });
     const outcomes = await this.send(requests);
     if (pages.some((p) => p.share < p.first)) await this.refineEntities(reps, broadcast, pages, fetch.query, shardVariables, outcomes);
@@ -523,13 +562,17 @@ class FetchContext {
             extensions: { code: 'BAD_USER_INPUT' },
           });
         }
-        for (const c of codes) if (!members.has(c) && KOMMUNKOD.test(c)) this.missing(c, 'not a member of this region', 'MUNICIPALITY_UNKNOWN');
+        for (const c of codes) if (!members.has(c) && KOMMUNKOD.test(c)) this.missing(c, 'not a member of this region', [[responseKey(node)]], 'MUNICIPALITY_UNKNOWN');
         return { node, def, codes: codes.filter((c) => members.has(c)), routed: false };
       }
       return { node, def, codes: this.members(), routed: false };
     });
     // Each shard is asked only the fields it takes part in: shards with the same fields share a query.
-    const shards = this.shardsOf(plans.flatMap((p) => p.codes));
+    const shards = this.shardsOf(
+      plans.flatMap((p) => p.codes),
+      (code) => plans.filter((p) => p.def && p.codes.includes(code)).map((p) => [responseKey(p.node)]),
+    );
+    const pathsOf = (indexes: number[]): Path[] => indexes.map((i) => [responseKey(plans[i].node)]);
     const urlOf = new Map([...shards].flatMap(([url, codes]) => codes.map((c) => [c, url] as const)));
     const fieldsOf = new Map<string, number[]>();
     plans.forEach((p, i) => {
@@ -539,7 +582,7 @@ class FetchContext {
     const single = fieldsOf.size === 1 && [...fieldsOf.values()][0].length === plans.filter((p) => p.def).length;
     if (single) {
       const [[url]] = fieldsOf;
-      const [only] = (await this.send([{ url, codes: shards.get(url)!, query: this.query_, variables: this.variables }])).values();
+      const [only] = (await this.send([{ url, codes: shards.get(url)!, query: this.query_, variables: this.variables, paths: pathsOf(fieldsOf.get(url)!) }])).values();
       return this.result('answer' in only ? ((only.answer.data as Obj | null) ?? null) : null);
     }
     const tuned = this.source.tunedFor(this.query_, this.document, this.operation);
@@ -563,7 +606,7 @@ class FetchContext {
       Object.assign(shardVariables, { [names.first]: page.share, [names.after]: page.after });
       Object.assign(mergeVariables, { [names.first]: page.first, [names.after]: page.after });
     }
-    const outcomes = await this.send([...fieldsOf].map(([url, indexes]) => ({ url, codes: shards.get(url)!, query: fetchFor(indexes).query, variables: shardVariables })));
+    const outcomes = await this.send([...fieldsOf].map(([url, indexes]) => ({ url, codes: shards.get(url)!, query: fetchFor(indexes).query, variables: shardVariables, paths: pathsOf(indexes) })));
     for (const [i, page] of pages) {
       if (page.share < page.first) await this.refine(plans[i], i, tuned, page, shardVariables, outcomes, shards, urlOf);
     }
@@ -634,6 +677,7 @@ class FetchContext {
             url,
             codes: shards.get(url)!,
             query,
+            paths: [[key]],
             variables: { ...variables, [names.first]: page.first - edges.length, [names.after]: edges[edges.length - 1][rule.cursor] },
           };
         }),
@@ -692,7 +736,7 @@ class FetchContext {
       [...need].map(([url, set]) => {
         const indexes = [...set];
         const first = answered.find((o) => o.request.url === url)!;
-        return { url, codes: first.request.codes, query, indexes, variables: { ...full, representations: indexes.map((i) => reps[i]) } };
+        return { url, codes: first.request.codes, query, indexes, paths: indexes.map((i) => ['_entities', i]), variables: { ...full, representations: indexes.map((i) => reps[i]) } };
       }),
     );
     for (const o of again.values()) {
@@ -706,11 +750,11 @@ class FetchContext {
     }
   }
 
-  /** Sends a whole operation to the one shard that serves `code`; undefined when it cannot be asked. */
-  private async sendTo(code: string, query: string): Promise<(Outcome & { request: ShardRequest }) | undefined> {
-    const [shard] = this.shardsOf([code]);
+  /** Sends a whole operation to the one shard that serves `code`, to fill `paths`; undefined when it cannot be asked. */
+  private async sendTo(code: string, query: string, paths: Path[]): Promise<(Outcome & { request: ShardRequest }) | undefined> {
+    const [shard] = this.shardsOf([code], () => paths);
     if (!shard) return undefined;
-    return [...(await this.send([{ url: shard[0], codes: shard[1], query, variables: this.variables }])).values()][0];
+    return [...(await this.send([{ url: shard[0], codes: shard[1], query, variables: this.variables, paths }])).values()][0];
   }
 
   /** Mutations: each field to the kommun its declared argument names, in order. */
@@ -737,7 +781,7 @@ class FetchContext {
     const data: Obj = {};
     const distinct = new Set(owners);
     if (distinct.size === 1 && owners[0]) {
-      const outcome = await this.sendTo(owners[0], this.query_);
+      const outcome = await this.sendTo(owners[0], this.query_, fields.map((f) => [responseKey(f)]));
       return this.result(outcome && 'answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null);
     }
     // Fields for different kommuner: one request each, in order, as mutations run.
@@ -747,7 +791,7 @@ class FetchContext {
       data[key] = null;
       if (!code) continue;
       const query = print(subsetOperation(this.operation, [fields[i]], this.document));
-      const outcome = await this.sendTo(code, query);
+      const outcome = await this.sendTo(code, query, [[key]]);
       if (outcome && 'answer' in outcome) data[key] = (outcome.answer.data as Obj | null)?.[key] ?? null;
     }
     return this.result(data);

@@ -189,7 +189,7 @@ async function main(): Promise<void> {
         log(`\nGrowth: ${n} shards × 100 projects…`);
         const manifestFile = n === 13 ? undefined : syntheticManifest(n);
         try {
-          const r = await startRegion({ databaseUrl: pg.url, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwtSecret: SECRET, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 10_000 });
+          const r = await startRegion({ databaseUrl: pg.url, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwtSecret: SECRET, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 10_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' } });
           try {
             await growthRun(`${n} shards × 100 projects`, r);
           } finally {

@@ -93,34 +93,54 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
  * count the requests the gateway sends it.
  */
 export async function startProxy(target: string) {
-  /** `failHttp`: answer every counted request HTTP 500 (WebSockets still pass). */
-  const state = { delayMs: 0, requests: 0, failHttp: false, bodies: [] as string[], authorizations: [] as Array<string | undefined> };
+  /**
+   * `failHttp`: answer every counted request HTTP 500 (WebSockets still pass); `failFrom`: the same
+   * from the counted request with that number on (1 is the first since the last reset), so a later
+   * stage of a query fails while the first passes; `rewrite`: change each counted answer's JSON on
+   * its way back, as a kommun running some other implementation might answer.
+   */
+  const state = {
+    delayMs: 0,
+    requests: 0,
+    failHttp: false,
+    failFrom: Infinity,
+    rewrite: null as ((answer: any) => any) | null,
+    bodies: [] as string[],
+    authorizations: [] as Array<string | undefined>,
+  };
   const tunnels = new Set<net.Socket>();
+  /** Answers held back by `delayMs`: dropped when the proxy closes, so that nothing outlives it. */
+  const delayed = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       // The gateway's periodic schema check is not a query's fetch: count only the latter.
-      if (!body.toString().includes('_service')) {
+      const counted = !body.toString().includes('_service');
+      if (counted) {
         state.requests++;
         state.bodies.push(body.toString());
         state.authorizations.push(req.headers.authorization);
       }
-      if (state.failHttp && !body.toString().includes('_service')) {
+      if (counted && (state.failHttp || state.requests >= state.failFrom)) {
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('the kommun is failing (test proxy)');
         return;
       }
-      setTimeout(async () => {
+      const rewrite = counted ? state.rewrite : null;
+      const timer = setTimeout(async () => {
+        delayed.delete(timer);
         try {
           const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) }, body });
+          const text = await upstream.text();
           res.writeHead(upstream.status, { 'content-type': 'application/json' });
-          res.end(await upstream.text());
+          res.end(rewrite ? JSON.stringify(rewrite(JSON.parse(text))) : text);
         } catch {
           res.destroy();
         }
       }, state.delayMs);
+      delayed.add(timer);
     });
   });
   // WebSockets (the gateway's upstream subscriptions) pass through as they are.
@@ -156,6 +176,8 @@ export async function startProxy(target: string) {
     close: () =>
       new Promise<void>((r) => {
         for (const t of tunnels) t.destroy();
+        for (const t of delayed) clearTimeout(t);
+        delayed.clear();
         server.closeAllConnections();
         server.close(() => r());
       }),

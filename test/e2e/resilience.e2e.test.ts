@@ -85,12 +85,18 @@ describe('a kommun that fails', () => {
     const { body } = await region.gql(`{ ${STATS.slice(1, -1)} projects(first: 100, filter: { municipalities: ["1407", "1480"] }) { nodes { municipality { code } } } }`);
     expect(statsCodes(body)).toHaveLength(12);
     expect(new Set(body.data.projects.nodes.map((p: any) => p.municipality.code))).toEqual(new Set(['1480']));
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1407', reason: expect.stringMatching(/refused the connection/) }) })]);
+    // Named at each field it is missing from.
+    expect(body.errors).toEqual(
+      ['projectStats', 'projects'].map((field) =>
+        expect.objectContaining({ path: [field], extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1407', reason: expect.stringMatching(/refused the connection/) }) }),
+      ),
+    );
+    expect(body.extensions.missingMunicipalities).toEqual([{ code: '1407', name: 'Öckerö' }]);
     // Its own items fail alone.
     const item = await region.gql('{ a: project(id: "1407:project:1") { id } b: project(id: "1480:project:1") { id } }');
     expect(item.body.data).toEqual({ a: null, b: { id: '1480:project:1' } });
     expect(item.body.errors).toEqual([
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1407' }) }),
+      expect.objectContaining({ path: ['a'], extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '1407' }) }),
     ]);
     await setMemberUrl('1407', 'Öckerö', region.kommuner.get('1407')!);
     const { body: back } = await region.gql(STATS);

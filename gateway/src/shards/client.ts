@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { fetchBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {
   query: string;
@@ -15,12 +16,20 @@ export interface ShardAnswer {
 export class ShardFailure extends Error {}
 
 export interface ShardClientOptions {
-  /** Per-request timeout in milliseconds. */
+  /** Per-request timeout in milliseconds (SHARD_TIMEOUT_MS). */
   timeoutMs: number;
   /** Requests in flight to all shards together, at most. */
   concurrency: number;
   /** Kept-alive connections per shard. */
   connectionsPerShard?: number;
+}
+
+/** A request on the wire, shared by every caller that asked the same read while it runs. */
+interface InFlight {
+  pending: Promise<{ status: number; text: string }>;
+  abort: AbortController;
+  /** Callers still waiting for it; when the last gives up, the request is cancelled. */
+  waiting: number;
 }
 
 /**
@@ -33,31 +42,56 @@ export class ShardClient {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   /** Identical reads in flight to the same shard share one request. */
-  private readonly inflight = new Map<string, Promise<{ status: number; text: string }>>();
+  private readonly inflight = new Map<string, InFlight>();
 
   constructor(private readonly options: ShardClientOptions) {
     this.agent = new Agent({ connections: options.connectionsPerShard ?? 32, keepAliveTimeout: 30_000, pipelining: 1 });
   }
 
   /**
-   * POSTs an operation. A read that is already in flight to the same shard with the same body and
-   * credentials is not sent again: its answer is shared (dashboards refresh the same queries).
+   * POSTs an operation, waiting at most SHARD_TIMEOUT_MS, or less when the request it serves has
+   * a `deadline` (see fetchBudget); once that has passed, nothing is sent. A read that is already
+   * in flight to the same shard with the same body and credentials is not sent again: its answer
+   * is shared (dashboards refresh the same queries), each caller waiting by its own deadline.
    */
-  async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, timeoutMs = this.options.timeoutMs): Promise<ShardAnswer> {
+  async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, deadline?: Deadline): Promise<ShardAnswer> {
+    const budget = fetchBudget(this.options.timeoutMs, deadline);
+    if (budget.ms <= 0) throw new ShardFailure(budget.reason);
     const body = JSON.stringify(payload);
-    let pending: Promise<{ status: number; text: string }>;
-    if (/^\s*mutation\b/.test(payload.query)) {
-      pending = this.send(url, body, headers, timeoutMs);
-    } else {
-      const key = `${url}\n${headers.authorization ?? ''}\n${body}`;
-      const shared = this.inflight.get(key);
-      if (shared) pending = shared;
-      else {
-        pending = this.send(url, body, headers, timeoutMs).finally(() => this.inflight.delete(key));
-        this.inflight.set(key, pending);
+    const key = /^\s*mutation\b/.test(payload.query) ? null : `${url}\n${headers.authorization ?? ''}\n${body}`;
+    let flight = key ? this.inflight.get(key) : undefined;
+    if (!flight) {
+      const abort = new AbortController();
+      flight = { abort, waiting: 0, pending: this.send(url, body, headers, abort.signal) };
+      if (key) {
+        const own = flight;
+        this.inflight.set(key, own);
+        own.pending.then(
+          () => this.inflight.get(key) === own && this.inflight.delete(key),
+          () => this.inflight.get(key) === own && this.inflight.delete(key),
+        );
       }
     }
-    const { status, text } = await pending;
+    const current = flight;
+    current.waiting++;
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    let result: { status: number; text: string };
+    try {
+      result = await Promise.race([
+        current.pending,
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ShardFailure(budget.reason)), budget.ms))),
+      ]);
+      done = true;
+    } finally {
+      clearTimeout(timer);
+      // The last caller to give up cancels the request, so that it holds no slot nobody waits for.
+      if (--current.waiting === 0 && !done) {
+        if (key && this.inflight.get(key) === current) this.inflight.delete(key);
+        current.abort.abort();
+      }
+    }
+    const { status, text } = result;
     // Each caller parses its own copy: the gateway merges into the objects it gets.
     let answer: ShardAnswer;
     try {
@@ -69,19 +103,20 @@ export class ShardClient {
     return answer;
   }
 
-  private async send(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
+  private async send(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; text: string }> {
     await this.acquire();
     try {
+      signal.throwIfAborted();
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
-      throw err instanceof ShardFailure ? err : new ShardFailure(describe(err, timeoutMs));
+      throw err instanceof ShardFailure ? err : new ShardFailure(describe(err));
     } finally {
       this.release();
     }
@@ -106,9 +141,10 @@ export class ShardClient {
   }
 }
 
-function describe(err: unknown, timeoutMs: number): string {
+function describe(err: unknown): string {
   const e = err as { name?: string; code?: string; cause?: { code?: string }; message?: string };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `did not answer within ${timeoutMs} ms`;
+  // Cancelled because every caller gave up on it: nobody reads this.
+  if (e?.name === 'AbortError') return 'was cancelled: nobody waits for its answer any more';
   const code = e?.code ?? e?.cause?.code;
   if (code === 'ECONNREFUSED') return 'refused the connection (is its subgraph running?)';
   if (code === 'ENOTFOUND') return 'has a host name that does not resolve';

@@ -22,6 +22,7 @@ import { Repeater } from '@graphql-yoga/subscription';
 import { LRUCache } from 'lru-cache';
 import type { ApolloServer } from '@apollo/server';
 import { KOMMUNKOD, type Logger } from '@samverkan/common';
+import { requestDeadline } from '../deadline';
 import type { RoutingDeclaration, SubscriptionRule } from '../routing/declaration';
 import { valueAtPath } from '../routing/owner';
 import type { MemberRegistry } from '../shards/registry';
@@ -37,6 +38,8 @@ export interface SubscriptionServiceOptions {
   queueLimit?: number;
   /** The gateway's alias limit: a batch of events stays within it. Default 30. */
   maxAliases?: number;
+  /** REQUEST_TIMEOUT_MS: each batch's query has a deadline of its own, as a client's request has. Default 10000. */
+  requestTimeoutMs?: number;
 }
 
 /** A field of the client's selection resolved per event by a root query (`project(id:)`). */
@@ -361,7 +364,8 @@ export class SubscriptionService {
     let data: Record<string, unknown> = {};
     let errors: readonly GraphQLFormattedError[] = [];
     try {
-      const response = await this.options.apollo.executeOperation({ query: print(document), variables }, { contextValue: { identity: null } });
+      const deadline = requestDeadline(this.options.requestTimeoutMs ?? 10_000);
+      const response = await this.options.apollo.executeOperation({ query: print(document), variables }, { contextValue: { identity: null, deadline } });
       if (response.body.kind === 'single') {
         data = (response.body.singleResult.data ?? {}) as Record<string, unknown>;
         errors = response.body.singleResult.errors ?? [];

@@ -52,12 +52,21 @@ const PASS_THROUGH = new Set([
   'CONFLICT',
 ]);
 
+export interface ErrorFormatterOptions {
+  /**
+   * What an internal error that names a kommun (`extensions.municipality`, as the gateway adds to
+   * whatever a kommun answered) becomes instead: the gateway answers it as a hole in that kommun's
+   * data. Without it, such an error is answered as an internal error that still names the kommun.
+   */
+  fromKommun?: (error: { code: string; path: GraphQLFormattedError['path'] }) => GraphQLFormattedError;
+}
+
 /**
  * Apollo Server's `formatError`: validation failures become one message that names every
  * offending field; errors meant for users pass through; anything else is logged in full and
- * answered as an internal error without its details.
+ * answered as an internal error without its details, naming the kommun it came from, if any.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, options: ErrorFormatterOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const validationErrors =
@@ -82,11 +91,18 @@ export function createErrorFormatter(logger: Logger) {
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return formatted;
     if (original instanceof GraphQLError && !original.originalError) return formatted;
     logger.error({ err: original, path: formatted.path }, 'internal error');
+    // An error from a kommun keeps naming it: a hole is never silent.
+    const { municipality, municipalities } = formatted.extensions ?? {};
+    if (typeof municipality === 'string' && options.fromKommun) return options.fromKommun({ code: municipality, path: formatted.path });
     return {
       message: 'Internal server error: the request could not be completed. It has been logged.',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: {
+        code: 'INTERNAL_SERVER_ERROR',
+        ...(typeof municipality === 'string' ? { municipality } : {}),
+        ...(Array.isArray(municipalities) ? { municipalities } : {}),
+      },
     };
   };
 }

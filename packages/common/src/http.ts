@@ -6,15 +6,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from './logger';
-import { createErrorFormatter } from './errors';
+import { createErrorFormatter, type ErrorFormatterOptions } from './errors';
 import { currentTally, withStatementTally, type StatementTally } from './sql-counter';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /** Apollo Server options every Samverkan server shares. */
-export function serverOptions(logger: Logger) {
+export function serverOptions(logger: Logger, errors: ErrorFormatterOptions = {}) {
   return {
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(logger, errors),
     // The schema is the public contract: analysts explore it.
     introspection: true,
     // Internal details stay in the log (see createErrorFormatter), never in an answer.

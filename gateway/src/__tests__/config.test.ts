@@ -1,0 +1,38 @@
+import { ConfigError } from '@samverkan/common';
+import { readGatewayConfig } from '../config';
+
+const base = { REGION_URL: 'http://127.0.0.1:4100/graphql' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    readGatewayConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('gateway configuration', () => {
+  it('applies the documented defaults, the shard timeout below the request timeout', () => {
+    const c = readGatewayConfig(base);
+    expect(c).toMatchObject({ PORT: 4000, SHARD_TIMEOUT_MS: 2000, REQUEST_TIMEOUT_MS: 10_000 });
+  });
+
+  it('accepts a shard timeout just below the request timeout', () => {
+    expect(problems({ ...base, SHARD_TIMEOUT_MS: '2900', REQUEST_TIMEOUT_MS: '3000' })).toEqual([]);
+  });
+
+  it.each([
+    ['equal to', '3000', '3000'],
+    ['above', '60000', '10000'],
+    ['above the default of', '12000', ''],
+  ])('refuses a shard timeout %s the request timeout, naming both variables', (_how, shard, request) => {
+    const found = problems({ ...base, SHARD_TIMEOUT_MS: shard, ...(request ? { REQUEST_TIMEOUT_MS: request } : {}) });
+    expect(found).toEqual([expect.stringMatching(new RegExp(`^SHARD_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS.*SHARD_TIMEOUT_MS=${shard}.*REQUEST_TIMEOUT_MS=${request || 10000}`))]);
+  });
+
+  it('still names a variable that is wrong on its own first', () => {
+    expect(problems({ ...base, SHARD_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^SHARD_TIMEOUT_MS: /)]);
+  });
+});

@@ -1,0 +1,97 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fetchBudget, LATE, requestDeadline, type Deadline } from '../deadline';
+import { ShardClient, ShardFailure } from '../shards/client';
+
+/** A deadline with `ms` left, whatever the clock says. */
+const leaving = (ms: number): Deadline => ({ at: Date.now() + ms, left: () => ms });
+
+describe('fetchBudget: how long one fetch may wait', () => {
+  it('is SHARD_TIMEOUT_MS without a deadline, or while half the time left is longer', () => {
+    expect(fetchBudget(2000)).toEqual({ ms: 2000, reason: 'did not answer within 2000 ms' });
+    expect(fetchBudget(2000, leaving(9000))).toEqual({ ms: 2000, reason: 'did not answer within 2000 ms' });
+  });
+
+  it('is half the time left when that is less, keeping the rest for the stages after it', () => {
+    expect(fetchBudget(2900, leaving(2700))).toEqual({ ms: 1350, reason: LATE });
+    expect(fetchBudget(2000, leaving(3000))).toEqual({ ms: 1500, reason: LATE });
+  });
+
+  it('is nothing once the deadline has passed', () => {
+    expect(fetchBudget(2000, leaving(0)).ms).toBe(0);
+    expect(fetchBudget(2000, leaving(-5)).ms).toBe(0);
+  });
+
+  it('a request deadline is 90 % of REQUEST_TIMEOUT_MS after its start', () => {
+    const d = requestDeadline(3000, 1_000_000);
+    expect(d.at).toBe(1_002_700);
+  });
+});
+
+describe('ShardClient under a deadline', () => {
+  let server: http.Server;
+  let url: string;
+  const held: http.ServerResponse[] = [];
+  let received = 0;
+  let closedEarly = 0;
+
+  beforeAll(async () => {
+    // A shard that takes every request and answers none until told to.
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received++;
+        res.on('close', () => {
+          if (!res.writableEnded) closedEarly++;
+        });
+        held.push(res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    for (const res of held) res.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+  beforeEach(() => {
+    received = 0;
+    closedEarly = 0;
+  });
+  const answerAll = () => held.splice(0).forEach((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}'));
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it('sends nothing once the deadline has passed', async () => {
+    const client = new ShardClient({ timeoutMs: 20_000, concurrency: 4 });
+    await expect(client.post(url, { query: '{ ok }' }, {}, leaving(0))).rejects.toThrow(new ShardFailure(LATE));
+    expect(received).toBe(0);
+    await client.close();
+  });
+
+  it('gives up by its own deadline on a read it shares with a caller that waits longer, which still gets the answer', async () => {
+    const client = new ShardClient({ timeoutMs: 20_000, concurrency: 4 });
+    const patient = client.post(url, { query: '{ ok }' });
+    const hurried = client.post(url, { query: '{ ok }' }, {}, requestDeadline(600));
+    const started = Date.now();
+    await expect(hurried).rejects.toThrow(LATE);
+    // Far sooner than the shard timeout: only its deadline can have ended it.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await until(() => received === 1);
+    expect(received).toBe(1); // one request on the wire for both
+    answerAll();
+    await expect(patient).resolves.toEqual({ data: { ok: true } });
+    expect(closedEarly).toBe(0);
+    await client.close();
+  });
+
+  it('cancels a request when every caller has given up on it', async () => {
+    const client = new ShardClient({ timeoutMs: 20_000, concurrency: 4 });
+    await expect(client.post(url, { query: '{ alone }' }, {}, requestDeadline(600))).rejects.toThrow(LATE);
+    await until(() => closedEarly === 1);
+    expect(closedEarly).toBe(1);
+    await client.close();
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * A request's deadline: set when the request starts, passed down to every fetch the request
+ * makes (root fetches, entity fetches, the second ask that completes a page, the follow-up
+ * fetches of nested entities, a subscription event's query), each of which draws from it.
+ */
+export interface Deadline {
+  /** When the request's fetches must be done, in ms since the epoch (as Date.now()). */
+  readonly at: number;
+  /** Milliseconds left before `at`; zero or less once it has passed. */
+  left(): number;
+}
+
+/**
+ * The share of REQUEST_TIMEOUT_MS that a request's fetches may use. The rest (10 %) is the margin
+ * in which the gateway shapes and sends what arrived, so the answer comes by REQUEST_TIMEOUT_MS.
+ */
+export const DEADLINE_SHARE = 0.9;
+
+/** The deadline of a request that starts now (or at `start`) and must be answered within `requestTimeoutMs`. */
+export function requestDeadline(requestTimeoutMs: number, start = Date.now()): Deadline {
+  const at = start + Math.floor(requestTimeoutMs * DEADLINE_SHARE);
+  return { at, left: () => at - Date.now() };
+}
+
+/** Why a fetch was given up: the shard timeout, or the request's deadline. */
+export const LATE = "did not answer by the request's deadline";
+
+/**
+ * How long one fetch may wait: SHARD_TIMEOUT_MS, or half the time left before the deadline when
+ * that is less. The other half is kept for the stages that come after it (a kommun that hangs in
+ * the first fetch must not leave the others' entity fetches no time at all); the last stage
+ * simply answers early. Zero when the deadline has passed: nothing more is asked.
+ */
+export function fetchBudget(shardTimeoutMs: number, deadline?: Deadline): { ms: number; reason: string } {
+  const within = { ms: shardTimeoutMs, reason: `did not answer within ${shardTimeoutMs} ms` };
+  if (!deadline) return within;
+  const left = deadline.left();
+  if (left <= 0) return { ms: 0, reason: LATE };
+  const share = Math.max(1, Math.floor(left / 2));
+  return share < shardTimeoutMs ? { ms: share, reason: LATE } : within;
+}

@@ -1,0 +1,93 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { MemberRegistry } from './shards/registry';
+
+/** A place in a fetch's answer, in response keys (aliases included) and list indexes. */
+export type Path = ReadonlyArray<string | number>;
+
+/**
+ * Codes of a kommun's errors that are meant for the caller: what was asked was wrong, not
+ * allowed, or not there. They pass on as the kommun gave them, naming the kommun. Any other error
+ * of a kommun (INTERNAL_SERVER_ERROR, no code, a query the kommun could not run) is a hole.
+ */
+const FOR_THE_CALLER = new Set([
+  'BAD_USER_INPUT',
+  // A value the gateway passes on as it came (a Date literal, say) that the kommun refuses.
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'MUNICIPALITY_UNKNOWN',
+  'PAGE_SIZE_EXCEEDED',
+  'QUERY_TOO_COMPLEX',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'QUERY_TOO_LARGE',
+  'TOO_MANY_DIRECTIVES',
+]);
+
+/** Extensions a kommun may add that say how it failed inside: never passed on. */
+const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'originalError']);
+
+export function isForTheCaller(code: unknown): boolean {
+  return typeof code === 'string' && FOR_THE_CALLER.has(code);
+}
+
+/** A kommun's error for the caller, as it came, with the kommun (or the kommuner of a combined instance) named. */
+export function callerError(error: { message: string; extensions?: Record<string, unknown> }, path: Path | undefined, codes: string[]): GraphQLFormattedError {
+  const extensions = Object.fromEntries(Object.entries(error.extensions ?? {}).filter(([k]) => !INTERNAL_EXTENSIONS.has(k)));
+  const named = codes.length === 1 ? { municipality: codes[0] } : { municipalities: codes };
+  return { message: error.message, ...(path ? { path: [...path] } : {}), extensions: { ...extensions, ...named } };
+}
+
+/**
+ * A hole: kommun `code` is missing from the answer at `path` (the root field's response key, or
+ * `['_entities', i]` for the entity it owns or adds to), and why. The one shape every hole has,
+ * whatever its cause; nothing the kommun said about its insides is in it.
+ */
+export function holeError(code: string, name: string | undefined, reason: string, path?: Path): GraphQLFormattedError {
+  return {
+    message: `Kommun ${name ? `${name} (${code})` : code} is missing from this answer: ${reason}.`,
+    ...(path ? { path: [...path] } : {}),
+    extensions: { code: 'MUNICIPALITY_UNAVAILABLE', municipality: code, reason },
+  };
+}
+
+/** A kommunkod that is no member of the region, named where it was asked for. */
+export function unknownError(code: string, path?: Path): GraphQLFormattedError {
+  return {
+    message: `Kommun ${code} is not a member of this region.`,
+    ...(path ? { path: [...path] } : {}),
+    extensions: { code: 'MUNICIPALITY_UNKNOWN', municipality: code, reason: 'not a member of this region' },
+  };
+}
+
+/**
+ * Lists at the top of an answer the kommuner it has holes for, derived from its errors:
+ * `extensions.missingMunicipalities: [{ code, name }]`, sorted by code. Absent when none is missing.
+ */
+export function missingMunicipalitiesReport(registry: MemberRegistry): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const codes = new Set<string>();
+          for (const e of result.errors ?? []) {
+            if (e.extensions?.code !== 'MUNICIPALITY_UNAVAILABLE') continue;
+            const { municipality, municipalities } = e.extensions;
+            if (typeof municipality === 'string') codes.add(municipality);
+            if (Array.isArray(municipalities)) for (const c of municipalities) if (typeof c === 'string') codes.add(c);
+          }
+          if (!codes.size) return;
+          const missingMunicipalities = [...codes].sort().map((code) => ({ code, name: registry.get(code)?.name ?? code }));
+          result.extensions = { ...result.extensions, missingMunicipalities };
+        },
+      };
+    },
+  };
+}
