@@ -1,6 +1,9 @@
 import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   Kind,
   getArgumentValues,
+  getDirectiveValues,
   getNamedType,
   getNullableType,
   isAbstractType,
@@ -14,9 +17,10 @@ import {
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { comparePositions, decodeCursor, type CursorPosition } from '@samverkan/common';
+import { compareCodePoints, comparePositions, decodeCursor, type CursorPosition } from '@samverkan/common';
 import type { ConnectionRule, GroupRule, RoutingDeclaration } from './declaration';
 import { HIDDEN } from './inject';
 
@@ -68,21 +72,43 @@ export class ResponseMerger {
     return t && isCompositeType(t) ? t : type;
   }
 
-  /** The fields a selection asks of a runtime type, through inline fragments and spreads. */
-  private collect(selectionSet: SelectionSetNode, type: GraphQLCompositeType, into: CollectedField[] = []): CollectedField[] {
-    for (const s of selectionSet.selections) {
-      if (s.kind === Kind.FIELD) {
-        const fields = isObjectType(type) || isInterfaceType(type) ? type.getFields() : {};
-        into.push({ node: s, responseKey: s.alias?.value ?? s.name.value, def: fields[s.name.value] ?? null });
-      } else {
-        const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : this.fragments[s.name.value];
-        if (!fragment) continue;
-        const condition = fragment.typeCondition ? this.contract.getType(fragment.typeCondition.name.value) : type;
-        if (!condition || !isCompositeType(condition) || !this.applies(condition, type)) continue;
-        this.collect(fragment.selectionSet, isAbstractType(condition) ? type : condition, into);
+  /**
+   * The fields a selection asks of a runtime type, through inline fragments and spreads, as
+   * GraphQL collects them: without those `@skip`/`@include` leave out, and with the fields that
+   * share a response key merged into one (a client's fragment and the planner's own selection of
+   * the same field both count).
+   */
+  private collect(selectionSet: SelectionSetNode, type: GraphQLCompositeType): CollectedField[] {
+    const byKey = new Map<string, CollectedField>();
+    const walk = (set: SelectionSetNode, runtime: GraphQLCompositeType) => {
+      for (const s of set.selections) {
+        if (!this.included(s)) continue;
+        if (s.kind === Kind.FIELD) {
+          const fields = isObjectType(runtime) || isInterfaceType(runtime) ? runtime.getFields() : {};
+          const responseKey = s.alias?.value ?? s.name.value;
+          const seen = byKey.get(responseKey);
+          if (!seen) byKey.set(responseKey, { node: s, responseKey, def: fields[s.name.value] ?? null });
+          else if (seen.node.selectionSet && s.selectionSet) {
+            seen.node = { ...seen.node, selectionSet: { ...seen.node.selectionSet, selections: [...seen.node.selectionSet.selections, ...s.selectionSet.selections] } };
+          }
+        } else {
+          const fragment = s.kind === Kind.INLINE_FRAGMENT ? s : this.fragments[s.name.value];
+          if (!fragment) continue;
+          const condition = fragment.typeCondition ? this.contract.getType(fragment.typeCondition.name.value) : runtime;
+          if (!condition || !isCompositeType(condition) || !this.applies(condition, runtime)) continue;
+          walk(fragment.selectionSet, isAbstractType(condition) ? runtime : condition);
+        }
       }
-    }
-    return into;
+    };
+    walk(selectionSet, type);
+    return [...byKey.values()];
+  }
+
+  /** Whether `@skip` and `@include` keep a selection, for the request's variables. */
+  private included(node: SelectionNode): boolean {
+    if (!node.directives?.length) return true;
+    if (getDirectiveValues(GraphQLSkipDirective, node, this.variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, this.variables)?.if !== false;
   }
 
   private applies(condition: GraphQLNamedType, runtime: GraphQLCompositeType): boolean {
@@ -180,11 +206,32 @@ export class ResponseMerger {
       else groups.set(key, [item]);
     }
     const sums = node.selectionSet ? this.collect(node.selectionSet, type).filter((f) => rule.sum.includes(f.node.name.value)) : [];
-    return [...groups.keys()].sort().map((key) => {
+    return [...groups.keys()].sort(compareGroupKeys).map((key) => {
       const members = groups.get(key)!;
       const merged = this.mergeObject(node.selectionSet, type, [members[0]]);
       for (const f of sums) merged[f.responseKey] = roundCents(members.reduce((s, m) => s + Number(m[f.responseKey] ?? 0), 0));
       return merged;
     });
   }
+}
+
+/**
+ * The order of stats groups, which every kommun sorts the same way (see the contract): by the
+ * values of the dimensions in the order asked, each ascending, numbers as numbers, text by code
+ * point, a missing value (no initiative, no area) last. Keys are `DIM=value|DIM=value`.
+ */
+export function compareGroupKeys(a: string, b: string): number {
+  const values = (key: string) => key.split('|').map((part) => part.slice(part.indexOf('=') + 1));
+  const va = values(a);
+  const vb = values(b);
+  for (let i = 0; i < Math.max(va.length, vb.length); i++) {
+    const x = va[i] ?? '';
+    const y = vb[i] ?? '';
+    if (x === y) continue;
+    if (x === '') return 1;
+    if (y === '') return -1;
+    if (/^-?\d+$/.test(x) && /^-?\d+$/.test(y)) return Number(x) - Number(y);
+    return compareCodePoints(x, y);
+  }
+  return 0;
 }

@@ -20,7 +20,9 @@ export function groupKey(dims: readonly ProjectDimension[], values: ReadonlyArra
 }
 
 /**
- * Counts and budget sums per group, in one statement. A project appears once in each group it
+ * Counts and budget sums per group, in one statement, ordered by the dimensions' values in the
+ * order asked, each ascending (text by code point, years as numbers, a missing value last): the
+ * order the gateway merges groups from every kommun in. A project appears once in each group it
  * belongs to: grouped by development area, a project serving two areas counts in both; grouped by
  * programme or fund, its funding lines are summed per programme or fund first, so no sum counts a
  * project twice within one group.
@@ -35,7 +37,8 @@ export async function projectStats(
   const where = filterConditions(filter, params);
   const fundingDims = dims.filter((d) => d === ProjectDimension.PROGRAMME || d === ProjectDimension.FUND);
   const fundingCols = fundingDims.map((d) => (d === ProjectDimension.PROGRAMME ? 'programme_code' : 'fund'));
-  const dimExprs = dims.map((d, i) => `${DIMENSION_SQL[d]} AS d${i}`);
+  // Text by code point (COLLATE "C"), as the gateway compares; years are numbers.
+  const dimExprs = dims.map((d, i) => `${DIMENSION_SQL[d]}${d === ProjectDimension.START_YEAR ? '' : ' COLLATE "C"'} AS d${i}`);
   const sql = `SELECT ${[...dimExprs, 'count(*)::int AS count'].join(', ')},
       coalesce(sum(p.budget_total), 0)::float8 AS "budgetTotal",
       coalesce(sum(p.eu_cofinancing), 0)::float8 AS "euCofinancing",
@@ -47,7 +50,7 @@ export async function projectStats(
       FROM funding GROUP BY project_id${fundingCols.map((c) => `, ${c}`).join('')}
     ) f ON f.project_id = p.id
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ${dims.length ? `GROUP BY ${dims.map((_, i) => `d${i}`).join(', ')} ORDER BY ${dims.map((_, i) => `d${i}`).join(', ')}` : ''}`;
+    ${dims.length ? `GROUP BY ${dims.map((_, i) => `d${i}`).join(', ')} ORDER BY ${dims.map((_, i) => `d${i} NULLS LAST`).join(', ')}` : ''}`;
   const rows: Array<Record<string, unknown>> = await db.query(sql, params.values);
   return rows.map((r) => {
       const values = dims.map((_, i) => r[`d${i}`] as string | number | null);
