@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { GRAPHQL_PATH, createLogger, serverOptions, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, createLogger, serverOptions, socketErrors, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
@@ -115,8 +115,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           },
           { contextValue: { identity: authorization ? (await verify(authorization)).identity : null } },
         );
+        // Its errors are formatted already; socketErrors sends them as they are.
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
       },
+      ...socketErrors(logger),
     },
     wsServer,
   );

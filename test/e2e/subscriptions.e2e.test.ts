@@ -90,6 +90,28 @@ describe('projectChanged through the gateway', () => {
     expect(body.data.region.name).toBe('Göteborgsregionen');
   });
 
+  it('answers a refused mutation and a bad query on a socket with their own errors; the socket and its subscription live on', async () => {
+    let closed: { code?: number; reason?: string } | undefined;
+    const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, on: { closed: (e) => void (closed = e as typeof closed) } });
+    clients.push(c);
+    const sub = listen(c, SUB, { m: ['1482'] });
+    await eventually('subscribed to 1482', async () => (await upstream())['Subscription.projectChanged'].codes.includes('1482'));
+
+    // Anonymous: refused by the kommun that owns the project.
+    const refused = listen(c, 'mutation { deleteProject(id: "1482:project:1") }');
+    const badId = listen(c, '{ project(id: "not an id") { id } }');
+    await refused.next(1);
+    await badId.next(1);
+    expect(refused.events[0].errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(badId.events[0].errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/not an id/) });
+
+    const created = await createVia(region.gatewayUrl, '1482', 'After two errors on the socket');
+    expect((await sub.next(1, 10_000)).data.projectChanged).toMatchObject({ kind: 'CREATED', projectId: created });
+    expect(closed).toBeUndefined();
+    expect(sub.errors).toEqual([]);
+    sub.stop();
+  });
+
   it('shares upstream subscriptions, and a thousand clients coming and going leave none behind', async () => {
     const wanted = (k: number) => (k % 3 === 0 ? { m: ['1480', '1407'] } : {});
     await Promise.all(clients.splice(0).map((c) => c.dispose()));

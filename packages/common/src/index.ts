@@ -13,3 +13,4 @@ export * from './protection';
 export * from './database';
 export * from './http';
 export * from './lifecycle';
+export * from './sockets';

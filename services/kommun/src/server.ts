@@ -10,6 +10,7 @@ import {
   GRAPHQL_PATH,
   createLogger,
   serverOptions,
+  socketErrors,
   verifierFor,
   jsonErrors,
   listen,
@@ -74,6 +75,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
         const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub, changes: listener };
         return context;
       },
+      ...socketErrors(logger),
     },
     wsServer,
   );
