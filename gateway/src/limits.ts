@@ -1,5 +1,5 @@
 import { GraphQLError, getNamedType, getNullableType, isIntrospectionType, isListType, type ValidationRule } from 'graphql';
-import { limitError, rejectNulCharacters } from '@samverkan/common';
+import { checkVariables, limitError } from '@samverkan/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
@@ -104,5 +104,5 @@ export function queryLimits(
       };
     },
   };
-  return { plugins: [...armor.plugins, cost, rejectNulCharacters], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
+  return { plugins: [checkVariables, ...armor.plugins, cost], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
 }

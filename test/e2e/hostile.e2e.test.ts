@@ -115,6 +115,8 @@ describe('hostile and broken input', () => {
     r('variables not an object', '{"query": "{ region { name } }", "variables": "x"}', JSON_TYPE, undefined, fail('BAD_REQUEST', /variables/)),
     r('text/plain body (CSRF)', '{"query": "{ region { name } }"}', { 'content-type': 'text/plain' }, undefined, fail('BAD_REQUEST', /Cross-Site Request Forgery/)),
     r('mutation over GET', '', {}, 'GET', fail('BAD_REQUEST', /Cross-Site Request Forgery/)),
+    // 10 KB of JSON that recursion (JSON.stringify, a cache key) cannot walk: refused before anything does.
+    r('variables nested 5,000 deep', `{"query": "{ __typename }", "variables": {"deep": ${'['.repeat(5000)}${']'.repeat(5000)}}}`, JSON_TYPE, undefined, fail('BAD_USER_INPUT', /\$deep nests deeper than 32 levels/)),
     q('unterminated query', '{ projects { ', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
     q('stray braces', '}}}', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
     q('empty document', ' ', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
@@ -198,6 +200,12 @@ describe('hostile and broken input', () => {
     }
     expect(await snapshotDatabase(region.databases.get('1480')!)).toEqual(before.kommun);
     expect(await snapshotDatabase(region.databases.get('region')!)).toEqual(before.region);
+  });
+
+  it('the region subgraph refuses variables nested too deep, too', async () => {
+    const { status, json } = await raw(region.regionUrl, `{"query": "{ __typename }", "variables": {"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`);
+    expect(status).toBe(400);
+    expect(json.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/\$deep nests deeper than 32 levels/) });
   });
 
   it('SQL in a written title is stored as the text it is', async () => {

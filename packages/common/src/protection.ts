@@ -7,19 +7,49 @@ export const limitError = (code: string) => (ctx: ValidationContext | null, erro
   ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limitCode: code } }));
 };
 
+/** Deepest nesting of objects and lists in a request's variables; no input of ours nests a tenth as deep. */
+export const MAX_VARIABLE_DEPTH = 32;
+
+const refusal = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const nul = () => refusal('Invalid input: strings may not contain the NUL character (\\u0000).');
+
 /**
- * Refuses NUL characters anywhere in a request's query or variables: PostgreSQL cannot store or
- * compare them, so they would otherwise surface as database errors.
+ * What is wrong with a request's variables, or null: nested deeper than MAX_VARIABLE_DEPTH, or
+ * holding a NUL character, which PostgreSQL can neither store nor compare (it would surface as a
+ * database error). Walked with a stack, never recursion: 10 KB of `[[[…]]]` overflows the call
+ * stack of anything recursive (JSON.stringify, a cache key), which must not see them before this.
  */
-export const rejectNulCharacters: ApolloServerPlugin = {
+export function variablesProblem(variables: unknown): GraphQLError | null {
+  if (variables === null || typeof variables !== 'object') return null;
+  const stack: Array<{ value: unknown; depth: number; name: string }> = Object.entries(variables).map(([name, value]) => ({ value, depth: 0, name }));
+  while (stack.length) {
+    const { value, depth, name } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return nul();
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_VARIABLE_DEPTH) return refusal(`Invalid input: $${name} nests deeper than ${MAX_VARIABLE_DEPTH} levels of objects and lists.`);
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return nul();
+      stack.push({ value: child, depth: depth + 1, name });
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks a request's variables (see variablesProblem) and refuses NUL characters in its query.
+ * It must come first among a server's plugins: Apollo runs their `didResolveOperation` hooks
+ * together and answers the first refusal, so no later hook's recursion meets deep variables.
+ */
+export const checkVariables: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request }) {
-        if (request.query?.includes('\u0000') || (request.variables && JSON.stringify(request.variables).includes('\\u0000'))) {
-          throw new GraphQLError('Invalid input: strings may not contain the NUL character (\\u0000).', {
-            extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-          });
-        }
+        if (request.query?.includes('\u0000')) throw nul();
+        const problem = variablesProblem(request.variables);
+        if (problem) throw problem;
       },
     };
   },
@@ -72,5 +102,5 @@ export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOU
       };
     },
   };
-  return { validationRules: armor.validationRules, plugins: [...armor.plugins, representations, rejectNulCharacters], parseOptions: { maxTokens: bounds.maxTokens } };
+  return { validationRules: armor.validationRules, plugins: [checkVariables, ...armor.plugins, representations], parseOptions: { maxTokens: bounds.maxTokens } };
 }
