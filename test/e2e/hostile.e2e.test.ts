@@ -104,6 +104,10 @@ describe('hostile and broken input', () => {
   const fragmentBomb = `query { municipality(code: "1480") { ...f0 } } ${Array.from({ length: 12 }, (_, i) => `fragment f${i} on Municipality { ${i === 11 ? 'code' : `...f${i + 1} a${i}: code ...f${i + 1}`} }`).join(' ')}`;
   const projectInput = 'mutation($i: ProjectInput!) { createProject(input: $i) { id } }';
   const textSearch = 'query($t: String) { projects(filter: { text: $t }) { totalCount } }';
+  /** A cursor as the API encodes one, with parts of our choosing. */
+  const cursor = (...parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+  const pageAfter = (order: string) => `query($a: String) { projects(orderBy: { field: ${order}, direction: ASC }, after: $a) { totalCount } }`;
+  const forgedCursor = fail('BAD_USER_INPUT', /^after: the cursor is not one this API issued/);
 
   const cases: Case[] = [
     r('malformed JSON', '{"query": "{ region', JSON_TYPE, undefined, fail('BAD_REQUEST', /JSON/)),
@@ -146,7 +150,16 @@ describe('hostile and broken input', () => {
     q('very long id', 'query($id: ID!) { project(id: $id) { id } }', { id: '1'.repeat(20_000) }, undefined, fail('BAD_USER_INPUT', /id.*1111/)),
     q('negative page', '{ projects(first: -1) { totalCount } }', undefined, undefined, fail({ gateway: 'PAGE_SIZE_EXCEEDED', kommun: 'BAD_USER_INPUT' }, /first must be between 0 and 100/)),
     q('page of 101', '{ projects(first: 101) { totalCount } }', undefined, undefined, fail({ gateway: 'PAGE_SIZE_EXCEEDED', kommun: 'BAD_USER_INPUT' }, /first must be between 0 and 100/)),
-    q('forged cursor', '{ projects(after: "bm9wZQ") { totalCount } }', undefined, undefined, fail('BAD_USER_INPUT', /^after: the cursor is not one this API issued/)),
+    q('forged cursor', '{ projects(after: "bm9wZQ") { totalCount } }', undefined, undefined, forgedCursor),
+    q('a cursor holding text for a budget', pageAfter('BUDGET_TOTAL'), { a: cursor('BUDGET_TOTAL', 'ASC', 'abc', '1480', 1) }, undefined, forgedCursor),
+    q('a cursor holding a number for a date', pageAfter('START_DATE'), { a: cursor('START_DATE', 'ASC', 5, '1480', 1) }, undefined, forgedCursor),
+    q('a cursor holding a NUL in a title', pageAfter('TITLE'), { a: cursor('TITLE', 'ASC', 'a\u0000', '1480', 1) }, undefined, forgedCursor),
+    q('a cursor past the largest key', pageAfter('START_DATE'), { a: cursor('START_DATE', 'ASC', '2024-01-01', '1480', 2 ** 31) }, undefined, forgedCursor),
+    q('a cursor with a 5-digit kommunkod', pageAfter('START_DATE'), { a: cursor('START_DATE', 'ASC', '2024-01-01', '14800', 1) }, undefined, forgedCursor),
+    q('a cursor in a kommun\'s own list', 'query($a: String) { municipality(code: "1480") { projects(after: $a) { totalCount } } }', { a: cursor('BUDGET_TOTAL', 'DESC', '1e3', '1480', 1) }, undefined, forgedCursor),
+    q('an id past the largest key', '{ project(id: "1480:project:99999999999999") { id } }', undefined, undefined, fail('BAD_USER_INPUT', /^Invalid input: id: "1480:project:99999999999999" is not a project id/)),
+    q('updateProject with an id past the largest key', 'mutation { updateProject(id: "1480:project:2147483648", input: { title: "x" }) { id } }', undefined, () => editor, fail('BAD_USER_INPUT', /^Invalid input: id: "1480:project:2147483648" is not a project id/)),
+    q('deleteMembership with an id past the largest key', 'mutation { deleteMembership(id: "1480:membership:99999999999") }', undefined, () => editor, fail('BAD_USER_INPUT', /^Invalid input: id: "1480:membership:99999999999" is not a membership id/)),
     q('deep query', `{ municipality(code: "1480") { ${nest(8)} } }`, undefined, undefined, fail('QUERY_TOO_DEEP', /depth limit of \d+ exceeded/)),
     // At the gateway the token limit stops it before aliases are counted.
     q('wide alias bomb', `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: projects(first: ${(i % 100) + 1}) { totalCount }`).join(' ')} }`, undefined, undefined, fail({ gateway: 'QUERY_TOO_LARGE', kommun: 'TOO_MANY_ALIASES' }, /5000 tokens|Aliases limit of 100/)),

@@ -21,6 +21,33 @@ describe('cursors', () => {
     }
   });
 
+  it('refuse a position that no project can hold, which would otherwise reach the SQL', () => {
+    const forged = (...parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const bad = [
+      forged('BUDGET_TOTAL', 'ASC', 'abc', '1480', 1), // a string for a number
+      forged('BUDGET_TOTAL', 'ASC', null, '1480', 1),
+      forged('START_DATE', 'DESC', 5, '1480', 1), // a number for a date
+      forged('START_DATE', 'DESC', '2024-13-45', '1480', 1),
+      forged('START_DATE', 'DESC', '0000-01-01', '1480', 1), // PostgreSQL has no year 0
+      forged('TITLE', 'ASC', 7, '1480', 1),
+      forged('TITLE', 'ASC', 'a\u0000b', '1480', 1), // PostgreSQL cannot hold NUL
+      forged('ID', 'ASC', 'x', '1480', 1),
+      forged('START_DATE', 'DESC', '2024-01-01', '1480', 2 ** 31), // beyond an integer key
+      forged('START_DATE', 'DESC', '2024-01-01', '1480', 0),
+      forged('START_DATE', 'DESC', '2024-01-01', '14800', 1),
+      forged('START_DATE', 'DESC', '2024-01-01', 1480, 1),
+    ];
+    for (const cursor of bad) expect(() => decodeCursor(cursor)).toThrow(CursorError);
+    const good: CursorPosition[] = [
+      { field: 'START_DATE', direction: 'DESC', value: '2024-02-29', code: '1480', local: 2 ** 31 - 1 },
+      { field: 'BUDGET_TOTAL', direction: 'ASC', value: 0, code: '1480', local: 1 },
+      { field: 'EU_COFINANCING', direction: 'DESC', value: 1234.5, code: '1384', local: 3 },
+      { field: 'TITLE', direction: 'ASC', value: 'Zz\u{1F600}', code: '1480', local: 4 },
+      { field: 'ID', direction: 'ASC', value: '1480', code: '1480', local: 5 },
+    ];
+    for (const pos of good) expect(decodeCursor(encodeCursor(pos))).toEqual(pos);
+  });
+
   it('order by value, then kommunkod, then id, all in the list direction', () => {
     expect(comparePositions(p(1, '1480', 9), p(2, '1401', 1))).toBeLessThan(0);
     expect(comparePositions(p(2, '1401', 9), p(2, '1480', 1))).toBeLessThan(0);
@@ -75,6 +102,10 @@ describe('ids', () => {
     expect(parseId('1480:project:7')).toEqual({ code: '1480', kind: 'project', local: 7 });
     expect(parseId('1480:project:7', 'membership')).toBeNull();
     expect(parseId('1480:project:0')).toBeNull();
+    // Keys are PostgreSQL integers: a larger number names nothing and must not reach the SQL.
+    expect(parseId('1480:project:2147483647')).toEqual({ code: '1480', kind: 'project', local: 2147483647 });
+    expect(parseId('1480:project:2147483648')).toBeNull();
+    expect(parseId('1480:project:99999999999999')).toBeNull();
     expect(parseId("1480:project:1' OR 1=1")).toBeNull();
     expect(ownerOf('1384:twintown:3')).toBe('1384');
     expect(ownerOf('eurocities')).toBeNull();
