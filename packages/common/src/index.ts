@@ -10,6 +10,7 @@ export * from './dates';
 export * from './testing';
 export * from './domain';
 export * from './protection';
+export * from './cost';
 export * from './database';
 export * from './http';
 export * from './lifecycle';
