@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError, getNullableType, isIntrospectionType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getNamedType, getNullableType, isIntrospectionType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor } from './cursor';
 
 /** What one operation may cost. Each answers its own `extensions.code`. */
 export interface CostLimits {
@@ -29,13 +30,16 @@ export type CostCheck = (request: CostRequest) => void;
 /**
  * Cost and page size, with graphql-query-complexity and an estimator that multiplies by `first`,
  * or by `listSizeEstimate` for lists without it. `connections` maps each connection type to its
- * lists (edges, nodes), which the connection's `first` already counts. One implementation for
- * the gateway and the subgraphs, over HTTP and when a subscription starts.
+ * lists (edges, nodes), which the connection's `first` already counts. The same walk reads each
+ * connection's `after`: a cursor this API did not issue, or one of another order, is refused here,
+ * once, instead of by each kommun a gateway would ask. One implementation for the gateway and the
+ * subgraphs, over HTTP and when a subscription starts.
  */
 export function costCheck(limits: CostLimits, connections: Record<string, readonly string[]>): CostCheck {
   const lists = new Map(Object.entries(connections).map(([type, fields]) => [type, new Set(fields)]));
 
-  const check = (estimated: number, tooLarge: string[]) => {
+  const check = (estimated: number, tooLarge: string[], badCursor?: string) => {
+    if (badCursor) throw new GraphQLError(badCursor, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
     if (tooLarge.length) {
       throw new GraphQLError(`Page size too large: ${tooLarge.join(', ')}; first must be between 0 and ${limits.maxPageSize}. Page with after: instead.`, {
         extensions: { code: 'PAGE_SIZE_EXCEEDED', maxPageSize: limits.maxPageSize, http: { status: 400 } },
@@ -51,12 +55,13 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
 
   // Dashboards send the same operations again and again: remember their estimates, under a digest
   // of the operation and its variables so that the memory they take stays small.
-  const estimates = new Map<string, { cost: number; tooLarge: string[] }>();
+  const estimates = new Map<string, { cost: number; tooLarge: string[]; badCursor?: string }>();
   return ({ schema, document, variables = {}, operationName, queryHash }) => {
     const key = queryHash && createHash('sha256').update(`${queryHash}\n${operationName ?? ''}\n${JSON.stringify(variables)}`).digest('base64');
     const known = key ? estimates.get(key) : undefined;
-    if (known) return check(known.cost, known.tooLarge);
+    if (known) return check(known.cost, known.tooLarge, known.badCursor);
     const tooLarge: string[] = [];
+    let badCursor: string | undefined;
     const estimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
       // Meta fields (`__schema`, `__type`, `__typename`) and all below them are answered from the
       // schema in memory, never from data: their lists are the schema's size, and graphql-js's own
@@ -65,6 +70,14 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
       if (field.name.startsWith('__') || isIntrospectionType(type)) return 0;
       const first = args?.first;
       if (typeof first === 'number' && (first > limits.maxPageSize || first < 0)) tooLarge.push(`${type.name}.${field.name} (first: ${first})`);
+      if (typeof args?.after === 'string' && lists.has(getNamedType(field.type).name)) {
+        try {
+          decodeCursor(args.after, (args.orderBy as { field: string; direction: string } | undefined) ?? DEFAULT_PROJECT_ORDER);
+        } catch (err) {
+          if (!(err instanceof CursorError)) throw err;
+          badCursor ??= `after: ${err.message}.`;
+        }
+      }
       // A connection's edges and nodes are already counted by its `first`.
       if (lists.get(type.name)?.has(field.name)) return childComplexity;
       if (typeof first === 'number') return 1 + Math.max(0, first) * Math.max(1, childComplexity);
@@ -81,9 +94,9 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
     }
     if (key) {
       if (estimates.size > 5000) estimates.clear();
-      estimates.set(key, { cost: estimated, tooLarge });
+      estimates.set(key, { cost: estimated, tooLarge, badCursor });
     }
-    check(estimated, tooLarge);
+    check(estimated, tooLarge, badCursor);
   };
 }
 

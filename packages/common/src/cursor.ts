@@ -18,13 +18,20 @@ export interface CursorPosition {
 
 export class CursorError extends Error {}
 
+/** The order of a project list that names none. */
+export const DEFAULT_PROJECT_ORDER: { field: ProjectOrderField; direction: OrderDirection } = { field: 'START_DATE', direction: 'DESC' };
+
 export function encodeCursor(p: CursorPosition): string {
   return Buffer.from(JSON.stringify([p.field, p.direction, p.value, p.code, p.local])).toString('base64url');
 }
 
 const FIELDS: ReadonlySet<string> = new Set(['START_DATE', 'BUDGET_TOTAL', 'EU_COFINANCING', 'TITLE', 'ID']);
 
-export function decodeCursor(cursor: string): CursorPosition {
+/**
+ * Decodes a cursor this API issued; refuses one it did not. Given the order of the list it pages
+ * (DEFAULT_PROJECT_ORDER when the list names none), refuses a cursor of another order too.
+ */
+export function decodeCursor(cursor: string, order?: { field: string; direction: string }): CursorPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -48,6 +55,9 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   // Each shard puts the value into SQL cast to its order's type: one that does not fit is forged.
   if (!fitsOrder(field as ProjectOrderField, value)) throw new CursorError(`the cursor is not one this API issued (its value does not fit the order ${field})`);
+  if (order && (order.field !== field || order.direction !== direction)) {
+    throw new CursorError(`the cursor belongs to the order ${field} ${direction}, not ${order.field} ${order.direction}`);
+  }
   return { field: field as ProjectOrderField, direction, value, code, local };
 }
 

@@ -1,4 +1,4 @@
-import { compareCodePoints, comparePositions, CursorError, decodeCursor, encodeCursor, type CursorPosition } from '../cursor';
+import { compareCodePoints, comparePositions, CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '../cursor';
 import { formatId, ownerOf, parseId } from '../ids';
 
 describe('cursors', () => {
@@ -46,6 +46,13 @@ describe('cursors', () => {
       { field: 'ID', direction: 'ASC', value: '1480', code: '1480', local: 5 },
     ];
     for (const pos of good) expect(decodeCursor(encodeCursor(pos))).toEqual(pos);
+  });
+
+  it('refuse, given the order of the list they page, a cursor of another order', () => {
+    const cursor = encodeCursor({ field: 'TITLE', direction: 'ASC', value: 'A', code: '1480', local: 1 });
+    expect(decodeCursor(cursor, { field: 'TITLE', direction: 'ASC' }).value).toBe('A');
+    expect(() => decodeCursor(cursor, { field: 'TITLE', direction: 'DESC' })).toThrow('the cursor belongs to the order TITLE ASC, not TITLE DESC');
+    expect(() => decodeCursor(cursor, DEFAULT_PROJECT_ORDER)).toThrow('not START_DATE DESC');
   });
 
   it('order by value, then kommunkod, then id, all in the list direction', () => {
