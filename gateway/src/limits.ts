@@ -1,5 +1,5 @@
-import type { ValidationRule } from 'graphql';
-import { checkVariables, costCheck, costPlugin, limitError, type CostLimits } from '@samverkan/common';
+import { GraphQLError, type ValidationRule } from 'graphql';
+import { checkVariables, costCheck, costPlugin, limitError, variablesProblem, type CostLimits, type CostRequest } from '@samverkan/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RoutingDeclaration } from './routing/declaration';
@@ -25,7 +25,17 @@ export interface QueryLimits extends CostLimits {
 export function queryLimits(
   limits: QueryLimits,
   declaration: RoutingDeclaration,
-): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[]; parseOptions: { maxTokens: number } } {
+): {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  parseOptions: { maxTokens: number };
+  /**
+   * What the plugins check from an operation's variables (their nesting, cost, page sizes,
+   * cursors), for an operation Apollo Server does not run: a subscription, when it starts. The
+   * error to answer, or null.
+   */
+  checkOperation(request: CostRequest): GraphQLError | null;
+} {
   const armor = new ApolloArmor({
     // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, propagateOnRejection: false, onReject: [limitError('QUERY_TOO_DEEP')] },
@@ -44,5 +54,16 @@ export function queryLimits(
     if (rule.kind === 'connection') connections[type] = [rule.edges, rule.nodes];
   }
   const cost = costCheck(limits, connections);
-  return { plugins: [checkVariables, ...armor.plugins, costPlugin(cost)], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
+  const checkOperation = (request: CostRequest): GraphQLError | null => {
+    try {
+      const problem = variablesProblem(request.variables);
+      if (problem) return problem;
+      cost(request);
+      return null;
+    } catch (err) {
+      if (err instanceof GraphQLError) return err;
+      throw err;
+    }
+  };
+  return { plugins: [checkVariables, ...armor.plugins, costPlugin(cost)], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens }, checkOperation };
 }

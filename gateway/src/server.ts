@@ -5,8 +5,8 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { GRAPHQL_PATH, createLogger, serverOptions, socketErrors, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GraphQLError } from 'graphql';
+import { GRAPHQL_PATH, createLogger, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
@@ -92,14 +92,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const subscriptions = new SubscriptionService({ apollo, registry, declaration, logger, queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT, maxAliases: config.MAX_ALIASES });
   const wsCleanup = useServer(
     {
-      schema: () => gateway.schema!,
       // A token given in connectionParams is checked when the socket opens; a refused one closes it.
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         return typeof auth === 'string' ? !(await verify(auth)).rejected : true;
       },
-      // The same limits as over HTTP, checked before anything is subscribed.
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits.validationRules]),
       subscribe: (args) => subscriptions.subscribe(args),
       context: (ctx) => ({ authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined }),
       execute: async (args): Promise<ExecutionResult> => {
@@ -115,10 +112,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           },
           { contextValue: { identity: authorization ? (await verify(authorization)).identity : null } },
         );
-        // Its errors are formatted already; socketErrors sends them as they are.
+        // Its errors are formatted already; socketHooks sends them as they are.
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
       },
-      ...socketErrors(logger),
+      // The same limits as over HTTP, checked before anything is subscribed or run.
+      ...socketHooks(logger, () => gateway.schema!, limits),
     },
     wsServer,
   );

@@ -1,6 +1,7 @@
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { CostRequest } from './cost';
 
 /** Reports an Armor rejection with the code the error formatter answers it with. */
 export const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
@@ -69,12 +70,14 @@ export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = { maxDepth: 20, maxAliase
 /**
  * What keeps a subgraph up when anyone queries it directly (GraphQL Armor for depth, aliases and
  * tokens; a cap on `_entities` representations). Page sizes and input are checked by the
- * resolvers themselves.
+ * resolvers themselves. `checkOperation` is what the plugins check from an operation's variables,
+ * for an operation that comes over a socket (see socketHooks).
  */
 export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
   parseOptions: { maxTokens: number };
+  checkOperation(request: CostRequest): GraphQLError | null;
 } {
   const armor = new ApolloArmor({
     // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
@@ -86,21 +89,26 @@ export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOU
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
-  const representations: ApolloServerPlugin = {
+  const checkOperation = ({ variables }: CostRequest): GraphQLError | null => {
+    const problem = variablesProblem(variables);
+    if (problem) return problem;
+    // `_entities` takes its representations as a variable; so does any other long list.
+    for (const [name, value] of Object.entries(variables ?? {})) {
+      if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
+        return refusal(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`);
+      }
+    }
+    return null;
+  };
+  const checks: ApolloServerPlugin = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request }) {
-          // `_entities` takes its representations as a variable; so does any other long list.
-          for (const [name, value] of Object.entries(request.variables ?? {})) {
-            if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
-              throw new GraphQLError(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`, {
-                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-              });
-            }
-          }
+        async didResolveOperation({ request, document, schema, operationName, queryHash }) {
+          const refused = checkOperation({ schema, document, variables: request.variables, operationName, queryHash });
+          if (refused) throw refused;
         },
       };
     },
   };
-  return { validationRules: armor.validationRules, plugins: [checkVariables, ...armor.plugins, representations], parseOptions: { maxTokens: bounds.maxTokens } };
+  return { validationRules: armor.validationRules, plugins: [checkVariables, ...armor.plugins, checks], parseOptions: { maxTokens: bounds.maxTokens }, checkOperation };
 }

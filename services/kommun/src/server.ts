@@ -3,14 +3,13 @@ import http from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { WebSocketServer } from 'ws';
-import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import {
   GRAPHQL_PATH,
   createLogger,
   serverOptions,
-  socketErrors,
+  socketHooks,
   verifierFor,
   jsonErrors,
   listen,
@@ -67,15 +66,14 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const protection = subgraphProtection();
   const wsCleanup = useServer<Record<string, unknown>, { context?: SubscriptionContext }>(
     {
-      schema,
-      validate: (s, document) => validate(s, document, [...specifiedRules, ...protection.validationRules]),
       context: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const credentials = await verify(typeof auth === 'string' ? auth : undefined);
         const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub, changes: listener };
         return context;
       },
-      ...socketErrors(logger),
+      // The same limits as over HTTP, checked before anything is subscribed or run.
+      ...socketHooks(logger, () => schema, protection),
     },
     wsServer,
   );
