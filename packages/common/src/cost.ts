@@ -68,6 +68,8 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
       // MaxIntrospectionDepthRule bounds their nesting. Keyed on the field's name and its parent
       // type, never on an alias, which the caller picks.
       if (field.name.startsWith('__') || isIntrospectionType(type)) return 0;
+      // A subgraph's `_entities` answers one entity per representation: count them, not an estimate.
+      if (field.name === '_entities' && Array.isArray(args?.representations)) return 1 + args.representations.length * Math.max(1, childComplexity);
       const first = args?.first;
       if (typeof first === 'number' && (first > limits.maxPageSize || first < 0)) tooLarge.push(`${type.name}.${field.name} (first: ${first})`);
       if (typeof args?.after === 'string' && lists.has(getNamedType(field.type).name)) {

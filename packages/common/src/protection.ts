@@ -1,7 +1,7 @@
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { CostRequest } from './cost';
+import { costCheck, type CostLimits, type CostRequest } from './cost';
 
 /** Reports an Armor rejection with the code the error formatter answers it with. */
 export const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
@@ -57,7 +57,7 @@ export const checkVariables: ApolloServerPlugin = {
 };
 
 /** Bounds for a subgraph reached directly; wide enough for every fetch a gateway sends. */
-export interface SubgraphBounds {
+export interface SubgraphBounds extends CostLimits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
@@ -65,15 +65,36 @@ export interface SubgraphBounds {
   maxRepresentations: number;
 }
 
-export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = { maxDepth: 20, maxAliases: 100, maxTokens: 20_000, maxRepresentations: 10_000 };
+/**
+ * A gateway's fetch to one subgraph is a part of an analyst's query that passed the gateway's own
+ * limits (by default cost 25,000, 30 aliases, pages of 100), with what the gateway adds for
+ * merging: each connection's cursors and hasNextPage, four aliases (`__sv_cursors: edges {
+ * cursor: cursor }`, `__sv_more: pageInfo { hasNextPage: hasNextPage }`) that the cost estimate
+ * counts per row, up to 3 more per row asked for. A fetch holds at most about 31 connections (one
+ * per alias, and `projects`): at most 200 aliases and a cost of about 35,000. An `_entities`
+ * fetch is counted by its representations, up to 10,000, times its selection: cost 100,000 lets
+ * 10,000 of them through with a selection costing 10 (`{ name county population }` costs 3).
+ * Page sizes and list estimates are the gateway's. A gateway whose limits are raised needs
+ * subgraphs with these raised.
+ */
+export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = {
+  maxDepth: 20,
+  maxAliases: 200,
+  maxTokens: 20_000,
+  maxRepresentations: 10_000,
+  maxCost: 100_000,
+  maxPageSize: 100,
+  listSizeEstimate: 20,
+};
 
 /**
  * What keeps a subgraph up when anyone queries it directly (GraphQL Armor for depth, aliases and
- * tokens; a cap on `_entities` representations). Page sizes and input are checked by the
- * resolvers themselves. `checkOperation` is what the plugins check from an operation's variables,
- * for an operation that comes over a socket (see socketHooks).
+ * tokens; a cap on `_entities` representations; cost and page size estimated as the gateway
+ * does, with `connections` the subgraph's connection types and their lists). Page sizes and
+ * input are checked by the resolvers too. `checkOperation` is what the plugins check from an
+ * operation's variables, for an operation that comes over a socket (see socketHooks).
  */
-export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
+export function subgraphProtection(connections: Record<string, readonly string[]> = {}, bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
   parseOptions: { maxTokens: number };
@@ -89,14 +110,21 @@ export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOU
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
-  const checkOperation = ({ variables }: CostRequest): GraphQLError | null => {
-    const problem = variablesProblem(variables);
+  const cost = costCheck(bounds, connections);
+  const checkOperation = (request: CostRequest): GraphQLError | null => {
+    const problem = variablesProblem(request.variables);
     if (problem) return problem;
     // `_entities` takes its representations as a variable; so does any other long list.
-    for (const [name, value] of Object.entries(variables ?? {})) {
+    for (const [name, value] of Object.entries(request.variables ?? {})) {
       if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
         return refusal(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`);
       }
+    }
+    try {
+      cost(request);
+    } catch (err) {
+      if (err instanceof GraphQLError) return err;
+      throw err;
     }
     return null;
   };

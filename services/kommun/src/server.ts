@@ -63,7 +63,8 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
-  const protection = subgraphProtection();
+  // A project list's edges and nodes are counted by its `first`.
+  const protection = subgraphProtection({ ProjectConnection: ['edges', 'nodes'] });
   const wsCleanup = useServer<Record<string, unknown>, { context?: SubscriptionContext }>(
     {
       context: async (ctx) => {

@@ -78,3 +78,23 @@ describe('standard tools load the schema within the subgraph\'s own limits', () 
     expect(buildClientSchema(json.data).getType('Project')).toBeDefined();
   });
 });
+
+describe("the subgraph's own cost limit", () => {
+  it('refuses 100 aliases of a 100-project page before any SQL runs', async () => {
+    const query = `{ ${Array.from({ length: 100 }, (_, i) => `p${i}: projects(first: 100) { totalCount nodes { id title startDate budget { total } partners { name } } }`).join(' ')} }`;
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const json: any = await res.json();
+    expect(res.status).toBe(400);
+    expect(json.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Query too complex: its estimated cost is 270100, the limit is 100000/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) }),
+    ]);
+    expect(json.extensions?.sqlStatements ?? 0).toBe(0);
+  });
+
+  it('counts _entities by its representations: a gateway fetch of 10,000 passes', async () => {
+    const r = Array.from({ length: 10_000 }, (_, i) => ({ __typename: 'Project', id: `1480:project:${i + 1}` }));
+    const { body } = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id title status startDate budget { total } municipality { code } } } }', { r });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toHaveLength(10_000);
+  });
+});

@@ -86,3 +86,21 @@ describe('standard tools load the schema within the subgraph\'s own limits', () 
     expect(buildClientSchema(json.data).getType('DevelopmentArea')).toBeDefined();
   });
 });
+
+describe("the subgraph's own cost limit", () => {
+  it('refuses 100 aliases of every initiative with its areas and their agreements before any SQL runs', async () => {
+    const query = `{ ${Array.from({ length: 100 }, (_, i) => `i${i}: jointInitiatives { name partners developmentAreas { name agreement { title parties } } }`).join(' ')} }`;
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const json: any = await res.json();
+    expect(res.status).toBe(400);
+    expect(json.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Query too complex: .* the limit is 100000/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+    expect(json.extensions?.sqlStatements ?? 0).toBe(0);
+  });
+
+  it('counts _entities by its representations: a gateway fetch of 10,000 passes', async () => {
+    const r = Array.from({ length: 10_000 }, (_, i) => ({ __typename: 'Municipality', code: String(1000 + (i % 9000)) }));
+    const { body } = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Municipality { code name county population } } }', { r });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toHaveLength(10_000);
+  });
+});
