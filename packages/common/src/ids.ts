@@ -38,6 +38,15 @@ export function parseId(id: string, kind?: EntityKind): ParsedId | null {
   return local <= MAX_LOCAL_ID ? { code: m[1], kind: m[2] as EntityKind, local } : null;
 }
 
+/**
+ * The problem with an id that has the form of a kommun-owned id but a number past MAX_LOCAL_ID,
+ * which no key holds (a forged id, which would make PostgreSQL refuse the statement); else null.
+ */
+export function idRangeProblem(id: unknown): string | null {
+  const m = typeof id === 'string' ? /^\d{4}:(?:project|membership|twintown):(\d+)$/.exec(id) : null;
+  return m && Number(m[1]) > MAX_LOCAL_ID ? `${JSON.stringify(id)} holds a number larger than any key (at most ${MAX_LOCAL_ID})` : null;
+}
+
 /** The kommunkod an ID belongs to, or null when the ID is not a kommun-owned ID. */
 export function ownerOf(id: string): string | null {
   const m = /^(\d{4}):/.exec(id);

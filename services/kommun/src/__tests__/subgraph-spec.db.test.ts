@@ -55,6 +55,26 @@ describe('Federation v2 subgraph spec', () => {
     ]);
   });
 
+  it('refuses representations no gateway sends, naming each by its index', async () => {
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id } } }';
+    const cases: Array<[unknown, string]> = [
+      [{ __typename: 'Nope', id: '1480:project:1' }, 'representations[0].__typename: "Nope" is not an entity of this subgraph (DevelopmentArea, FundingProgramme, JointInitiative, Membership, Municipality, Network, Project)'],
+      [{ id: '1480:project:1' }, 'representations[0].__typename: must name an entity of this subgraph'],
+      ['1480:project:1', 'representations[0]: must be an object with __typename and the key'],
+      [{ __typename: 'Project', id: 1 }, 'representations[0].id: must be a string (got a number)'],
+      [{ __typename: 'Municipality', code: { code: '1480' } }, 'representations[0].code: must be a string (got an object)'],
+      [{ __typename: 'Project', id: '1480:project:99999999999999' }, 'representations[0].id: "1480:project:99999999999999" holds a number larger than any key (at most 2147483647)'],
+      [{ __typename: 'Membership', id: '1480:membership:2147483648' }, 'representations[0].id: "1480:membership:2147483648" holds a number larger than any key (at most 2147483647)'],
+    ];
+    for (const [representation, problem] of cases) {
+      const { body } = await h.gql(query, { r: [representation] });
+      expect(body.errors).toEqual([expect.objectContaining({ message: `Invalid input: ${problem}.`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    }
+    // The index of each, in a longer list.
+    const { body } = await h.gql(query, { r: [{ __typename: 'Project', id: '1480:project:1' }, { __typename: 'Project' }] });
+    expect(body.errors[0].message).toBe('Invalid input: representations[1].id: is required (the key of Project).');
+  });
+
   it('contributes fields to the region\'s entities by key', async () => {
     const { body } = await h.gql(
       `query($r: [_Any!]!) { _entities(representations: $r) {
