@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { GRAPHQL_PATH, createLogger, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, createApp, createLogger, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestTimeout } from './request-timeout';
 import type { GatewayConfig } from './config';
@@ -74,7 +74,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     declaration,
   );
 
-  const app = express();
+  const app = createApp();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer<GatewayContext>({

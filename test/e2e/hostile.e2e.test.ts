@@ -241,6 +241,14 @@ describe('hostile and broken input', () => {
     expect(await snapshotDatabase(region.databases.get('region')!)).toEqual(before.region);
   });
 
+  it('no server says what it runs on', async () => {
+    for (const url of [region.gatewayUrl, region.kommuner.get('1480')!, region.regionUrl]) {
+      for (const res of [await fetch(url.replace('/graphql', '/health')), await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })]) {
+        expect(res.headers.get('x-powered-by')).toBeNull();
+      }
+    }
+  });
+
   it('the region subgraph refuses variables nested too deep, too', async () => {
     const { status, json } = await raw(region.regionUrl, `{"query": "{ __typename }", "variables": {"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`);
     expect(status).toBe(400);

@@ -13,5 +13,6 @@ export * from './protection';
 export * from './cost';
 export * from './database';
 export * from './http';
+export * from './app';
 export * from './lifecycle';
 export * from './sockets';

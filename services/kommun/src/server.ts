@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import http from 'node:http';
-import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import {
   GRAPHQL_PATH,
+  createApp,
   createLogger,
   serverOptions,
   socketHooks,
@@ -60,7 +60,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger);
 
-  const app = express();
+  const app = createApp();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
   // A project list's edges and nodes are counted by its `first`.
