@@ -122,20 +122,42 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   );
 
   // Ready means this gateway can serve: the region subgraph answers and a supergraph is loaded.
-  // Kommuner that are down leave holes in answers, not a gateway out of service: they are listed
+  // Kommuner that are down leave holes in answers, not a gateway out of service: they are counted
   // in the body (status "degraded") and never turn the status code to 503, which would make a
   // load balancer drop the gateway for every kommun.
-  const health = (req: express.Request, res: express.Response) => {
-    // A process started with --expose-gc (the soak test does) can be asked to collect first, so
-    // that what /health reports is what the gateway holds, not garbage waiting for a collection.
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (req.query.gc !== undefined && gc) gc();
-    const { rss, heapUsed } = process.memoryUsage();
+  const readiness = () => {
     const members = registry.all();
     const ready = Boolean(registry.lastRefresh?.ok && gateway.schema);
     const unavailable = members.filter((m) => m.state !== 'active').map((m) => m.code);
+    return { ready, members, unavailable, status: !ready ? 'unavailable' : unavailable.length ? 'degraded' : 'ok' };
+  };
+  // Anyone may ask: the status and counts only. Members' URLs, states and problems are the
+  // region's business (/health/details).
+  const health = (_req: express.Request, res: express.Response) => {
+    const { ready, members, unavailable, status } = readiness();
+    const upstream = Object.values(subscriptions.stats());
     res.status(ready ? 200 : 503).json({
-      status: !ready ? 'unavailable' : unavailable.length ? 'degraded' : 'ok',
+      status,
+      members: members.length,
+      unavailable: unavailable.length,
+      subscriptions: { clients: wsServer.clients.size, upstreams: upstream.reduce((n, s) => n + s.upstreams, 0), down: upstream.reduce((n, s) => n + s.down, 0) },
+    });
+  };
+  const details = async (req: express.Request, res: express.Response) => {
+    const { identity, rejected } = await verify(req.headers.authorization);
+    if (identity?.role !== 'region-editor') {
+      const [status, code, why] = identity ? [403, 'FORBIDDEN', 'only a region editor may read them'] : [401, 'UNAUTHENTICATED', rejected ? `the token was refused: ${rejected}` : 'send a region editor\'s token'];
+      res.status(status).json({ errors: [{ message: `The gateway's health details are not public: ${why}.`, extensions: { code } }] });
+      return;
+    }
+    // A process started with --expose-gc (the soak test does) can be asked to collect first, so
+    // that what it reports is what the gateway holds, not garbage waiting for a collection.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (req.query.gc !== undefined && gc) gc();
+    const { rss, heapUsed } = process.memoryUsage();
+    const { ready, members, unavailable, status } = readiness();
+    res.status(ready ? 200 : 503).json({
+      status,
       unavailable,
       registry: registry.lastRefresh,
       members,
@@ -145,6 +167,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
   app.get('/health', health);
   app.get('/health/ready', health);
+  app.get('/health/details', details);
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   const origins = config.CORS_ORIGINS.trim();
   app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));
