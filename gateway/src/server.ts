@@ -5,8 +5,8 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
-import { GRAPHQL_PATH, createLogger, serverOptions, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GraphQLError } from 'graphql';
+import { GRAPHQL_PATH, createApp, createLogger, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestDeadline, type Deadline } from './deadline';
 import { holeError, missingMunicipalitiesReport } from './holes';
@@ -80,7 +80,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     declaration,
   );
 
-  const app = express();
+  const app = createApp();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer<GatewayContext>({
@@ -107,14 +107,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   });
   const wsCleanup = useServer(
     {
-      schema: () => gateway.schema!,
       // A token given in connectionParams is checked when the socket opens; a refused one closes it.
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization;
         return typeof auth === 'string' ? !(await verify(auth)).rejected : true;
       },
-      // The same limits as over HTTP, checked before anything is subscribed.
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits.validationRules]),
       subscribe: (args) => subscriptions.subscribe(args),
       context: (ctx) => ({ authorization: typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined }),
       execute: async (args): Promise<ExecutionResult> => {
@@ -131,27 +128,52 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
           },
           { contextValue: { identity: authorization ? (await verify(authorization)).identity : null, deadline } },
         );
+        // Its errors are formatted already; socketHooks sends them as they are.
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
       },
+      // The same limits as over HTTP, checked before anything is subscribed or run.
+      ...socketHooks(logger, () => gateway.schema!, limits),
     },
     wsServer,
   );
 
   // Ready means this gateway can serve: the region subgraph answers and a supergraph is loaded.
-  // Kommuner that are down leave holes in answers, not a gateway out of service: they are listed
+  // Kommuner that are down leave holes in answers, not a gateway out of service: they are counted
   // in the body (status "degraded") and never turn the status code to 503, which would make a
   // load balancer drop the gateway for every kommun.
-  const health = (req: express.Request, res: express.Response) => {
-    // A process started with --expose-gc (the soak test does) can be asked to collect first, so
-    // that what /health reports is what the gateway holds, not garbage waiting for a collection.
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (req.query.gc !== undefined && gc) gc();
-    const { rss, heapUsed } = process.memoryUsage();
+  const readiness = () => {
     const members = registry.all();
     const ready = Boolean(registry.lastRefresh?.ok && gateway.schema);
     const unavailable = members.filter((m) => m.state !== 'active').map((m) => m.code);
+    return { ready, members, unavailable, status: !ready ? 'unavailable' : unavailable.length ? 'degraded' : 'ok' };
+  };
+  // Anyone may ask: the status and counts only. Members' URLs, states and problems are the
+  // region's business (/health/details).
+  const health = (_req: express.Request, res: express.Response) => {
+    const { ready, members, unavailable, status } = readiness();
+    const upstream = Object.values(subscriptions.stats());
     res.status(ready ? 200 : 503).json({
-      status: !ready ? 'unavailable' : unavailable.length ? 'degraded' : 'ok',
+      status,
+      members: members.length,
+      unavailable: unavailable.length,
+      subscriptions: { clients: wsServer.clients.size, upstreams: upstream.reduce((n, s) => n + s.upstreams, 0), down: upstream.reduce((n, s) => n + s.down, 0) },
+    });
+  };
+  const details = async (req: express.Request, res: express.Response) => {
+    const { identity, rejected } = await verify(req.headers.authorization);
+    if (identity?.role !== 'region-editor') {
+      const [status, code, why] = identity ? [403, 'FORBIDDEN', 'only a region editor may read them'] : [401, 'UNAUTHENTICATED', rejected ? `the token was refused: ${rejected}` : 'send a region editor\'s token'];
+      res.status(status).json({ errors: [{ message: `The gateway's health details are not public: ${why}.`, extensions: { code } }] });
+      return;
+    }
+    // A process started with --expose-gc (the soak test does) can be asked to collect first, so
+    // that what it reports is what the gateway holds, not garbage waiting for a collection.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (req.query.gc !== undefined && gc) gc();
+    const { rss, heapUsed } = process.memoryUsage();
+    const { ready, members, unavailable, status } = readiness();
+    res.status(ready ? 200 : 503).json({
+      status,
       unavailable,
       registry: registry.lastRefresh,
       members,
@@ -161,6 +183,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   };
   app.get('/health', health);
   app.get('/health/ready', health);
+  app.get('/health/details', details);
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   const origins = config.CORS_ORIGINS.trim();
   app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));

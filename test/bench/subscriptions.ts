@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const clients: Client[] = [];
   try {
     const gatewayPid = region.processes.find((p) => p.name === 'gateway')!.child.pid!;
-    const health = async () => (await (await fetch(region.gatewayUrl.replace('/graphql', '/health'))).json()) as any;
+    // The gateway's subscription details are for a region editor.
+    const healthToken = await mintToken({ role: 'region-editor', subject: 'bench-health' }, { secret: SECRET });
+    const health = async () => (await (await fetch(region.gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${healthToken}` } })).json()) as any;
     for (let i = 0; i < 20; i++) await postGraphQL(region.gatewayUrl, '{ projects(first: 5) { nodes { id municipality { name } } } }');
     const before = rssMiB(gatewayPid);
 

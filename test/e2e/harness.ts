@@ -19,6 +19,7 @@ export interface E2ERegion extends RunningRegion {
   /** Queries one kommun's own subgraph directly. */
   direct(code: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
   token(identity: Identity): Promise<string>;
+  /** The gateway's /health/details (members with their URLs and states, subscriptions), as a region editor reads it. */
   health(): Promise<any>;
 }
 
@@ -64,7 +65,10 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
     gql: (query, variables, token) => postGraphQL(region.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     direct: (code, query, variables) => postGraphQL(region.kommuner.get(code)!, query, variables),
     token: (identity) => mintToken(identity, { secret: SECRET }),
-    health: async () => (await fetch(region.gatewayUrl.replace('/graphql', '/health'))).json(),
+    health: async () => {
+      const token = await mintToken({ role: 'region-editor', subject: 'e2e-health' }, { secret: SECRET });
+      return (await fetch(region.gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${token}` } })).json();
+    },
     stop: async (o) => {
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await region.stop({ dropDatabases: true, ...o });

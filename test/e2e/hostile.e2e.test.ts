@@ -61,6 +61,15 @@ describe('analyst limits at the gateway', () => {
     expect(proxy.state.requests).toBe(0);
   });
 
+  it('a forged cursor anywhere in a query answers one BAD_USER_INPUT before any kommun is asked', async () => {
+    proxy.reset();
+    const forged = Buffer.from(JSON.stringify(['BUDGET_TOTAL', 'DESC', 'a lot', '1480', 1])).toString('base64url');
+    const { status, json } = await post(region.gatewayUrl, 'query($a: String) { developmentAreas { name projects(orderBy: { field: BUDGET_TOTAL, direction: DESC }, after: $a) { totalCount } } }', { a: forged });
+    expect(status).toBe(400);
+    expect(json.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^after: the cursor is not one this API issued/), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    expect(proxy.state.requests).toBe(0);
+  });
+
   it('request body size answers 413', async () => {
     const { status, json } = await post(region.gatewayUrl, '{ region { name } }', { pad: 'x'.repeat(200 * 1024) });
     expect(status).toBe(413);
@@ -105,6 +114,21 @@ describe('analyst limits at the gateway', () => {
     expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT + 10_000);
   });
 
+  it("queries at the gateway's limits pass each kommun's own limits too, merge fields and all", async () => {
+    const page = 'projects(first: 100, orderBy: { field: TITLE, direction: ASC }) { totalCount nodes { id title startDate status budget { total } } }';
+    const queries = [
+      // 29 aliases routed to one kommun, beside a broadcast field: one fetch, a connection in each.
+      `{ ${Array.from({ length: 29 }, (_, i) => `a${i}: municipality(code: "1480") { ${page} }`).join(' ')} projects(first: 100) { nodes { id } } }`,
+      // 30 aliases, each asked of two kommuner, a whole page from each.
+      `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: ${page.replace('first: 100', 'first: 100, filter: { municipalities: ["1480", "1481"] }')}`).join(' ')} }`,
+      '{ developmentAreas { name projects(first: 100) { totalCount nodes { id title budget { total } municipality { name } } } } }',
+    ];
+    for (const query of queries) {
+      const { json } = await post(region.gatewayUrl, query);
+      expect(json.errors).toBeUndefined();
+    }
+  });
+
   it('normal dashboard queries pass every limit', async () => {
     const { json } = await post(region.gatewayUrl, '{ developmentAreas { name projects(first: 10) { nodes { title municipality { name } developmentAreas { name } } } } projectStats(groupBy: [MUNICIPALITY, FUND]) { count } }');
     expect(json.errors).toBeUndefined();
@@ -120,15 +144,20 @@ describe('hostile and broken input', () => {
    * other, and must find nothing rather than everything).
    */
   type Target = 'gateway' | 'kommun';
-  type Expect = { code: string | Record<Target, string>; says: RegExp } | { answer: (json: any) => boolean };
+  /** `once`: that error alone, said once by the gateway, not once by each kommun it would ask. */
+  type Expect = { code: string | Record<Target, string>; says: RegExp; once?: boolean } | { answer: (json: any) => boolean };
   type Case = { name: string; send: (url: string) => ReturnType<typeof raw>; expect: Expect };
   const q = (name: string, query: string, variables: unknown, token: (() => string) | undefined, expect: Expect): Case => ({ name, send: (url) => post(url, query, variables, token?.()), expect });
   const r = (name: string, body: string, headers: Record<string, string> | undefined, method: string | undefined, expect: Expect): Case => ({ name, send: (url) => raw(url, body, headers, method), expect });
-  const fail = (code: Extract<Expect, { code: unknown }>['code'], says: RegExp): Expect => ({ code, says });
+  const fail = (code: Extract<Expect, { code: unknown }>['code'], says: RegExp, once = false): Expect => ({ code, says, once });
   const JSON_TYPE = { 'content-type': 'application/json' };
   const fragmentBomb = `query { municipality(code: "1480") { ...f0 } } ${Array.from({ length: 12 }, (_, i) => `fragment f${i} on Municipality { ${i === 11 ? 'code' : `...f${i + 1} a${i}: code ...f${i + 1}`} }`).join(' ')}`;
   const projectInput = 'mutation($i: ProjectInput!) { createProject(input: $i) { id } }';
   const textSearch = 'query($t: String) { projects(filter: { text: $t }) { totalCount } }';
+  /** A cursor as the API encodes one, with parts of our choosing. */
+  const cursor = (...parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+  const pageAfter = (order: string) => `query($a: String) { projects(orderBy: { field: ${order}, direction: ASC }, after: $a) { totalCount } }`;
+  const forgedCursor = fail('BAD_USER_INPUT', /^after: the cursor is not one this API issued/, true);
 
   const cases: Case[] = [
     r('malformed JSON', '{"query": "{ region', JSON_TYPE, undefined, fail('BAD_REQUEST', /JSON/)),
@@ -140,6 +169,8 @@ describe('hostile and broken input', () => {
     r('variables not an object', '{"query": "{ region { name } }", "variables": "x"}', JSON_TYPE, undefined, fail('BAD_REQUEST', /variables/)),
     r('text/plain body (CSRF)', '{"query": "{ region { name } }"}', { 'content-type': 'text/plain' }, undefined, fail('BAD_REQUEST', /Cross-Site Request Forgery/)),
     r('mutation over GET', '', {}, 'GET', fail('BAD_REQUEST', /Cross-Site Request Forgery/)),
+    // 10 KB of JSON that recursion (JSON.stringify, a cache key) cannot walk: refused before anything does.
+    r('variables nested 5,000 deep', `{"query": "{ __typename }", "variables": {"deep": ${'['.repeat(5000)}${']'.repeat(5000)}}}`, JSON_TYPE, undefined, fail('BAD_USER_INPUT', /\$deep nests deeper than 32 levels/)),
     q('unterminated query', '{ projects { ', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
     q('stray braces', '}}}', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
     q('empty document', ' ', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
@@ -160,19 +191,28 @@ describe('hostile and broken input', () => {
       q(`SQL in area filter ${i}`, 'query($a: [ID!]) { projects(filter: { developmentAreas: $a, programmes: $a, initiative: "x" }) { totalCount } }', { a: [sql] }, undefined, fail('BAD_USER_INPUT', /filter\.developmentAreas.*catalogue code/)),
       q(`SQL in project id ${i}`, 'query($id: ID!) { project(id: $id) { id } }', { id: `1480:project:1${sql}` }, undefined, fail('BAD_USER_INPUT', /is not a project id/)),
       q(`SQL in municipality code ${i}`, 'query($c: ID!) { municipality(code: $c) { code } }', { c: sql }, undefined, fail('BAD_USER_INPUT', /code.*kommun/)),
-      q(`SQL in a cursor ${i}`, 'query($a: String) { projects(after: $a) { totalCount } }', { a: Buffer.from(`["TITLE","ASC","${sql}","1480",1]`).toString('base64url') }, undefined, fail('BAD_USER_INPUT', /^after: the cursor/)),
+      q(`SQL in a cursor ${i}`, 'query($a: String) { projects(after: $a) { totalCount } }', { a: Buffer.from(`["TITLE","ASC","${sql}","1480",1]`).toString('base64url') }, undefined, fail('BAD_USER_INPUT', /^after: the cursor/, true)),
     ]),
     q('invalid kommunkod', '{ municipality(code: "abc") { code } }', undefined, undefined, fail('BAD_USER_INPUT', /"abc"/)),
     q('invalid kommunkod in a filter', '{ projects(filter: { municipalities: ["1"] }) { totalCount } }', undefined, undefined, fail('BAD_USER_INPUT', /municipalities.*4-digit kommunkod/)),
     q('unknown project', '{ project(id: "1480:project:99999999") { id } }', undefined, undefined, { answer: (j) => j.data.project === null }),
     q('malformed id', '{ project(id: "") { id } }', undefined, undefined, fail('BAD_USER_INPUT', /id.*""/)),
     q('very long id', 'query($id: ID!) { project(id: $id) { id } }', { id: '1'.repeat(20_000) }, undefined, fail('BAD_USER_INPUT', /id.*1111/)),
-    q('negative page', '{ projects(first: -1) { totalCount } }', undefined, undefined, fail({ gateway: 'PAGE_SIZE_EXCEEDED', kommun: 'BAD_USER_INPUT' }, /first must be between 0 and 100/)),
-    q('page of 101', '{ projects(first: 101) { totalCount } }', undefined, undefined, fail({ gateway: 'PAGE_SIZE_EXCEEDED', kommun: 'BAD_USER_INPUT' }, /first must be between 0 and 100/)),
-    q('forged cursor', '{ projects(after: "bm9wZQ") { totalCount } }', undefined, undefined, fail('BAD_USER_INPUT', /^after: the cursor is not one this API issued/)),
+    q('negative page', '{ projects(first: -1) { totalCount } }', undefined, undefined, fail('PAGE_SIZE_EXCEEDED', /first must be between 0 and 100/)),
+    q('page of 101', '{ projects(first: 101) { totalCount } }', undefined, undefined, fail('PAGE_SIZE_EXCEEDED', /first must be between 0 and 100/)),
+    q('forged cursor', '{ projects(after: "bm9wZQ") { totalCount } }', undefined, undefined, forgedCursor),
+    q('a cursor holding text for a budget', pageAfter('BUDGET_TOTAL'), { a: cursor('BUDGET_TOTAL', 'ASC', 'abc', '1480', 1) }, undefined, forgedCursor),
+    q('a cursor holding a number for a date', pageAfter('START_DATE'), { a: cursor('START_DATE', 'ASC', 5, '1480', 1) }, undefined, forgedCursor),
+    q('a cursor holding a NUL in a title', pageAfter('TITLE'), { a: cursor('TITLE', 'ASC', 'a\u0000', '1480', 1) }, undefined, forgedCursor),
+    q('a cursor past the largest key', pageAfter('START_DATE'), { a: cursor('START_DATE', 'ASC', '2024-01-01', '1480', 2 ** 31) }, undefined, forgedCursor),
+    q('a cursor with a 5-digit kommunkod', pageAfter('START_DATE'), { a: cursor('START_DATE', 'ASC', '2024-01-01', '14800', 1) }, undefined, forgedCursor),
+    q('a cursor in a kommun\'s own list', 'query($a: String) { municipality(code: "1480") { projects(after: $a) { totalCount } } }', { a: cursor('BUDGET_TOTAL', 'DESC', '1e3', '1480', 1) }, undefined, forgedCursor),
+    q('an id past the largest key', '{ project(id: "1480:project:99999999999999") { id } }', undefined, undefined, fail('BAD_USER_INPUT', /^Invalid input: id: "1480:project:99999999999999" is not a project id/)),
+    q('updateProject with an id past the largest key', 'mutation { updateProject(id: "1480:project:2147483648", input: { title: "x" }) { id } }', undefined, () => editor, fail('BAD_USER_INPUT', /^Invalid input: id: "1480:project:2147483648" is not a project id/)),
+    q('deleteMembership with an id past the largest key', 'mutation { deleteMembership(id: "1480:membership:99999999999") }', undefined, () => editor, fail('BAD_USER_INPUT', /^Invalid input: id: "1480:membership:99999999999" is not a membership id/)),
     q('deep query', `{ municipality(code: "1480") { ${nest(8)} } }`, undefined, undefined, fail('QUERY_TOO_DEEP', /depth limit of \d+ exceeded/)),
     // At the gateway the token limit stops it before aliases are counted.
-    q('wide alias bomb', `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: projects(first: ${(i % 100) + 1}) { totalCount }`).join(' ')} }`, undefined, undefined, fail({ gateway: 'QUERY_TOO_LARGE', kommun: 'TOO_MANY_ALIASES' }, /5000 tokens|Aliases limit of 100/)),
+    q('wide alias bomb', `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: projects(first: ${(i % 100) + 1}) { totalCount }`).join(' ')} }`, undefined, undefined, fail({ gateway: 'QUERY_TOO_LARGE', kommun: 'TOO_MANY_ALIASES' }, /5000 tokens|Aliases limit of \d+ exceeded/)),
     q('fragment cycle', 'query { municipality(code: "1480") { ...a } } fragment a on Municipality { ...b } fragment b on Municipality { ...a }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /Cannot spread fragment "a" within itself/)),
     q('fragment bomb', fragmentBomb, undefined, undefined, fail('TOO_MANY_ALIASES', /Aliases limit of \d+ exceeded/)),
     q('createProject with nothing', 'mutation { createProject(input: {}) { id } }', undefined, () => editor, fail('GRAPHQL_VALIDATION_FAILED', /ProjectInput\.municipality/)),
@@ -206,6 +246,7 @@ describe('hostile and broken input', () => {
           else if (!errors.some((e) => e.extensions?.code === code)) problems.push(`expected ${code}: ${what}`);
           else if (!errors.some((e) => e.extensions?.code === code && says.test(e.message))) problems.push(`message does not say ${says}: ${what}`);
           else if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) problems.push(`internal error: ${what}`);
+          else if (c.expect.once && errors.length > 1) problems.push(`more than one error: ${what}`);
         }
       }
     }
@@ -223,6 +264,20 @@ describe('hostile and broken input', () => {
     }
     expect(await snapshotDatabase(region.databases.get('1480')!)).toEqual(before.kommun);
     expect(await snapshotDatabase(region.databases.get('region')!)).toEqual(before.region);
+  });
+
+  it('no server says what it runs on', async () => {
+    for (const url of [region.gatewayUrl, region.kommuner.get('1480')!, region.regionUrl]) {
+      for (const res of [await fetch(url.replace('/graphql', '/health')), await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })]) {
+        expect(res.headers.get('x-powered-by')).toBeNull();
+      }
+    }
+  });
+
+  it('the region subgraph refuses variables nested too deep, too', async () => {
+    const { status, json } = await raw(region.regionUrl, `{"query": "{ __typename }", "variables": {"deep": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`);
+    expect(status).toBe(400);
+    expect(json.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/\$deep nests deeper than 32 levels/) });
   });
 
   it('SQL in a written title is stored as the text it is', async () => {

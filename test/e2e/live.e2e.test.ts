@@ -182,16 +182,35 @@ describe('events', () => {
 });
 
 describe('health', () => {
+  it('tells anyone the status and counts; members and their URLs only a region editor', async () => {
+    const url = region.gatewayUrl.replace('/graphql', '/health');
+    const open = await fetch(url);
+    const body = (await open.json()) as any;
+    expect(open.status).toBe(200);
+    expect(body).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/), members: expect.any(Number), unavailable: expect.any(Number), subscriptions: { clients: expect.any(Number), upstreams: expect.any(Number), down: expect.any(Number) } });
+    expect(body.members).toBeGreaterThanOrEqual(13);
+    expect(JSON.stringify(body)).not.toMatch(/http|127\.0\.0\.1/);
+    expect(await (await fetch(`${url}/ready`)).json()).toEqual(body);
+
+    const details = `${url}/details`;
+    const as = async (token?: string) => fetch(details, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await as()).status).toBe(401);
+    expect((await as('not.a.token')).status).toBe(401);
+    expect((await as(await region.token({ role: 'kommun-editor', subject: 'e2e-live', municipality: '1480' }))).status).toBe(403);
+    const full = (await (await as(await region.token({ role: 'region-editor', subject: 'e2e-live' }))).json()) as any;
+    expect(full.members.find((m: any) => m.code === '1480')).toMatchObject({ state: 'active', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/) });
+    expect(full.memory.heapUsedMiB).toBeGreaterThan(0);
+  });
+
   it('stays ready while kommuner are down, naming them; is not ready without the region subgraph', async () => {
     const editor = await region.token({ role: 'region-editor', subject: 'e2e-live' });
     await region.gql('mutation($i: MemberInput!) { upsertMember(input: $i) { code } }', { i: { code: '0583', name: 'Motala', county: 'Östergötlands län', subgraphUrl: 'http://127.0.0.1:9/graphql' } }, editor);
-    const degraded = await eventually('Motala unavailable', async () => {
-      const res = await fetch(region.gatewayUrl.replace('/graphql', '/health'));
-      const body = (await res.json()) as any;
-      return body.unavailable?.includes('0583') ? { status: res.status, body } : undefined;
-    });
+    await eventually('Motala unavailable', async () => (await region.health()).unavailable?.includes('0583'));
+    const res = await fetch(region.gatewayUrl.replace('/graphql', '/health'));
+    const degraded = { status: res.status, body: (await res.json()) as any };
     expect(degraded.status).toBe(200);
     expect(degraded.body.status).toBe('degraded');
+    expect(degraded.body.unavailable).toBeGreaterThanOrEqual(1);
     expect((await fetch(region.gatewayUrl.replace('/graphql', '/health/live'))).status).toBe(200);
 
     await region.processes.find((p) => p.name === 'region')!.stop();

@@ -90,6 +90,63 @@ describe('projectChanged through the gateway', () => {
     expect(body.data.region.name).toBe('Göteborgsregionen');
   });
 
+  it('answers a refused mutation and a bad query on a socket with their own errors; the socket and its subscription live on', async () => {
+    let closed: { code?: number; reason?: string } | undefined;
+    const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, on: { closed: (e) => void (closed = e as typeof closed) } });
+    clients.push(c);
+    const sub = listen(c, SUB, { m: ['1482'] });
+    await eventually('subscribed to 1482', async () => (await upstream())['Subscription.projectChanged'].codes.includes('1482'));
+
+    // Anonymous: refused by the kommun that owns the project.
+    const refused = listen(c, 'mutation { deleteProject(id: "1482:project:1") }');
+    const badId = listen(c, '{ project(id: "not an id") { id } }');
+    const broken = listen(c, '{ region { name ');
+    await refused.next(1);
+    await badId.next(1);
+    expect(refused.events[0].errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(badId.events[0].errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/not an id/) });
+    await eventually('the syntax error answered', async () => broken.errors.length > 0);
+    expect(broken.errors[0]).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Syntax Error/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+
+    const created = await createVia(region.gatewayUrl, '1482', 'After two errors on the socket');
+    expect((await sub.next(1, 10_000)).data.projectChanged).toMatchObject({ kind: 'CREATED', projectId: created });
+    expect(closed).toBeUndefined();
+    expect(sub.errors).toEqual([]);
+    sub.stop();
+  });
+
+  it('checks cost and page size when a subscription starts, as over HTTP', async () => {
+    const c = client();
+    const pageTooLarge = listen(c, 'subscription { projectChanged { project { developmentAreas { projects(first: 1000) { totalCount } } } } }');
+    const tooComplex = listen(c, 'subscription { projectChanged { municipality { projects(first: 100) { nodes { partners { municipality { projects(first: 100) { nodes { id } } } } } } } } }');
+    // Refused before anything is subscribed, as a query too deep is.
+    await eventually('both refused', async () => pageTooLarge.errors.length > 0 && tooComplex.errors.length > 0);
+    expect(pageTooLarge.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'PAGE_SIZE_EXCEEDED' }), message: expect.stringMatching(/first: 1000/) })]);
+    expect(tooComplex.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }), message: expect.stringMatching(/estimated cost is \d+, the limit is 25000/) })]);
+    expect(pageTooLarge.events).toEqual([]);
+  });
+
+  it('refuses variables nested too deep when a subscription starts, and the socket lives on', async () => {
+    // Raw graphql-ws messages: a client's own JSON.stringify could not send this nesting.
+    const socket = new WebSocket(region.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const messages: any[] = [];
+    let closed: number | undefined;
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    socket.on('close', (code) => (closed = code));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await eventually('acknowledged', async () => messages.some((m) => m.type === 'connection_ack'));
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    socket.send(`{"id":"deep","type":"subscribe","payload":{"query":"subscription($m: [ID!]) { projectChanged(municipalities: $m) { kind } }","variables":{"m":["1480"],"deep":${deep}}}}`);
+    const answer = await eventually('an answer', async () => messages.find((m) => m.id === 'deep'));
+    expect(answer).toMatchObject({ type: 'error', payload: [{ message: expect.stringMatching(/\$deep nests deeper than 32 levels/), extensions: { code: 'BAD_USER_INPUT' } }] });
+    socket.send(JSON.stringify({ id: 'next', type: 'subscribe', payload: { query: '{ region { name } }' } }));
+    const next = await eventually('the next operation answered', async () => messages.find((m) => m.id === 'next' && m.type === 'next'));
+    expect(next.payload.data.region.name).toBe('Göteborgsregionen');
+    expect(closed).toBeUndefined();
+    socket.close();
+  });
+
   it('shares upstream subscriptions, and a thousand clients coming and going leave none behind', async () => {
     const wanted = (k: number) => (k % 3 === 0 ? { m: ['1480', '1407'] } : {});
     await Promise.all(clients.splice(0).map((c) => c.dispose()));

@@ -115,8 +115,11 @@ async function main(): Promise<number> {
   });
   const rss = sampleRss(gateway.child);
   /** The gateway's heap after a full collection, in MiB (what it holds, not what awaits the collector). */
+  // The gateway's health details (memory, members, subscriptions) are for a region editor.
+  const healthToken = await mintToken({ role: 'region-editor', subject: 'soak-health' }, { secret: SECRET });
+  const healthDetails = (query = '') => fetch(r.gatewayUrl.replace('/graphql', `/health/details${query}`), { headers: { authorization: `Bearer ${healthToken}` } });
   const heldMiB = async (): Promise<number> => {
-    const res = await fetch(r.gatewayUrl.replace('/graphql', '/health?gc=1')).catch(() => null);
+    const res = await healthDetails('?gc=1').catch(() => null);
     const body = res ? ((await res.json().catch(() => null)) as { memory?: { heapUsedMiB?: number } } | null) : null;
     return body?.memory?.heapUsedMiB ?? NaN;
   };
@@ -126,7 +129,7 @@ async function main(): Promise<number> {
   subscribers = startSubscribers(wsUrl, settings.subscribers, members, [settings.pause, settings.kill], seeded(settings.seed, 'subscribers'));
   const listeners = subscribers.reduce((n, s) => n + (s.codes ? s.codes.length : members.length), 0);
   await waitFor('subscribers attached at the gateway', 60_000, async () => {
-    const health = (await (await fetch(r.gatewayUrl.replace('/graphql', '/health'))).json()) as any;
+    const health = (await (await healthDetails()).json()) as any;
     const s = health.subscriptions?.upstream?.['Subscription.projectChanged'];
     return health.subscriptions?.clients >= settings.subscribers && s?.listeners >= listeners;
   });

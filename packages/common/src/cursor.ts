@@ -1,4 +1,4 @@
-import { KOMMUNKOD } from './ids';
+import { KOMMUNKOD, MAX_LOCAL_ID } from './ids';
 /**
  * Keyset cursors for project lists. A cursor holds the position of one project in a global order
  * (sort value, kommunkod, local id), so that every shard can continue after it and the gateway can
@@ -10,7 +10,7 @@ export type OrderDirection = 'ASC' | 'DESC';
 export interface CursorPosition {
   field: ProjectOrderField;
   direction: OrderDirection;
-  /** The sort value: ISO date, number, title or null for the ID order. */
+  /** The sort value: ISO date, number, title, or the kommunkod for the ID order. */
   value: string | number | null;
   code: string;
   local: number;
@@ -18,13 +18,20 @@ export interface CursorPosition {
 
 export class CursorError extends Error {}
 
+/** The order of a project list that names none. */
+export const DEFAULT_PROJECT_ORDER: { field: ProjectOrderField; direction: OrderDirection } = { field: 'START_DATE', direction: 'DESC' };
+
 export function encodeCursor(p: CursorPosition): string {
   return Buffer.from(JSON.stringify([p.field, p.direction, p.value, p.code, p.local])).toString('base64url');
 }
 
 const FIELDS: ReadonlySet<string> = new Set(['START_DATE', 'BUDGET_TOTAL', 'EU_COFINANCING', 'TITLE', 'ID']);
 
-export function decodeCursor(cursor: string): CursorPosition {
+/**
+ * Decodes a cursor this API issued; refuses one it did not. Given the order of the list it pages
+ * (DEFAULT_PROJECT_ORDER when the list names none), refuses a cursor of another order too.
+ */
+export function decodeCursor(cursor: string, order?: { field: string; direction: string }): CursorPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -37,15 +44,44 @@ export function decodeCursor(cursor: string): CursorPosition {
     typeof field !== 'string' ||
     !FIELDS.has(field) ||
     (direction !== 'ASC' && direction !== 'DESC') ||
-    !(value === null || typeof value === 'string' || typeof value === 'number') ||
     typeof code !== 'string' ||
     !KOMMUNKOD.test(code) ||
     typeof local !== 'number' ||
-    !Number.isSafeInteger(local)
+    !Number.isInteger(local) ||
+    local < 1 ||
+    local > MAX_LOCAL_ID
   ) {
     throw new CursorError('the cursor is not one this API issued');
   }
+  // Each shard puts the value into SQL cast to its order's type: one that does not fit is forged.
+  if (!fitsOrder(field as ProjectOrderField, value)) throw new CursorError(`the cursor is not one this API issued (its value does not fit the order ${field})`);
+  if (order && (order.field !== field || order.direction !== direction)) {
+    throw new CursorError(`the cursor belongs to the order ${field} ${direction}, not ${order.field} ${order.direction}`);
+  }
   return { field: field as ProjectOrderField, direction, value, code, local };
+}
+
+/** Whether a sort value is one a kommun issues for the order: what its SQL can compare. */
+function fitsOrder(field: ProjectOrderField, value: unknown): value is string | number {
+  switch (field) {
+    case 'BUDGET_TOTAL':
+    case 'EU_COFINANCING':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'START_DATE':
+      return typeof value === 'string' && isDate(value);
+    case 'TITLE':
+      // PostgreSQL's text cannot hold NUL.
+      return typeof value === 'string' && !value.includes('\u0000');
+    case 'ID':
+      return typeof value === 'string' && KOMMUNKOD.test(value);
+  }
+}
+
+/** A calendar date as `YYYY-MM-DD`, from year 1 (PostgreSQL has no year 0). */
+function isDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
 /**

@@ -1,32 +1,63 @@
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { costCheck, type CostLimits, type CostRequest } from './cost';
 
 /** Reports an Armor rejection with the code the error formatter answers it with. */
 export const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
   ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limitCode: code } }));
 };
 
+/** Deepest nesting of objects and lists in a request's variables; no input of ours nests a tenth as deep. */
+export const MAX_VARIABLE_DEPTH = 32;
+
+const refusal = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+const nul = () => refusal('Invalid input: strings may not contain the NUL character (\\u0000).');
+
 /**
- * Refuses NUL characters anywhere in a request's query or variables: PostgreSQL cannot store or
- * compare them, so they would otherwise surface as database errors.
+ * What is wrong with a request's variables, or null: nested deeper than MAX_VARIABLE_DEPTH, or
+ * holding a NUL character, which PostgreSQL can neither store nor compare (it would surface as a
+ * database error). Walked with a stack, never recursion: 10 KB of `[[[…]]]` overflows the call
+ * stack of anything recursive (JSON.stringify, a cache key), which must not see them before this.
  */
-export const rejectNulCharacters: ApolloServerPlugin = {
+export function variablesProblem(variables: unknown): GraphQLError | null {
+  if (variables === null || typeof variables !== 'object') return null;
+  const stack: Array<{ value: unknown; depth: number; name: string }> = Object.entries(variables).map(([name, value]) => ({ value, depth: 0, name }));
+  while (stack.length) {
+    const { value, depth, name } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return nul();
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_VARIABLE_DEPTH) return refusal(`Invalid input: $${name} nests deeper than ${MAX_VARIABLE_DEPTH} levels of objects and lists.`);
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return nul();
+      stack.push({ value: child, depth: depth + 1, name });
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks a request's variables (see variablesProblem) and refuses NUL characters in its query.
+ * It must come first among a server's plugins: Apollo runs their `didResolveOperation` hooks
+ * together and answers the first refusal, so no later hook's recursion meets deep variables.
+ */
+export const checkVariables: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request }) {
-        if (request.query?.includes('\u0000') || (request.variables && JSON.stringify(request.variables).includes('\\u0000'))) {
-          throw new GraphQLError('Invalid input: strings may not contain the NUL character (\\u0000).', {
-            extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-          });
-        }
+        if (request.query?.includes('\u0000')) throw nul();
+        const problem = variablesProblem(request.variables);
+        if (problem) throw problem;
       },
     };
   },
 };
 
 /** Bounds for a subgraph reached directly; wide enough for every fetch a gateway sends. */
-export interface SubgraphBounds {
+export interface SubgraphBounds extends CostLimits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
@@ -34,17 +65,40 @@ export interface SubgraphBounds {
   maxRepresentations: number;
 }
 
-export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = { maxDepth: 20, maxAliases: 100, maxTokens: 20_000, maxRepresentations: 10_000 };
+/**
+ * A gateway's fetch to one subgraph is a part of an analyst's query that passed the gateway's own
+ * limits (by default cost 25,000, 30 aliases, pages of 100), with what the gateway adds for
+ * merging: each connection's cursors and hasNextPage, four aliases (`__sv_cursors: edges {
+ * cursor: cursor }`, `__sv_more: pageInfo { hasNextPage: hasNextPage }`) that the cost estimate
+ * counts per row, up to 3 more per row asked for. A fetch holds at most about 31 connections (one
+ * per alias, and `projects`): at most 200 aliases and a cost of about 35,000. An `_entities`
+ * fetch is counted by its representations, up to 10,000, times its selection: cost 100,000 lets
+ * 10,000 of them through with a selection costing 10 (`{ name county population }` costs 3).
+ * Page sizes and list estimates are the gateway's. A gateway whose limits are raised needs
+ * subgraphs with these raised.
+ */
+export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = {
+  maxDepth: 20,
+  maxAliases: 200,
+  maxTokens: 20_000,
+  maxRepresentations: 10_000,
+  maxCost: 100_000,
+  maxPageSize: 100,
+  listSizeEstimate: 20,
+};
 
 /**
  * What keeps a subgraph up when anyone queries it directly (GraphQL Armor for depth, aliases and
- * tokens; a cap on `_entities` representations). Page sizes and input are checked by the
- * resolvers themselves.
+ * tokens; a cap on `_entities` representations; cost and page size estimated as the gateway
+ * does, with `connections` the subgraph's connection types and their lists). Page sizes and
+ * input are checked by the resolvers too. `checkOperation` is what the plugins check from an
+ * operation's variables, for an operation that comes over a socket (see socketHooks).
  */
-export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
+export function subgraphProtection(connections: Record<string, readonly string[]> = {}, bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
   parseOptions: { maxTokens: number };
+  checkOperation(request: CostRequest): GraphQLError | null;
 } {
   const armor = new ApolloArmor({
     // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
@@ -56,21 +110,33 @@ export function subgraphProtection(bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOU
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
-  const representations: ApolloServerPlugin = {
+  const cost = costCheck(bounds, connections);
+  const checkOperation = (request: CostRequest): GraphQLError | null => {
+    const problem = variablesProblem(request.variables);
+    if (problem) return problem;
+    // `_entities` takes its representations as a variable; so does any other long list.
+    for (const [name, value] of Object.entries(request.variables ?? {})) {
+      if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
+        return refusal(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`);
+      }
+    }
+    try {
+      cost(request);
+    } catch (err) {
+      if (err instanceof GraphQLError) return err;
+      throw err;
+    }
+    return null;
+  };
+  const checks: ApolloServerPlugin = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request }) {
-          // `_entities` takes its representations as a variable; so does any other long list.
-          for (const [name, value] of Object.entries(request.variables ?? {})) {
-            if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
-              throw new GraphQLError(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`, {
-                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-              });
-            }
-          }
+        async didResolveOperation({ request, document, schema, operationName, queryHash }) {
+          const refused = checkOperation({ schema, document, variables: request.variables, operationName, queryHash });
+          if (refused) throw refused;
         },
       };
     },
   };
-  return { validationRules: armor.validationRules, plugins: [...armor.plugins, representations, rejectNulCharacters], parseOptions: { maxTokens: bounds.maxTokens } };
+  return { validationRules: armor.validationRules, plugins: [checkVariables, ...armor.plugins, checks], parseOptions: { maxTokens: bounds.maxTokens }, checkOperation };
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { buildFederatedSchema, parseId, type FederatedSchema } from '@samverkan/common';
+import { buildFederatedSchema, idRangeProblem, parseId, type FederatedSchema } from '@samverkan/common';
 import type { KommunContext } from './context';
 import { resolvers } from './resolvers';
 import { projectByGlobalId } from './resolvers/project.resolver';
@@ -35,6 +35,8 @@ export function buildKommunSchema(): Promise<FederatedSchema> {
       JointInitiative: passThrough,
       Network: passThrough,
     },
+    // A project or membership id past the keys' range is forged: refused, not looked up.
+    { Project: idRangeProblem, Membership: idRangeProblem },
   );
   return built;
 }

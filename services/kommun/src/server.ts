@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import http from 'node:http';
-import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { WebSocketServer } from 'ws';
-import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
 import {
   GRAPHQL_PATH,
+  createApp,
   createLogger,
   serverOptions,
+  socketHooks,
   verifierFor,
   jsonErrors,
   listen,
@@ -60,20 +60,21 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger);
 
-  const app = express();
+  const app = createApp();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
-  const protection = subgraphProtection();
+  // A project list's edges and nodes are counted by its `first`.
+  const protection = subgraphProtection({ ProjectConnection: ['edges', 'nodes'] });
   const wsCleanup = useServer<Record<string, unknown>, { context?: SubscriptionContext }>(
     {
-      schema,
-      validate: (s, document) => validate(s, document, [...specifiedRules, ...protection.validationRules]),
       context: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const credentials = await verify(typeof auth === 'string' ? auth : undefined);
         const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub, changes: listener };
         return context;
       },
+      // The same limits as over HTTP, checked before anything is subscribed or run.
+      ...socketHooks(logger, () => schema, protection),
     },
     wsServer,
   );

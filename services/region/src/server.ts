@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import http from 'node:http';
-import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
+  createApp,
   createLogger,
   serverOptions,
   verifierFor,
@@ -59,7 +59,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
   const { schema, sdl } = await buildRegionSchema();
   const verify = verifierFor(config, logger);
 
-  const app = express();
+  const app = createApp();
   const httpServer = http.createServer(app);
   const protection = subgraphProtection();
   const apollo = new ApolloServer<HttpContext>({

@@ -1,4 +1,4 @@
-import { compareCodePoints, comparePositions, CursorError, decodeCursor, encodeCursor, type CursorPosition } from '../cursor';
+import { compareCodePoints, comparePositions, CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '../cursor';
 import { formatId, ownerOf, parseId } from '../ids';
 
 describe('cursors', () => {
@@ -19,6 +19,40 @@ describe('cursors', () => {
     for (const bad of ['', 'x', Buffer.from('[1,2]').toString('base64url'), Buffer.from('["NOPE","ASC",1,"1480",1]').toString('base64url')]) {
       expect(() => decodeCursor(bad)).toThrow(CursorError);
     }
+  });
+
+  it('refuse a position that no project can hold, which would otherwise reach the SQL', () => {
+    const forged = (...parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const bad = [
+      forged('BUDGET_TOTAL', 'ASC', 'abc', '1480', 1), // a string for a number
+      forged('BUDGET_TOTAL', 'ASC', null, '1480', 1),
+      forged('START_DATE', 'DESC', 5, '1480', 1), // a number for a date
+      forged('START_DATE', 'DESC', '2024-13-45', '1480', 1),
+      forged('START_DATE', 'DESC', '0000-01-01', '1480', 1), // PostgreSQL has no year 0
+      forged('TITLE', 'ASC', 7, '1480', 1),
+      forged('TITLE', 'ASC', 'a\u0000b', '1480', 1), // PostgreSQL cannot hold NUL
+      forged('ID', 'ASC', 'x', '1480', 1),
+      forged('START_DATE', 'DESC', '2024-01-01', '1480', 2 ** 31), // beyond an integer key
+      forged('START_DATE', 'DESC', '2024-01-01', '1480', 0),
+      forged('START_DATE', 'DESC', '2024-01-01', '14800', 1),
+      forged('START_DATE', 'DESC', '2024-01-01', 1480, 1),
+    ];
+    for (const cursor of bad) expect(() => decodeCursor(cursor)).toThrow(CursorError);
+    const good: CursorPosition[] = [
+      { field: 'START_DATE', direction: 'DESC', value: '2024-02-29', code: '1480', local: 2 ** 31 - 1 },
+      { field: 'BUDGET_TOTAL', direction: 'ASC', value: 0, code: '1480', local: 1 },
+      { field: 'EU_COFINANCING', direction: 'DESC', value: 1234.5, code: '1384', local: 3 },
+      { field: 'TITLE', direction: 'ASC', value: 'Zz\u{1F600}', code: '1480', local: 4 },
+      { field: 'ID', direction: 'ASC', value: '1480', code: '1480', local: 5 },
+    ];
+    for (const pos of good) expect(decodeCursor(encodeCursor(pos))).toEqual(pos);
+  });
+
+  it('refuse, given the order of the list they page, a cursor of another order', () => {
+    const cursor = encodeCursor({ field: 'TITLE', direction: 'ASC', value: 'A', code: '1480', local: 1 });
+    expect(decodeCursor(cursor, { field: 'TITLE', direction: 'ASC' }).value).toBe('A');
+    expect(() => decodeCursor(cursor, { field: 'TITLE', direction: 'DESC' })).toThrow('the cursor belongs to the order TITLE ASC, not TITLE DESC');
+    expect(() => decodeCursor(cursor, DEFAULT_PROJECT_ORDER)).toThrow('not START_DATE DESC');
   });
 
   it('order by value, then kommunkod, then id, all in the list direction', () => {
@@ -75,6 +109,10 @@ describe('ids', () => {
     expect(parseId('1480:project:7')).toEqual({ code: '1480', kind: 'project', local: 7 });
     expect(parseId('1480:project:7', 'membership')).toBeNull();
     expect(parseId('1480:project:0')).toBeNull();
+    // Keys are PostgreSQL integers: a larger number names nothing and must not reach the SQL.
+    expect(parseId('1480:project:2147483647')).toEqual({ code: '1480', kind: 'project', local: 2147483647 });
+    expect(parseId('1480:project:2147483648')).toBeNull();
+    expect(parseId('1480:project:99999999999999')).toBeNull();
     expect(parseId("1480:project:1' OR 1=1")).toBeNull();
     expect(ownerOf('1384:twintown:3')).toBe('1384');
     expect(ownerOf('eurocities')).toBeNull();

@@ -80,6 +80,8 @@ it('an event whose project cannot be read still arrives, with an error on the pr
     expect(event.data.projectChanged).toMatchObject({ kind: 'CREATED', projectId: `1480:project:${id}`, project: null });
     expect(typeof event.data.projectChanged.at).toBe('string');
     expect(event.errors).toEqual([expect.objectContaining({ path: ['projectChanged', 'project'] })]);
+    // Formatted as over HTTP: the database's own words stay in the log.
+    expect(event.errors[0]).toMatchObject({ message: expect.stringMatching(/^Internal server error/), extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   } finally {
     unsubscribe();
     await client.dispose();

@@ -92,7 +92,7 @@ describe('keyset pagination', () => {
     const tooMany = await h.gql(PAGE, { first: 101 });
     expect(tooMany.body.errors[0].message).toMatch(/first must be between 0 and 100/);
     const negative = await h.gql(PAGE, { first: -1 });
-    expect(negative.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(negative.body.errors[0].extensions.code).toBe('PAGE_SIZE_EXCEEDED');
   });
 });
 

@@ -55,6 +55,26 @@ describe('Federation v2 subgraph spec', () => {
     ]);
   });
 
+  it('refuses representations no gateway sends, naming each by its index', async () => {
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id } } }';
+    const cases: Array<[unknown, string]> = [
+      [{ __typename: 'Nope', id: '1480:project:1' }, 'representations[0].__typename: "Nope" is not an entity of this subgraph (DevelopmentArea, FundingProgramme, JointInitiative, Membership, Municipality, Network, Project)'],
+      [{ id: '1480:project:1' }, 'representations[0].__typename: must name an entity of this subgraph'],
+      ['1480:project:1', 'representations[0]: must be an object with __typename and the key'],
+      [{ __typename: 'Project', id: 1 }, 'representations[0].id: must be a string (got a number)'],
+      [{ __typename: 'Municipality', code: { code: '1480' } }, 'representations[0].code: must be a string (got an object)'],
+      [{ __typename: 'Project', id: '1480:project:99999999999999' }, 'representations[0].id: "1480:project:99999999999999" holds a number larger than any key (at most 2147483647)'],
+      [{ __typename: 'Membership', id: '1480:membership:2147483648' }, 'representations[0].id: "1480:membership:2147483648" holds a number larger than any key (at most 2147483647)'],
+    ];
+    for (const [representation, problem] of cases) {
+      const { body } = await h.gql(query, { r: [representation] });
+      expect(body.errors).toEqual([expect.objectContaining({ message: `Invalid input: ${problem}.`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    }
+    // The index of each, in a longer list.
+    const { body } = await h.gql(query, { r: [{ __typename: 'Project', id: '1480:project:1' }, { __typename: 'Project' }] });
+    expect(body.errors[0].message).toBe('Invalid input: representations[1].id: is required (the key of Project).');
+  });
+
   it('contributes fields to the region\'s entities by key', async () => {
     const { body } = await h.gql(
       `query($r: [_Any!]!) { _entities(representations: $r) {
@@ -76,5 +96,25 @@ describe('standard tools load the schema within the subgraph\'s own limits', () 
     expect(json.errors).toBeUndefined();
     expect(res.status).toBe(200);
     expect(buildClientSchema(json.data).getType('Project')).toBeDefined();
+  });
+});
+
+describe("the subgraph's own cost limit", () => {
+  it('refuses 100 aliases of a 100-project page before any SQL runs', async () => {
+    const query = `{ ${Array.from({ length: 100 }, (_, i) => `p${i}: projects(first: 100) { totalCount nodes { id title startDate budget { total } partners { name } } }`).join(' ')} }`;
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const json: any = await res.json();
+    expect(res.status).toBe(400);
+    expect(json.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Query too complex: its estimated cost is 270100, the limit is 100000/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) }),
+    ]);
+    expect(json.extensions?.sqlStatements ?? 0).toBe(0);
+  });
+
+  it('counts _entities by its representations: a gateway fetch of 10,000 passes', async () => {
+    const r = Array.from({ length: 10_000 }, (_, i) => ({ __typename: 'Project', id: `1480:project:${i + 1}` }));
+    const { body } = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Project { id title status startDate budget { total } municipality { code } } } }', { r });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toHaveLength(10_000);
   });
 });

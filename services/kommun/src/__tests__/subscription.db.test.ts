@@ -136,4 +136,23 @@ describe('projectChanged', () => {
     const { body } = await h.gql('{ municipality(code: "1480") { code } }');
     expect(body.data.municipality.code).toBe('1480');
   });
+
+  it('answers a syntax error and refused variables on that operation alone: the socket stays open', async () => {
+    let closed: unknown;
+    const own = createClient({ url: h.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, on: { closed: (e) => void (closed = e) } });
+    const errorOf = (query: string, variables: Record<string, unknown> = {}) =>
+      new Promise<unknown>((resolve) => own.subscribe({ query, variables }, { next: () => undefined, error: resolve, complete: () => resolve(null) }));
+    try {
+      expect(await errorOf('subscription { projectChanged {')).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Syntax Error/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+      const long = Array.from({ length: 10_001 }, (_, i) => ({ __typename: 'Project', id: `1480:project:${i + 1}` }));
+      expect(await errorOf('query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: long })).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/Too many representations/), extensions: { code: 'BAD_USER_INPUT' } }),
+      ]);
+      const { body } = await h.gql('{ municipality(code: "1480") { code } }');
+      expect(body.data.municipality.code).toBe('1480');
+      expect(closed).toBeUndefined();
+    } finally {
+      await own.dispose();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { CursorError, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/common';
+import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/common';
 import type { Project } from '../entities/project';
 import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
@@ -21,7 +21,7 @@ export interface PageArgs {
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_ORDER: ProjectOrder = { field: ProjectOrderField.START_DATE, direction: OrderDirection.DESC };
+export const DEFAULT_ORDER: ProjectOrder = { field: ProjectOrderField[DEFAULT_PROJECT_ORDER.field], direction: OrderDirection[DEFAULT_PROJECT_ORDER.direction] };
 
 /** Columns of a project row, aliased to the entity's property names. */
 export const PROJECT_COLUMNS = `p.id AS "localId", p.municipality_code AS "municipalityCode", p.title, p.summary, p.status,
@@ -100,12 +100,9 @@ export function normalizePage(args: PageArgs): NormalizedPage {
   let after: CursorPosition | null = null;
   if (args.after != null) {
     try {
-      after = decodeCursor(args.after);
+      after = decodeCursor(args.after, order);
     } catch (e) {
       throw badArg(`after: ${e instanceof CursorError ? e.message : 'invalid cursor'}.`);
-    }
-    if (after.field !== order.field || after.direction !== order.direction) {
-      throw badArg(`after: the cursor belongs to the order ${after.field} ${after.direction}, not ${order.field} ${order.direction}.`);
     }
   }
   return { order, first, after };

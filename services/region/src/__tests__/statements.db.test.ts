@@ -56,9 +56,10 @@ describe('SQL statements per query', () => {
     const ids: string[] = list.data.jointInitiatives.map((i: { id: string }) => i.id);
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on JointInitiative { ${fields} } } }`;
     const one = await statements(query, entities('JointInitiative', 'id', ['gr-samsyn']));
-    const all = await statements(query, entities('JointInitiative', 'id', ids));
+    // A hundred of them: the subgraph's cost limit counts this deep selection once per representation.
+    const all = await statements(query, entities('JointInitiative', 'id', ids.slice(0, 100)));
     expect(all.data._entities.every((i: any) => i.developmentAreas.length > 0)).toBe(true);
-    expect(all.data._entities.filter((i: any) => i.programme).length).toBeGreaterThan(EXTRA);
+    expect(all.data._entities.filter((i: any) => i.programme).length).toBeGreaterThan(EXTRA / 2);
     // initiatives, programmes, areas, agreements, the agreements' other areas; with every initiative
     // the areas are all loaded at the first level already, so the last statement is not needed.
     expect(one.count).toBe(5);

@@ -45,7 +45,6 @@ describe('Federation v2 subgraph spec', () => {
       { __typename: 'FundingProgramme', code: 'ESF-2014-2020' },
       { __typename: 'Municipality', code: '1480' },
       { __typename: 'JointInitiative', id: 'nope' },
-      { __typename: 'DevelopmentArea', code: 42 },
     ];
     const { body } = await h.gql(ENTITIES, { r: representations });
     expect(body.errors).toBeUndefined();
@@ -62,8 +61,28 @@ describe('Federation v2 subgraph spec', () => {
       { code: 'ESF-2014-2020', fund: 'ESF' },
       goteborg,
       null,
-      null,
     ]);
+  });
+
+  it('refuses representations no gateway sends, naming each by its index', async () => {
+    const representations = [
+      { __typename: 'Network', id: 'eurocities' },
+      { __typename: 'Nope', id: 'x' },
+      { code: '1480' },
+      5,
+      { __typename: 'DevelopmentArea', code: 42 },
+      { __typename: 'Municipality' },
+    ];
+    const { status, body } = await h.gql(ENTITIES, { r: representations });
+    expect(status).toBeLessThan(500);
+    expect(body.data).toBeNull();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors[0].message).toBe(
+      'Invalid input: representations[1].__typename: "Nope" is not an entity of this subgraph (DevelopmentArea, FundingProgramme, JointInitiative, Municipality, Network); ' +
+        'representations[2].__typename: must name an entity of this subgraph; representations[3]: must be an object with __typename and the key; ' +
+        'representations[4].code: must be a string (got a number); representations[5].code: is required (the key of Municipality).',
+    );
   });
 
   it('resolves references in one statement per entity type, however many there are', async () => {
@@ -84,5 +103,23 @@ describe('standard tools load the schema within the subgraph\'s own limits', () 
     expect(json.errors).toBeUndefined();
     expect(res.status).toBe(200);
     expect(buildClientSchema(json.data).getType('DevelopmentArea')).toBeDefined();
+  });
+});
+
+describe("the subgraph's own cost limit", () => {
+  it('refuses 100 aliases of every initiative with its areas and their agreements before any SQL runs', async () => {
+    const query = `{ ${Array.from({ length: 100 }, (_, i) => `i${i}: jointInitiatives { name partners developmentAreas { name agreement { title parties } } }`).join(' ')} }`;
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const json: any = await res.json();
+    expect(res.status).toBe(400);
+    expect(json.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Query too complex: .* the limit is 100000/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+    expect(json.extensions?.sqlStatements ?? 0).toBe(0);
+  });
+
+  it('counts _entities by its representations: a gateway fetch of 10,000 passes', async () => {
+    const r = Array.from({ length: 10_000 }, (_, i) => ({ __typename: 'Municipality', code: String(1000 + (i % 9000)) }));
+    const { body } = await h.gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Municipality { code name county population } } }', { r });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toHaveLength(10_000);
   });
 });
