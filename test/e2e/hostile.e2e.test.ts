@@ -1,3 +1,5 @@
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import { mintToken } from '@samverkan/common';
 import { SECRET, startE2ERegion, startProxy, eventually, type E2ERegion } from './harness';
 import { snapshotDatabase } from './snapshot';
@@ -151,6 +153,10 @@ describe('hostile and broken input', () => {
     q('empty document', ' ', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
     q('unknown field', '{ nope }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /"nope"/)),
     q('unknown argument', '{ projects(nope: 1) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /"nope"/)),
+    // No "Did you mean …?": suggestions are off unless FIELD_SUGGESTIONS (or NODE_ENV=development) says so.
+    q('a near miss of a field', '{ projectz { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /^Cannot query field "projectz" on type "Query"\.$/)),
+    q('a near miss of an argument', '{ projects(frist: 1) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /^Unknown argument "frist" on field "Query\.projects"\.$/)),
+    q('a near miss of an enum value', 'query($s: [ProjectStatus!]) { projects(filter: { status: $s }) { totalCount } }', { s: ['ONGOIN'] }, undefined, fail('BAD_USER_INPUT', /Value "ONGOIN" does not exist in "ProjectStatus" enum\.$/)),
     q('wrong variable type: first', 'query($f: Int) { projects(first: $f) { totalCount } }', { f: 'ten' }, undefined, fail('BAD_USER_INPUT', /\$f.*"ten"/)),
     q('float for Int', 'query($f: Int) { projects(first: $f) { totalCount } }', { f: 1.5 }, undefined, fail('BAD_USER_INPUT', /\$f.*1\.5/)),
     q('Int overflow', '{ projects(first: 99999999999) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /99999999999/)),
@@ -239,6 +245,18 @@ describe('hostile and broken input', () => {
     }
     expect(await snapshotDatabase(region.databases.get('1480')!)).toEqual(before.kommun);
     expect(await snapshotDatabase(region.databases.get('region')!)).toEqual(before.region);
+  });
+
+  it('no server suggests field names, over HTTP or a socket', async () => {
+    const { json } = await raw(region.regionUrl, JSON.stringify({ query: '{ regio { name } }' }));
+    expect(json.errors[0].message).toBe('Cannot query field "regio" on type "Query".');
+    const socket = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const errors = await new Promise<unknown>((resolve) => socket.subscribe({ query: 'subscription { projectChanged { kindd } }' }, { next: () => undefined, error: resolve, complete: () => resolve(null) }));
+      expect(errors).toEqual([expect.objectContaining({ message: 'Cannot query field "kindd" on type "ProjectChange".' })]);
+    } finally {
+      await socket.dispose();
+    }
   });
 
   it('no server says what it runs on', async () => {

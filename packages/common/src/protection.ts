@@ -1,11 +1,47 @@
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { z } from 'zod';
+import { env } from './config';
 import { costCheck, type CostLimits, type CostRequest } from './cost';
 
 /** Reports an Armor rejection with the code the error formatter answers it with. */
 export const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
   ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limitCode: code } }));
+};
+
+/**
+ * What every server reads to decide whether its errors may suggest names ("Did you mean
+ * "region"?"): FIELD_SUGGESTIONS, true or false; when not set, on only with NODE_ENV=development.
+ * Suggestions help someone writing a query, and tell someone probing the schema, one near miss
+ * at a time, what it holds.
+ */
+export const suggestionEnv = {
+  FIELD_SUGGESTIONS: env.optionalBool(),
+  NODE_ENV: z.string().optional(),
+};
+
+export const fieldSuggestions = (config: { FIELD_SUGGESTIONS?: boolean; NODE_ENV?: string }): boolean =>
+  config.FIELD_SUGGESTIONS ?? config.NODE_ENV === 'development';
+
+/** Every "Did you mean …?" graphql-js adds to a message: a name, a list of names, an enum value, an inline fragment. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+export const withoutSuggestions = (message: string): string => message.replace(SUGGESTION, '');
+
+/**
+ * Takes the suggestions out of every error a request meets (validation, variables, execution),
+ * before the formatter sees it. GraphQL Armor's blockFieldSuggestion leaves the "?" behind and
+ * misses enum values.
+ */
+export const hideSuggestions: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) error.message = withoutSuggestions(error.message);
+      },
+    };
+  },
 };
 
 /** Deepest nesting of objects and lists in a request's variables; no input of ours nests a tenth as deep. */
@@ -94,11 +130,21 @@ export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = {
  * input are checked by the resolvers too. `checkOperation` is what the plugins check from an
  * operation's variables, for an operation that comes over a socket (see socketHooks).
  */
-export function subgraphProtection(connections: Record<string, readonly string[]> = {}, bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
+export function subgraphProtection({
+  connections = {},
+  fieldSuggestions = false,
+  bounds = DEFAULT_SUBGRAPH_BOUNDS,
+}: {
+  connections?: Record<string, readonly string[]>;
+  /** Whether errors may suggest names (see suggestionEnv). */
+  fieldSuggestions?: boolean;
+  bounds?: SubgraphBounds;
+} = {}): {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
   parseOptions: { maxTokens: number };
   checkOperation(request: CostRequest): GraphQLError | null;
+  fieldSuggestions: boolean;
 } {
   const armor = new ApolloArmor({
     // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
@@ -138,5 +184,11 @@ export function subgraphProtection(connections: Record<string, readonly string[]
       };
     },
   };
-  return { validationRules: armor.validationRules, plugins: [checkVariables, ...armor.plugins, checks], parseOptions: { maxTokens: bounds.maxTokens }, checkOperation };
+  return {
+    validationRules: armor.validationRules,
+    plugins: [checkVariables, ...armor.plugins, checks, ...(fieldSuggestions ? [] : [hideSuggestions])],
+    parseOptions: { maxTokens: bounds.maxTokens },
+    checkOperation,
+    fieldSuggestions,
+  };
 }
