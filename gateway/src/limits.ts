@@ -1,5 +1,5 @@
-import { GraphQLError, type ValidationRule } from 'graphql';
-import { checkVariables, costCheck, costPlugin, hideSuggestions, limitError, variablesProblem, type CostLimits, type CostRequest } from '@samverkan/common';
+import type { GraphQLError, ValidationRule } from 'graphql';
+import { checkVariables, costCheck, costPlugin, hideSuggestions, inputProblem, limitError, type CostLimits, type CostRequest } from '@samverkan/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RoutingDeclaration } from './routing/declaration';
@@ -57,17 +57,7 @@ export function queryLimits(
     if (rule.kind === 'connection') connections[type] = [rule.edges, rule.nodes];
   }
   const cost = costCheck(limits, connections);
-  const checkOperation = (request: CostRequest): GraphQLError | null => {
-    try {
-      const problem = variablesProblem(request.variables);
-      if (problem) return problem;
-      cost(request);
-      return null;
-    } catch (err) {
-      if (err instanceof GraphQLError) return err;
-      throw err;
-    }
-  };
+  const checkOperation = (request: CostRequest) => inputProblem(request.document, request.variables) ?? cost(request);
   return {
     plugins: [checkVariables, ...armor.plugins, costPlugin(cost), ...(limits.fieldSuggestions ? [] : [hideSuggestions])],
     validationRules: armor.validationRules,

@@ -162,6 +162,7 @@ describe('hostile and broken input', () => {
     q('Int overflow', '{ projects(first: 99999999999) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /99999999999/)),
     q('a single ID for a list of IDs (GraphQL coerces it)', 'query($f: ProjectFilter) { projects(filter: $f) { totalCount } }', { f: { municipalities: 1480 } }, undefined, { answer: (j) => j.data.projects.totalCount > 0 }),
     q('NUL in text search', textSearch, { t: 'a\u0000b' }, undefined, fail('BAD_USER_INPUT', /NUL/)),
+    q('NUL escaped in the query text', '{ projects(filter: { text: "a\\u0000b" }) { totalCount } }', undefined, undefined, fail('BAD_USER_INPUT', /NUL/, true)),
     q('NUL in a title', projectInput, { i: { municipality: '1480', title: 'a\u0000b', status: 'PLANNED', startDate: '2025-01-01' } }, () => editor, fail('BAD_USER_INPUT', /NUL/)),
     q('unknown enum', '{ projects(filter: { status: [DREAMING] }) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /DREAMING/)),
     q('invalid date', '{ projects(filter: { activeOn: "2024-13-45" }) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /2024-13-45/)),

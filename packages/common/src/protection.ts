@@ -1,9 +1,9 @@
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { BREAK, GraphQLError, visit, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { z } from 'zod';
 import { env } from './config';
-import { costCheck, type CostLimits, type CostRequest } from './cost';
+import { costCheck, costPlugin, type CostLimits, type CostRequest } from './cost';
 
 /** Reports an Armor rejection with the code the error formatter answers it with. */
 export const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
@@ -76,16 +76,30 @@ export function variablesProblem(variables: unknown): GraphQLError | null {
 }
 
 /**
- * Checks a request's variables (see variablesProblem) and refuses NUL characters in its query.
- * It must come first among a server's plugins: Apollo runs their `didResolveOperation` hooks
- * together and answers the first refusal, so no later hook's recursion meets deep variables.
+ * What is wrong with an operation's input, or null: its variables (see variablesProblem), or a
+ * NUL character in a string of its text, raw or written as an escape (GraphQL takes both).
+ */
+export function inputProblem(document: DocumentNode, variables: unknown): GraphQLError | null {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) found = true;
+      return found ? BREAK : undefined;
+    },
+  });
+  return found ? nul() : variablesProblem(variables);
+}
+
+/**
+ * Checks a request's input (see inputProblem). It must come first among a server's plugins:
+ * Apollo runs their `didResolveOperation` hooks together and answers the first refusal, so no
+ * later hook's recursion meets deep variables.
  */
 export const checkVariables: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request }) {
-        if (request.query?.includes('\u0000')) throw nul();
-        const problem = variablesProblem(request.variables);
+      async didResolveOperation({ request, document }) {
+        const problem = inputProblem(document, request.variables);
         if (problem) throw problem;
       },
     };
@@ -157,36 +171,20 @@ export function subgraphProtection({
     blockFieldSuggestion: { enabled: false },
   }).protect();
   const cost = costCheck(bounds, connections);
-  const checkOperation = (request: CostRequest): GraphQLError | null => {
-    const problem = variablesProblem(request.variables);
-    if (problem) return problem;
+  const longList = ({ variables }: CostRequest): GraphQLError | null => {
     // `_entities` takes its representations as a variable; so does any other long list.
-    for (const [name, value] of Object.entries(request.variables ?? {})) {
+    for (const [name, value] of Object.entries(variables ?? {})) {
       if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
         return refusal(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`);
       }
     }
-    try {
-      cost(request);
-    } catch (err) {
-      if (err instanceof GraphQLError) return err;
-      throw err;
-    }
     return null;
   };
-  const checks: ApolloServerPlugin = {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, schema, operationName, queryHash }) {
-          const refused = checkOperation({ schema, document, variables: request.variables, operationName, queryHash });
-          if (refused) throw refused;
-        },
-      };
-    },
-  };
+  const checkOperation = (request: CostRequest) => inputProblem(request.document, request.variables) ?? longList(request) ?? cost(request);
   return {
     validationRules: armor.validationRules,
-    plugins: [checkVariables, ...armor.plugins, checks, ...(fieldSuggestions ? [] : [hideSuggestions])],
+    // The input first, before anything recursive reads the variables (see checkVariables).
+    plugins: [checkVariables, ...armor.plugins, costPlugin(longList), costPlugin(cost), ...(fieldSuggestions ? [] : [hideSuggestions])],
     parseOptions: { maxTokens: bounds.maxTokens },
     checkOperation,
     fieldSuggestions,

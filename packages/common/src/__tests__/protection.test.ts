@@ -1,5 +1,6 @@
 import { readConfig } from '../config';
-import { fieldSuggestions, MAX_VARIABLE_DEPTH, suggestionEnv, variablesProblem, withoutSuggestions } from '../protection';
+import { parse } from 'graphql';
+import { fieldSuggestions, inputProblem, MAX_VARIABLE_DEPTH, suggestionEnv, variablesProblem, withoutSuggestions } from '../protection';
 
 /** Nests `inner` in `depth` objects (built in a loop: the test's own recursion must not be the limit). */
 function nest(depth: number, inner: unknown = 1): unknown {
@@ -25,6 +26,15 @@ describe('variablesProblem', () => {
     expect(variablesProblem({ i: { 'a\u0000': 1 } })?.message).toMatch(/NUL character/);
     expect(variablesProblem({ t: 'a backslash and u0000: \\u0000' })).toBeNull();
     expect(variablesProblem(undefined)).toBeNull();
+  });
+});
+
+describe('inputProblem', () => {
+  it('refuses NUL in a string of the query text, raw or escaped, and checks the variables too', () => {
+    expect(inputProblem(parse('{ projects(filter: { text: "a\\u0000b" }) { totalCount } }'), {})?.message).toMatch(/NUL character/);
+    expect(inputProblem(parse('{ projects(filter: { text: """a\u0000b""" }) { totalCount } }'), {})?.message).toMatch(/NUL character/);
+    expect(inputProblem(parse('query($t: String) { projects(filter: { text: $t }) { totalCount } }'), { t: 'a\u0000' })?.message).toMatch(/NUL character/);
+    expect(inputProblem(parse('{ projects(filter: { text: "a\\\\u0000b" }) { totalCount } }'), {})).toBeNull();
   });
 });
 
