@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { authEnv, ConfigError, env, readConfig } from '@samverkan/common';
+import { authEnv, ConfigError, env, readConfig, suggestionEnv } from '@samverkan/common';
 import { SCHEMA_DIR } from './supergraph';
 
 /** Everything the regional gateway reads from its environment, with defaults. */
@@ -52,6 +52,7 @@ export const gatewayEnv = {
   CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
+  ...suggestionEnv,
 };
 
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;

@@ -1,5 +1,5 @@
-import { GraphQLError, type ValidationRule } from 'graphql';
-import { checkVariables, costCheck, costPlugin, limitError, variablesProblem, type CostLimits, type CostRequest } from '@samverkan/common';
+import type { GraphQLError, ValidationRule } from 'graphql';
+import { checkVariables, costCheck, costPlugin, hideSuggestions, inputProblem, limitError, type CostLimits, type CostRequest } from '@samverkan/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RoutingDeclaration } from './routing/declaration';
@@ -14,6 +14,8 @@ export interface QueryLimits extends CostLimits {
   maxTokens: number;
   /** Directives in one operation. Code TOO_MANY_DIRECTIVES. */
   maxDirectives: number;
+  /** Whether errors may suggest names (see suggestionEnv). */
+  fieldSuggestions: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function queryLimits(
    * error to answer, or null.
    */
   checkOperation(request: CostRequest): GraphQLError | null;
+  fieldSuggestions: boolean;
 } {
   const armor = new ApolloArmor({
     // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
@@ -43,7 +46,7 @@ export function queryLimits(
     // Tokens are bounded by the parser itself (parseOptions below), before any validation runs.
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, propagateOnRejection: false, onReject: [limitError('TOO_MANY_DIRECTIVES')] },
-    // Cost is estimated below with list sizes; suggestions help analysts and reveal only the public schema.
+    // Cost is estimated below with list sizes; suggestions are hidden by hideSuggestions (common).
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
@@ -54,16 +57,12 @@ export function queryLimits(
     if (rule.kind === 'connection') connections[type] = [rule.edges, rule.nodes];
   }
   const cost = costCheck(limits, connections);
-  const checkOperation = (request: CostRequest): GraphQLError | null => {
-    try {
-      const problem = variablesProblem(request.variables);
-      if (problem) return problem;
-      cost(request);
-      return null;
-    } catch (err) {
-      if (err instanceof GraphQLError) return err;
-      throw err;
-    }
+  const checkOperation = (request: CostRequest) => inputProblem(request.document, request.variables) ?? cost(request);
+  return {
+    plugins: [checkVariables, ...armor.plugins, costPlugin(cost), ...(limits.fieldSuggestions ? [] : [hideSuggestions])],
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    checkOperation,
+    fieldSuggestions: limits.fieldSuggestions,
   };
-  return { plugins: [checkVariables, ...armor.plugins, costPlugin(cost)], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens }, checkOperation };
 }

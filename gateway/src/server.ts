@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { GRAPHQL_PATH, createApp, createLogger, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestDeadline, type Deadline } from './deadline';
 import { holeError, missingMunicipalitiesReport } from './holes';
@@ -76,6 +76,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       maxCost: config.MAX_COST,
       maxPageSize: config.MAX_PAGE_SIZE,
       listSizeEstimate: config.LIST_SIZE_ESTIMATE,
+      fieldSuggestions: fieldSuggestions(config),
     },
     declaration,
   );

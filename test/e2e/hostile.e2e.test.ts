@@ -1,4 +1,6 @@
 import http from 'node:http';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import { mintToken } from '@samverkan/common';
 import { SECRET, startE2ERegion, startProxy, eventually, type E2ERegion } from './harness';
 import { snapshotDatabase } from './snapshot';
@@ -176,11 +178,16 @@ describe('hostile and broken input', () => {
     q('empty document', ' ', undefined, undefined, fail('GRAPHQL_PARSE_FAILED', /Syntax Error/)),
     q('unknown field', '{ nope }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /"nope"/)),
     q('unknown argument', '{ projects(nope: 1) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /"nope"/)),
+    // No "Did you mean …?": suggestions are off unless FIELD_SUGGESTIONS (or NODE_ENV=development) says so.
+    q('a near miss of a field', '{ projectz { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /^Cannot query field "projectz" on type "Query"\.$/)),
+    q('a near miss of an argument', '{ projects(frist: 1) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /^Unknown argument "frist" on field "Query\.projects"\.$/)),
+    q('a near miss of an enum value', 'query($s: [ProjectStatus!]) { projects(filter: { status: $s }) { totalCount } }', { s: ['ONGOIN'] }, undefined, fail('BAD_USER_INPUT', /Value "ONGOIN" does not exist in "ProjectStatus" enum\.$/)),
     q('wrong variable type: first', 'query($f: Int) { projects(first: $f) { totalCount } }', { f: 'ten' }, undefined, fail('BAD_USER_INPUT', /\$f.*"ten"/)),
     q('float for Int', 'query($f: Int) { projects(first: $f) { totalCount } }', { f: 1.5 }, undefined, fail('BAD_USER_INPUT', /\$f.*1\.5/)),
     q('Int overflow', '{ projects(first: 99999999999) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /99999999999/)),
     q('a single ID for a list of IDs (GraphQL coerces it)', 'query($f: ProjectFilter) { projects(filter: $f) { totalCount } }', { f: { municipalities: 1480 } }, undefined, { answer: (j) => j.data.projects.totalCount > 0 }),
     q('NUL in text search', textSearch, { t: 'a\u0000b' }, undefined, fail('BAD_USER_INPUT', /NUL/)),
+    q('NUL escaped in the query text', '{ projects(filter: { text: "a\\u0000b" }) { totalCount } }', undefined, undefined, fail('BAD_USER_INPUT', /NUL/, true)),
     q('NUL in a title', projectInput, { i: { municipality: '1480', title: 'a\u0000b', status: 'PLANNED', startDate: '2025-01-01' } }, () => editor, fail('BAD_USER_INPUT', /NUL/)),
     q('unknown enum', '{ projects(filter: { status: [DREAMING] }) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /DREAMING/)),
     q('invalid date', '{ projects(filter: { activeOn: "2024-13-45" }) { totalCount } }', undefined, undefined, fail('GRAPHQL_VALIDATION_FAILED', /2024-13-45/)),
@@ -264,6 +271,18 @@ describe('hostile and broken input', () => {
     }
     expect(await snapshotDatabase(region.databases.get('1480')!)).toEqual(before.kommun);
     expect(await snapshotDatabase(region.databases.get('region')!)).toEqual(before.region);
+  });
+
+  it('no server suggests field names, over HTTP or a socket', async () => {
+    const { json } = await raw(region.regionUrl, JSON.stringify({ query: '{ regio { name } }' }));
+    expect(json.errors[0].message).toBe('Cannot query field "regio" on type "Query".');
+    const socket = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const errors = await new Promise<unknown>((resolve) => socket.subscribe({ query: 'subscription { projectChanged { kindd } }' }, { next: () => undefined, error: resolve, complete: () => resolve(null) }));
+      expect(errors).toEqual([expect.objectContaining({ message: 'Cannot query field "kindd" on type "ProjectChange".' })]);
+    } finally {
+      await socket.dispose();
+    }
   });
 
   it('no server says what it runs on', async () => {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@samverkan/common';
+import { ConfigError, fieldSuggestions } from '@samverkan/common';
 import { readGatewayConfig } from '../config';
 
 const base = { REGION_URL: 'http://127.0.0.1:4100/graphql' };
@@ -34,5 +34,13 @@ describe('gateway configuration', () => {
 
   it('still names a variable that is wrong on its own first', () => {
     expect(problems({ ...base, SHARD_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^SHARD_TIMEOUT_MS: /)]);
+  });
+});
+
+describe('gateway configuration: field suggestions', () => {
+  it('reads FIELD_SUGGESTIONS, off unless set or NODE_ENV=development', () => {
+    expect(fieldSuggestions(readGatewayConfig(base))).toBe(false);
+    expect(fieldSuggestions(readGatewayConfig({ ...base, FIELD_SUGGESTIONS: 'true' }))).toBe(true);
+    expect(fieldSuggestions(readGatewayConfig({ ...base, NODE_ENV: 'development' }))).toBe(true);
   });
 });

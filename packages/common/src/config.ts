@@ -48,10 +48,12 @@ export const env = {
       .pipe(z.array(z.string().regex(/^\d{4}$/, 'each entry must be a 4-digit SCB kommunkod such as 1480')).min(1)),
   postgresUrl: () =>
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL connection URL (postgres://user@host:port/db)'),
-  bool: (fallback: boolean) =>
+  bool: (fallback: boolean) => env.optionalBool().transform((v) => v ?? fallback),
+  /** true or false, or undefined when not set: for a default that depends on another variable. */
+  optionalBool: () =>
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
       .optional()
-      .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes')),
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes')),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

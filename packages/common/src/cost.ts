@@ -24,8 +24,8 @@ export interface CostRequest {
   queryHash?: string;
 }
 
-/** Checks an operation; throws the GraphQLError to answer when it is refused. */
-export type CostCheck = (request: CostRequest) => void;
+/** Checks an operation: the GraphQLError to answer when it is refused, or null. */
+export type CostCheck = (request: CostRequest) => GraphQLError | null;
 
 /**
  * Cost and page size, with graphql-query-complexity and an estimator that multiplies by `first`,
@@ -38,19 +38,20 @@ export type CostCheck = (request: CostRequest) => void;
 export function costCheck(limits: CostLimits, connections: Record<string, readonly string[]>): CostCheck {
   const lists = new Map(Object.entries(connections).map(([type, fields]) => [type, new Set(fields)]));
 
-  const check = (estimated: number, tooLarge: string[], badCursor?: string) => {
-    if (badCursor) throw new GraphQLError(badCursor, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  const check = (estimated: number, tooLarge: string[], badCursor?: string): GraphQLError | null => {
+    if (badCursor) return new GraphQLError(badCursor, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
     if (tooLarge.length) {
-      throw new GraphQLError(`Page size too large: ${tooLarge.join(', ')}; first must be between 0 and ${limits.maxPageSize}. Page with after: instead.`, {
+      return new GraphQLError(`Page size too large: ${tooLarge.join(', ')}; first must be between 0 and ${limits.maxPageSize}. Page with after: instead.`, {
         extensions: { code: 'PAGE_SIZE_EXCEEDED', maxPageSize: limits.maxPageSize, http: { status: 400 } },
       });
     }
     if (estimated > limits.maxCost) {
-      throw new GraphQLError(
+      return new GraphQLError(
         `Query too complex: its estimated cost is ${estimated}, the limit is ${limits.maxCost}. Ask for fewer items per list (first), fewer nested lists, or split the query.`,
         { extensions: { code: 'QUERY_TOO_COMPLEX', cost: estimated, maxCost: limits.maxCost, http: { status: 400 } } },
       );
     }
+    return null;
   };
 
   // Dashboards send the same operations again and again: remember their estimates, under a digest
@@ -91,24 +92,25 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
       estimated = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: [estimator] });
     } catch (err) {
       // The estimate reads the variables first; a value of the wrong type is the caller's error.
-      if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      if (err instanceof GraphQLError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
       throw err;
     }
     if (key) {
       if (estimates.size > 5000) estimates.clear();
       estimates.set(key, { cost: estimated, tooLarge, badCursor });
     }
-    check(estimated, tooLarge, badCursor);
+    return check(estimated, tooLarge, badCursor);
   };
 }
 
-/** Runs a cost check on every operation Apollo Server resolves, before anything executes. */
+/** Runs a check (a cost check) on every operation Apollo Server resolves, before anything executes. */
 export function costPlugin(check: CostCheck): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName, queryHash }) {
-          check({ schema, document, variables: request.variables, operationName, queryHash });
+          const refused = check({ schema, document, variables: request.variables, operationName, queryHash });
+          if (refused) throw refused;
         },
       };
     },

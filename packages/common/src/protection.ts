@@ -1,11 +1,47 @@
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { BREAK, GraphQLError, visit, type DocumentNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { costCheck, type CostLimits, type CostRequest } from './cost';
+import { z } from 'zod';
+import { env } from './config';
+import { costCheck, costPlugin, type CostLimits, type CostRequest } from './cost';
 
 /** Reports an Armor rejection with the code the error formatter answers it with. */
 export const limitError = (code: string) => (ctx: ValidationContext | null, error: GraphQLError) => {
   ctx?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limitCode: code } }));
+};
+
+/**
+ * What every server reads to decide whether its errors may suggest names ("Did you mean
+ * "region"?"): FIELD_SUGGESTIONS, true or false; when not set, on only with NODE_ENV=development.
+ * Suggestions help someone writing a query, and tell someone probing the schema, one near miss
+ * at a time, what it holds.
+ */
+export const suggestionEnv = {
+  FIELD_SUGGESTIONS: env.optionalBool(),
+  NODE_ENV: z.string().optional(),
+};
+
+export const fieldSuggestions = (config: { FIELD_SUGGESTIONS?: boolean; NODE_ENV?: string }): boolean =>
+  config.FIELD_SUGGESTIONS ?? config.NODE_ENV === 'development';
+
+/** Every "Did you mean …?" graphql-js adds to a message: a name, a list of names, an enum value, an inline fragment. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+export const withoutSuggestions = (message: string): string => message.replace(SUGGESTION, '');
+
+/**
+ * Takes the suggestions out of every error a request meets (validation, variables, execution),
+ * before the formatter sees it. GraphQL Armor's blockFieldSuggestion leaves the "?" behind and
+ * misses enum values.
+ */
+export const hideSuggestions: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) error.message = withoutSuggestions(error.message);
+      },
+    };
+  },
 };
 
 /** Deepest nesting of objects and lists in a request's variables; no input of ours nests a tenth as deep. */
@@ -40,16 +76,30 @@ export function variablesProblem(variables: unknown): GraphQLError | null {
 }
 
 /**
- * Checks a request's variables (see variablesProblem) and refuses NUL characters in its query.
- * It must come first among a server's plugins: Apollo runs their `didResolveOperation` hooks
- * together and answers the first refusal, so no later hook's recursion meets deep variables.
+ * What is wrong with an operation's input, or null: its variables (see variablesProblem), or a
+ * NUL character in a string of its text, raw or written as an escape (GraphQL takes both).
+ */
+export function inputProblem(document: DocumentNode, variables: unknown): GraphQLError | null {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) found = true;
+      return found ? BREAK : undefined;
+    },
+  });
+  return found ? nul() : variablesProblem(variables);
+}
+
+/**
+ * Checks a request's input (see inputProblem). It must come first among a server's plugins:
+ * Apollo runs their `didResolveOperation` hooks together and answers the first refusal, so no
+ * later hook's recursion meets deep variables.
  */
 export const checkVariables: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ request }) {
-        if (request.query?.includes('\u0000')) throw nul();
-        const problem = variablesProblem(request.variables);
+      async didResolveOperation({ request, document }) {
+        const problem = inputProblem(document, request.variables);
         if (problem) throw problem;
       },
     };
@@ -94,11 +144,21 @@ export const DEFAULT_SUBGRAPH_BOUNDS: SubgraphBounds = {
  * input are checked by the resolvers too. `checkOperation` is what the plugins check from an
  * operation's variables, for an operation that comes over a socket (see socketHooks).
  */
-export function subgraphProtection(connections: Record<string, readonly string[]> = {}, bounds: SubgraphBounds = DEFAULT_SUBGRAPH_BOUNDS): {
+export function subgraphProtection({
+  connections = {},
+  fieldSuggestions = false,
+  bounds = DEFAULT_SUBGRAPH_BOUNDS,
+}: {
+  connections?: Record<string, readonly string[]>;
+  /** Whether errors may suggest names (see suggestionEnv). */
+  fieldSuggestions?: boolean;
+  bounds?: SubgraphBounds;
+} = {}): {
   validationRules: ValidationRule[];
   plugins: ApolloServerPlugin[];
   parseOptions: { maxTokens: number };
   checkOperation(request: CostRequest): GraphQLError | null;
+  fieldSuggestions: boolean;
 } {
   const armor = new ApolloArmor({
     // `__schema` is not counted: graphql-js's introspection query nests `ofType` deeper than data.
@@ -111,32 +171,22 @@ export function subgraphProtection(connections: Record<string, readonly string[]
     blockFieldSuggestion: { enabled: false },
   }).protect();
   const cost = costCheck(bounds, connections);
-  const checkOperation = (request: CostRequest): GraphQLError | null => {
-    const problem = variablesProblem(request.variables);
-    if (problem) return problem;
+  const longList = ({ variables }: CostRequest): GraphQLError | null => {
     // `_entities` takes its representations as a variable; so does any other long list.
-    for (const [name, value] of Object.entries(request.variables ?? {})) {
+    for (const [name, value] of Object.entries(variables ?? {})) {
       if (Array.isArray(value) && value.length > bounds.maxRepresentations) {
         return refusal(`Too many representations: $${name} holds ${value.length} items; at most ${bounds.maxRepresentations} in one request.`);
       }
     }
-    try {
-      cost(request);
-    } catch (err) {
-      if (err instanceof GraphQLError) return err;
-      throw err;
-    }
     return null;
   };
-  const checks: ApolloServerPlugin = {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, schema, operationName, queryHash }) {
-          const refused = checkOperation({ schema, document, variables: request.variables, operationName, queryHash });
-          if (refused) throw refused;
-        },
-      };
-    },
+  const checkOperation = (request: CostRequest) => inputProblem(request.document, request.variables) ?? longList(request) ?? cost(request);
+  return {
+    validationRules: armor.validationRules,
+    // The input first, before anything recursive reads the variables (see checkVariables).
+    plugins: [checkVariables, ...armor.plugins, costPlugin(longList), costPlugin(cost), ...(fieldSuggestions ? [] : [hideSuggestions])],
+    parseOptions: { maxTokens: bounds.maxTokens },
+    checkOperation,
+    fieldSuggestions,
   };
-  return { validationRules: armor.validationRules, plugins: [checkVariables, ...armor.plugins, checks], parseOptions: { maxTokens: bounds.maxTokens }, checkOperation };
 }

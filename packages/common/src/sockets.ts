@@ -13,6 +13,7 @@ import {
 import type { Logger } from './logger';
 import { createErrorFormatter } from './errors';
 import type { CostRequest } from './cost';
+import { withoutSuggestions } from './protection';
 
 /** The limits a server puts on what comes over its graphql-ws socket, as on what comes over HTTP. */
 export interface SocketLimits {
@@ -20,6 +21,8 @@ export interface SocketLimits {
   validationRules: ValidationRule[];
   /** What needs the variables (their nesting, cost, page sizes): the error to answer, or null. */
   checkOperation(request: CostRequest): GraphQLError | null;
+  /** Whether errors may suggest names (see suggestionEnv). */
+  fieldSuggestions: boolean;
 }
 
 /** A subscribe message's payload, as graphql-ws has checked it. */
@@ -43,11 +46,12 @@ interface SubscribePayload {
  */
 export function socketHooks(logger: Logger, schema: () => GraphQLSchema, limits: SocketLimits) {
   const format = createErrorFormatter(logger);
+  const said = (e: GraphQLFormattedError): GraphQLFormattedError => (limits.fieldSuggestions ? e : { ...e, message: withoutSuggestions(e.message) });
   const one = (e: GraphQLError | GraphQLFormattedError): GraphQLFormattedError => {
-    if (!(e instanceof GraphQLError)) return e;
+    if (!(e instanceof GraphQLError)) return said(e);
     // As Apollo does: `extensions.http` sets an HTTP response's status, and is no part of an error.
     const { extensions: { http: _, ...extensions } = {}, ...json } = e.toJSON();
-    return format(Object.keys(extensions).length ? { ...json, extensions } : json, e);
+    return said(format(Object.keys(extensions).length ? { ...json, extensions } : json, e));
   };
   const coded = (e: GraphQLError, code: string) =>
     new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { code, ...e.extensions } });

@@ -8,6 +8,7 @@ import {
   GRAPHQL_PATH,
   createApp,
   createLogger,
+  fieldSuggestions,
   serverOptions,
   socketHooks,
   verifierFor,
@@ -64,7 +65,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
   // A project list's edges and nodes are counted by its `first`.
-  const protection = subgraphProtection({ ProjectConnection: ['edges', 'nodes'] });
+  const protection = subgraphProtection({ connections: { ProjectConnection: ['edges', 'nodes'] }, fieldSuggestions: fieldSuggestions(config) });
   const wsCleanup = useServer<Record<string, unknown>, { context?: SubscriptionContext }>(
     {
       context: async (ctx) => {

@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import {
   createApp,
   createLogger,
+  fieldSuggestions,
   serverOptions,
   verifierFor,
   jsonErrors,
@@ -61,7 +62,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
 
   const app = createApp();
   const httpServer = http.createServer(app);
-  const protection = subgraphProtection();
+  const protection = subgraphProtection({ fieldSuggestions: fieldSuggestions(config) });
   const apollo = new ApolloServer<HttpContext>({
     schema,
     ...serverOptions(logger),

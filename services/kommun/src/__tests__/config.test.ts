@@ -29,6 +29,12 @@ describe('kommun configuration', () => {
     expect(problems({ ...base, MIGRATE_ON_START: 'maybe' })).toEqual([expect.stringMatching(/^MIGRATE_ON_START: must be true or false/)]);
   });
 
+  it('reads FIELD_SUGGESTIONS, off unless set or NODE_ENV=development', () => {
+    expect(readKommunConfig(base).FIELD_SUGGESTIONS).toBeUndefined();
+    expect(readKommunConfig({ ...base, FIELD_SUGGESTIONS: 'true' }).FIELD_SUGGESTIONS).toBe(true);
+    expect(readKommunConfig({ ...base, NODE_ENV: 'development' }).NODE_ENV).toBe('development');
+  });
+
   it('reads a list of kommunkoder for a combined instance', () => {
     expect(readKommunConfig({ ...base, KOMMUNKOD: '1480, 1481' }).KOMMUNKOD).toEqual(['1480', '1481']);
   });

@@ -39,6 +39,12 @@ describe('region configuration', () => {
     );
   });
 
+  it('reads FIELD_SUGGESTIONS, off unless set or NODE_ENV=development', () => {
+    expect(readRegionConfig(base).FIELD_SUGGESTIONS).toBeUndefined();
+    expect(readRegionConfig({ ...base, FIELD_SUGGESTIONS: 'true' }).FIELD_SUGGESTIONS).toBe(true);
+    expect(readRegionConfig({ ...base, NODE_ENV: 'development' }).NODE_ENV).toBe('development');
+  });
+
   it('names each wrong variable and says what it should be', () => {
     expect(problems({})).toEqual([expect.stringMatching(/^DATABASE_URL: .*\(not set\)/)]);
     expect(problems({ ...base, DATABASE_URL: 'mysql://x' })).toEqual([expect.stringMatching(/^DATABASE_URL: must be a PostgreSQL connection URL/)]);
