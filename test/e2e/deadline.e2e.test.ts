@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
-import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
+import { ensureDatabase, dropDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, listen, SECRET, startE2ERegion, type E2ERegion } from './harness';
+import { eventually, listen, SECRET, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 
 /**
  * One deadline per request, which every stage draws from: with the shard timeout just below the
@@ -24,14 +24,7 @@ const HANG = 30_000;
 const MARGIN = 7000;
 
 function startMotala(): ServiceProcess {
-  return runService('motala', 'services/kommun/src/cli/serve-many.ts', {
-    KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, motalaDb), port: motalaPort }]),
-    SEED: 'if-empty',
-    SYNTHETIC_PROJECTS: '3',
-    JWT_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-    DB_POOL_SIZE: '1',
-  });
+  return startKommunProcess('0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {

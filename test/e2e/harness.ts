@@ -1,9 +1,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mintToken, postGraphQL, TEST_SERVER_URL, testDatabaseName, type GraphQLBody, type Identity } from '@samverkan/common';
+import { mintToken, postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type GraphQLBody, type Identity } from '@samverkan/common';
 import type { Client } from 'graphql-ws';
-import { startRegion, type RegionOptions, type RunningRegion } from '@samverkan/region-runner';
+import { runService, startRegion, type RegionOptions, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 
 export const SECRET = 'e2e-secret-0123456789-abcdefghijklmnopq';
 
@@ -225,4 +225,19 @@ export function listen(c: Client, query: string, variables: Record<string, unkno
       return events[n - 1];
     },
   };
+}
+
+/**
+ * A kommun subgraph in a process of its own (a member beside the region's shared kommun process),
+ * so a test can kill, stop or restart it alone. Its database must exist; it seeds it when empty.
+ */
+export function startKommunProcess(code: string, database: string, port: number): ServiceProcess {
+  return runService(`kommun-${code}`, 'services/kommun/src/cli/serve-many.ts', {
+    KOMMUN_INSTANCES: JSON.stringify([{ code, databaseUrl: withDatabase(TEST_SERVER_URL, database), port }]),
+    SEED: 'if-empty',
+    SYNTHETIC_PROJECTS: '3',
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    DB_POOL_SIZE: '1',
+  });
 }

@@ -1,7 +1,7 @@
 import { Client as PgClient } from 'pg';
 import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
-import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, SECRET, startE2ERegion, type E2ERegion } from './harness';
+import { freePort, type ServiceProcess } from '@samverkan/region-runner';
+import { eventually, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 
 /**
  * Every hole is named, whatever made it: a kommun killed, hung past the shard timeout, answering
@@ -21,14 +21,7 @@ const motalaDb = testDatabaseName('samverkan_e2e', 'holes_motala');
 const SHARD_TIMEOUT = 1500;
 
 function startMotala(): ServiceProcess {
-  return runService('motala', 'services/kommun/src/cli/serve-many.ts', {
-    KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, motalaDb), port: motalaPort }]),
-    SEED: 'if-empty',
-    SYNTHETIC_PROJECTS: '3',
-    JWT_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-    DB_POOL_SIZE: '1',
-  });
+  return startKommunProcess('0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {
