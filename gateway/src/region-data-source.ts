@@ -1,3 +1,4 @@
+import { getOperationAST, parse } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Deadline } from './deadline';
@@ -5,7 +6,7 @@ import type { ShardClient } from './shards/client';
 
 /**
  * The region subgraph, over the same pooled keep-alive client as the shards (identical reads in
- * flight shared), with the caller's token passed on, within the request's deadline.
+ * flight shared), within the request's deadline. The caller's token goes with writes only.
  */
 export class RegionDataSource implements GraphQLDataSource {
   constructor(
@@ -15,7 +16,8 @@ export class RegionDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = {};
-    if (options.kind === 'incoming operation') {
+    const document = options.kind === 'incoming operation' ? (options.document ?? parse(options.request.query!)) : undefined;
+    if (options.kind === 'incoming operation' && document && getOperationAST(document, options.request.operationName)?.operation === 'mutation') {
       const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
       if (authorization) headers.authorization = authorization;
     }

@@ -35,7 +35,8 @@ type Obj = Record<string, unknown>;
 
 /** What every fetch of one client request shares: the caller's token and the request's deadline. */
 interface RequestScope {
-  headers: Record<string, string>;
+  /** Sent with writes only, to the kommun that owns them (see FetchContext.send). */
+  authorization?: string;
   deadline?: Deadline;
 }
 
@@ -106,11 +107,10 @@ export class ShardedDataSource implements GraphQLDataSource {
     const variables = (request.variables ?? {}) as Obj;
     const operation = getOperationAST(document, request.operationName);
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
-    const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
-    const headers: Record<string, string> = authorization ? { authorization } : {};
+    const authorization = options.incomingRequestContext.request.http?.headers.get('authorization') ?? undefined;
     // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
     const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
-    return this.fetch(request.query!, document, operation, variables, { headers, deadline });
+    return this.fetch(request.query!, document, operation, variables, { authorization, deadline });
   }
 
   /**
@@ -406,7 +406,12 @@ class FetchContext {
     const outcomes = await Promise.all(
       requests.map(async (request): Promise<Outcome & { request: ShardRequest }> => {
         try {
-          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, this.request.headers, this.request.deadline);
+          // The caller's token travels with a write to the kommun that owns it, and nowhere else:
+          // reads (entity fetches after a write among them) carry none, so no kommun ever sees a
+          // credential it could replay against another.
+          const write = this.operation.operation === 'mutation' && this.request.authorization;
+          const headers: Record<string, string> = write ? { authorization: this.request.authorization! } : {};
+          const answer = await this.deps.client.post(request.url, { query: request.query, variables: request.variables }, headers, this.request.deadline);
           this.keepErrors(request, answer);
           return { answer, request };
         } catch (err) {

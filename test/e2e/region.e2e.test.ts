@@ -207,6 +207,42 @@ describe('mutations through the gateway', () => {
   });
 });
 
+describe('the caller\'s token travels only with writes, to their owner', () => {
+  const seen = () => [...region.proxies].flatMap(([code, p]) => p.state.authorizations.map((a) => ({ code, authorization: a })));
+
+  it('reads of every shape reach the shards with no Authorization header', async () => {
+    const token = await region.token({ role: 'kommun-editor', subject: 'e2e', municipality: '1480' });
+    region.resetProxies();
+    await data(
+      `{ projects(first: 5) { totalCount nodes { id partners { municipality { projects(first: 1) { totalCount } } } developmentAreas { projects(first: 1) { totalCount } } } }
+         project(id: "1480:project:1") { title }
+         municipalities { code projects(first: 1) { totalCount } }
+         developmentAreas { code projects(first: 3) { totalCount } } }`,
+      undefined,
+      token,
+    );
+    const requests = seen();
+    // Broadcast, owner-routed, nested and entity fetches all happened: every kommun was asked.
+    expect(new Set(requests.map((r) => r.code)).size).toBe(codes.length);
+    expect(requests.filter((r) => r.authorization !== undefined)).toEqual([]);
+  });
+
+  it('a write carries it to its owner only, and the reads that complete its answer carry none', async () => {
+    const token = await region.token({ role: 'kommun-editor', subject: 'e2e', municipality: '1482' });
+    region.resetProxies();
+    const d = await data(
+      `mutation($i: ProjectInput!) { createProject(input: $i) { id developmentAreas { code projects(first: 1) { totalCount } } municipality { name } } }`,
+      { i: { municipality: '1482', title: 'Token travel', status: 'PLANNED', startDate: '2026-02-01', developmentAreas: ['EU-FUNDS'] } },
+      token,
+    );
+    expect(d.createProject.developmentAreas[0].projects.totalCount).toBeGreaterThan(1);
+    const requests = seen();
+    expect(new Set(requests.map((r) => r.code)).size).toBe(codes.length);
+    expect(requests.filter((r) => r.authorization !== undefined)).toEqual([{ code: '1482', authorization: `Bearer ${token}` }]);
+    await data(`mutation($id: ID!) { deleteProject(id: $id) }`, { id: d.createProject.id }, token);
+  });
+});
+
 describe('TITLE order across kommuner, outside the Basic Multilingual Plane', () => {
   // U+1F600 is a surrogate pair in UTF-16, below U+FB00 by code unit and above it by code point,
   // which is how every kommun sorts titles (COLLATE "C").
