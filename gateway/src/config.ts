@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { authEnv, ConfigError, env, readConfig, suggestionEnv } from '@samverkan/common';
+import { authEnv, ConfigError, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
 import { SCHEMA_DIR } from './supergraph';
 
 /** Everything the regional gateway reads from its environment, with defaults. */
@@ -53,6 +53,7 @@ export const gatewayEnv = {
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
   ...suggestionEnv,
+  ...metricsEnv,
 };
 
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;

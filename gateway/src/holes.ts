@@ -65,26 +65,45 @@ export function unknownError(code: string, path?: Path): GraphQLFormattedError {
   };
 }
 
+/** Why kommuner go missing, as the metrics count holes: a few causes, from a hole's reason. */
+export type HoleCause = 'timeout' | 'http_error' | 'internal_error' | 'no_data' | 'unreachable' | 'refused' | 'unavailable';
+
+const CAUSES: Array<[RegExp, HoleCause]> = [
+  [/did not answer (within|by)/, 'timeout'],
+  [/answered HTTP \d+/, 'http_error'],
+  [/answered an internal error/, 'internal_error'],
+  [/answered no data/, 'no_data'],
+  [/refused the connection|could not be reached|closed the connection|does not resolve|was cancelled/, 'unreachable'],
+  [/was refused:|breaks the contract/, 'refused'],
+];
+
+export function holeCause(reason: string): HoleCause {
+  return CAUSES.find(([pattern]) => pattern.test(reason))?.[1] ?? 'unavailable';
+}
+
 /**
  * Lists at the top of an answer the kommuner it has holes for, derived from its errors:
  * `extensions.missingMunicipalities: [{ code, name }]`, sorted by code. Absent when none is missing.
+ * `onHole` hears of each missing kommun once per answer, with the cause of its first hole.
  */
-export function missingMunicipalitiesReport(registry: MemberRegistry): ApolloServerPlugin {
+export function missingMunicipalitiesReport(registry: MemberRegistry, onHole?: (code: string, cause: HoleCause) => void): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const codes = new Set<string>();
+          const codes = new Map<string, string>();
           for (const e of result.errors ?? []) {
             if (e.extensions?.code !== 'MUNICIPALITY_UNAVAILABLE') continue;
-            const { municipality, municipalities } = e.extensions;
-            if (typeof municipality === 'string') codes.add(municipality);
-            if (Array.isArray(municipalities)) for (const c of municipalities) if (typeof c === 'string') codes.add(c);
+            const { municipality, municipalities, reason } = e.extensions;
+            const why = typeof reason === 'string' ? reason : '';
+            if (typeof municipality === 'string' && !codes.has(municipality)) codes.set(municipality, why);
+            if (Array.isArray(municipalities)) for (const c of municipalities) if (typeof c === 'string' && !codes.has(c)) codes.set(c, why);
           }
           if (!codes.size) return;
-          const missingMunicipalities = [...codes].sort().map((code) => ({ code, name: registry.get(code)?.name ?? code }));
+          if (onHole) for (const [code, why] of codes) onHole(code, holeCause(why));
+          const missingMunicipalities = [...codes.keys()].sort().map((code) => ({ code, name: registry.get(code)?.name ?? code }));
           result.extensions = { ...result.extensions, missingMunicipalities };
         },
       };

@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { GRAPHQL_PATH, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
 import { queryLimits } from './limits';
 import { requestDeadline, type Deadline } from './deadline';
 import { holeError, missingMunicipalitiesReport } from './holes';
@@ -26,8 +26,9 @@ import { print, type ExecutionResult } from 'graphql';
 export { GRAPHQL_PATH };
 
 /**
- * What the gateway knows of a request: its caller (the token itself travels on to the
- * subgraphs), and its deadline, set when it started, which every fetch it makes draws from.
+ * What the gateway knows of a request: its caller (the token itself travels on only with a write,
+ * to the kommun that owns it), and its deadline, set when it started, which every fetch it makes
+ * draws from.
  */
 export interface GatewayContext {
   identity: Identity | null;
@@ -48,7 +49,21 @@ export interface RegionalGateway {
 export async function createGateway(config: GatewayConfig, logger: Logger = createLogger('gateway', config.LOG_LEVEL)): Promise<RegionalGateway> {
   const contract = buildContract(readFileSync(config.CONTRACT_FILE, 'utf8'));
   const declaration = loadDeclaration(config.ROUTING_FILE, contract);
-  const client = new ShardClient({ timeoutMs: config.SHARD_TIMEOUT_MS, concurrency: config.SHARD_CONCURRENCY });
+  const metrics = new ServiceMetrics('gateway', config.METRICS_TOKEN);
+  // Fetches are labelled by the kommun (or kommuner, joined by "+") behind the URL, or "region".
+  let shardLabels = new Map<string, string>();
+  const shardLabel = (url: string) => shardLabels.get(url) ?? 'unknown';
+  const fetchSeconds = metrics.histogram('samverkan_gateway_shard_fetch_seconds', 'Time the gateway waited for each fetch to a subgraph, by kommun (or "region") and outcome.', ['municipality', 'outcome'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  const sharedFetches = metrics.counter('samverkan_gateway_shared_fetches_total', 'Reads answered by an identical read already in flight to the same kommun, by kommun.', ['municipality']);
+  const holes = metrics.counter('samverkan_gateway_holes_total', 'Answers with a kommun missing (a hole), by kommun and cause.', ['municipality', 'cause']);
+  const client = new ShardClient({
+    timeoutMs: config.SHARD_TIMEOUT_MS,
+    concurrency: config.SHARD_CONCURRENCY,
+    observer: {
+      fetched: (url, seconds, outcome) => fetchSeconds.observe({ municipality: shardLabel(url), outcome }, seconds),
+      shared: (url) => sharedFetches.inc({ municipality: shardLabel(url) }),
+    },
+  });
   const registry = new MemberRegistry({
     regionUrl: config.REGION_URL,
     client,
@@ -56,7 +71,22 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     logger,
     refreshMs: config.MEMBERS_REFRESH_MS,
   });
+  const relabel = () => {
+    const byUrl = new Map<string, string[]>();
+    for (const m of registry.all()) {
+      const target = registry.target(m.code);
+      if (target.url) byUrl.set(target.url, [...(byUrl.get(target.url) ?? []), m.code]);
+    }
+    shardLabels = new Map([[config.REGION_URL, 'region'], ...[...byUrl].map(([url, codes]) => [url, codes.sort().join('+')] as const)]);
+  };
+  registry.onChange(relabel);
   await registry.start();
+  relabel();
+  metrics.gauge('samverkan_gateway_members', 'Members of the region by state (active, unavailable, refused).', ['state'], (set) => {
+    const counts = { active: 0, unavailable: 0, refused: 0 };
+    for (const m of registry.all()) counts[m.state]++;
+    for (const [state, n] of Object.entries(counts)) set({ state }, n);
+  });
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_FILE, 'utf8'),
@@ -91,7 +121,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     allowBatchedHttpRequests: false,
     // An internal error that names a kommun, should one come past the data source, is a hole too.
     ...serverOptions(logger, { fromKommun: ({ code, path }) => holeError(code, registry.get(code)?.name, 'its subgraph answered an internal error', path) }),
-    plugins: [...standardPlugins(httpServer), ...limits.plugins, missingMunicipalitiesReport(registry)],
+    plugins: [...standardPlugins(httpServer), ...limits.plugins, missingMunicipalitiesReport(registry, (municipality, cause) => holes.inc({ municipality, cause })), metrics.plugin()],
   });
   await apollo.start();
 
@@ -182,6 +212,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       memory: { rssMiB: Math.round(rss / 2 ** 20), heapUsedMiB: Math.round(heapUsed / 2 ** 20) },
     });
   };
+  metrics.gauge('samverkan_gateway_subscriptions', 'graphql-ws clients, upstream subscriptions to kommuner, and those of them down.', ['kind'], (set) => {
+    const upstream = Object.values(subscriptions.stats());
+    set({ kind: 'clients' }, wsServer.clients.size);
+    set({ kind: 'upstreams' }, upstream.reduce((n, s) => n + s.upstreams, 0));
+    set({ kind: 'down' }, upstream.reduce((n, s) => n + s.down, 0));
+  });
+  app.get('/metrics', metrics.handler());
   app.get('/health', health);
   app.get('/health/ready', health);
   app.get('/health/details', details);
@@ -193,7 +230,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     requestTimeout(config.REQUEST_TIMEOUT_MS),
     express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      // The token is checked here and passed on as it came; every subgraph checks it again.
+      // The token is checked here; it travels on only with writes, and their owner checks it again.
       context: async ({ req, res }) => {
         const { identity, rejected } = await verify(req.headers.authorization);
         if (rejected) {

@@ -19,13 +19,14 @@ let motala: ServiceProcess | undefined;
 let motalaPort: number;
 const motalaDb = testDatabaseName('samverkan_e2e', 'holes_motala');
 const SHARD_TIMEOUT = 1500;
+const METRICS_TOKEN = 'e2e-metrics-token-0123456789';
 
 function startMotala(): ServiceProcess {
   return startKommunProcess('0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {
-  region = await startE2ERegion({ proxied: true, syntheticProjects: 10, shardTimeoutMs: SHARD_TIMEOUT });
+  region = await startE2ERegion({ proxied: true, syntheticProjects: 10, shardTimeoutMs: SHARD_TIMEOUT, gatewayEnv: { METRICS_TOKEN } });
   await ensureDatabase(TEST_SERVER_URL, motalaDb);
   motalaPort = await freePort();
   motala = startMotala();
@@ -262,5 +263,61 @@ describe("a kommun's own errors for its user", () => {
       expect.objectContaining({ message: expect.stringMatching(/filter\.text.*200/), path: ['projects'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', municipality: '1480' }) }),
     ]);
     expect(body.extensions?.missingMunicipalities).toBeUndefined();
+  });
+});
+
+describe('the metrics an operator reads', () => {
+  /** One sample of a Prometheus text exposition: the value of `name` with exactly these labels (besides `service`), or 0. */
+  const sample = (text: string, name: string, labels: Record<string, string>): number => {
+    for (const line of text.split('\n')) {
+      const m = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
+      if (!m || m[1] !== name) continue;
+      const found = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+      const { service: _, ...rest } = found;
+      if (JSON.stringify(Object.entries(rest).sort()) === JSON.stringify(Object.entries(labels).sort())) return Number(m[3]);
+    }
+    return 0;
+  };
+  const gatewayMetrics = async () => {
+    const res = await fetch(region.gatewayUrl.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  it('count holes by kommun and cause, fetches by kommun and outcome, and requests by outcome', async () => {
+    const before = await gatewayMetrics();
+    const proxy = region.proxies.get('1407')!;
+    proxy.state.failHttp = true;
+    try {
+      const { body } = await region.gql(`query MetricsProbe ${everyStage('1407')}`);
+      expect(body.extensions.missingMunicipalities).toEqual([{ code: '1407', name: 'Öckerö' }]);
+    } finally {
+      proxy.state.failHttp = false;
+    }
+    const after = await gatewayMetrics();
+    const delta = (name: string, labels: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
+    // One answer with Öckerö missing, however many places it left empty.
+    expect(delta('samverkan_gateway_holes_total', { municipality: '1407', cause: 'http_error' })).toBe(1);
+    expect(delta('samverkan_gateway_holes_total', { municipality: '1480', cause: 'http_error' })).toBe(0);
+    expect(delta('samverkan_gateway_shard_fetch_seconds_count', { municipality: '1407', outcome: 'http_error' })).toBeGreaterThan(0);
+    expect(delta('samverkan_gateway_shard_fetch_seconds_count', { municipality: '1480', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(delta('samverkan_gateway_shard_fetch_seconds_count', { municipality: '1480', outcome: 'http_error' })).toBe(0);
+    expect(delta('samverkan_graphql_requests_total', { operation: 'MetricsProbe', type: 'query', outcome: 'partial' })).toBe(1);
+    expect(sample(after, 'samverkan_gateway_members', { state: 'active' })).toBeGreaterThanOrEqual(13);
+  });
+
+  it('are for the holder of METRICS_TOKEN only, when it is set', async () => {
+    const url = region.gatewayUrl.replace('/graphql', '/metrics');
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+  });
+
+  it('a kommun subgraph reports its requests and its database pool', async () => {
+    const kommun = region.kommuner.get('1480')!;
+    await region.direct('1480', 'query PoolProbe { projects(first: 1) { totalCount } }');
+    const text = await (await fetch(kommun.replace('/graphql', '/metrics'))).text();
+    expect(sample(text, 'samverkan_graphql_requests_total', { operation: 'PoolProbe', type: 'query', outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'samverkan_db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^samverkan_process_cpu_seconds_total/m);
   });
 });

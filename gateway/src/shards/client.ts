@@ -12,8 +12,24 @@ export interface ShardAnswer {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
+/** How a fetch to a shard ended, as the metrics count it. */
+export type FetchOutcome = 'ok' | 'timeout' | 'http_error' | 'unreachable' | 'cancelled';
+
 /** Why a shard gave no usable answer; becomes the `reason` of a MUNICIPALITY_UNAVAILABLE error. */
-export class ShardFailure extends Error {}
+export class ShardFailure extends Error {
+  constructor(
+    message: string,
+    readonly outcome: Exclude<FetchOutcome, 'ok'> = 'unreachable',
+  ) {
+    super(message);
+  }
+}
+
+/** Told of every fetch: how long its caller waited and how it ended, and of reads answered by one already in flight. */
+export interface FetchObserver {
+  fetched(url: string, seconds: number, outcome: FetchOutcome): void;
+  shared(url: string): void;
+}
 
 export interface ShardClientOptions {
   /** Per-request timeout in milliseconds (SHARD_TIMEOUT_MS). */
@@ -22,6 +38,7 @@ export interface ShardClientOptions {
   concurrency: number;
   /** Kept-alive connections per shard. */
   connectionsPerShard?: number;
+  observer?: FetchObserver;
 }
 
 /** A request on the wire, shared by every caller that asked the same read while it runs. */
@@ -56,11 +73,27 @@ export class ShardClient {
    */
   async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, deadline?: Deadline): Promise<ShardAnswer> {
     const budget = fetchBudget(this.options.timeoutMs, deadline);
-    if (budget.ms <= 0) throw new ShardFailure(budget.reason);
+    // Past the deadline nothing is sent, and there is no latency to count.
+    if (budget.ms <= 0) throw new ShardFailure(budget.reason, 'timeout');
+    const observer = this.options.observer;
+    if (!observer) return this.exchange(url, payload, headers, budget);
+    const started = performance.now();
+    try {
+      const answer = await this.exchange(url, payload, headers, budget);
+      observer.fetched(url, (performance.now() - started) / 1000, 'ok');
+      return answer;
+    } catch (err) {
+      observer.fetched(url, (performance.now() - started) / 1000, err instanceof ShardFailure ? err.outcome : 'unreachable');
+      throw err;
+    }
+  }
+
+  private async exchange(url: string, payload: GraphQLPayload, headers: Record<string, string>, budget: { ms: number; reason: string }): Promise<ShardAnswer> {
     const body = JSON.stringify(payload);
     const key = /^\s*mutation\b/.test(payload.query) ? null : `${url}\n${headers.authorization ?? ''}\n${body}`;
     let flight = key ? this.inflight.get(key) : undefined;
-    if (!flight) {
+    if (flight) this.options.observer?.shared(url);
+    else {
       const abort = new AbortController();
       flight = { abort, waiting: 0, pending: this.send(url, body, headers, abort.signal) };
       if (key) {
@@ -80,7 +113,7 @@ export class ShardClient {
     try {
       result = await Promise.race([
         current.pending,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ShardFailure(budget.reason)), budget.ms))),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ShardFailure(budget.reason, 'timeout')), budget.ms))),
       ]);
       done = true;
     } finally {
@@ -97,9 +130,9 @@ export class ShardClient {
     try {
       answer = JSON.parse(text) as ShardAnswer;
     } catch {
-      throw new ShardFailure(`answered HTTP ${status} with a body that is not JSON`);
+      throw new ShardFailure(`answered HTTP ${status} with a body that is not JSON`, 'http_error');
     }
-    if (status >= 500 && !answer.data) throw new ShardFailure(`answered HTTP ${status}`);
+    if (status >= 500 && !answer.data) throw new ShardFailure(`answered HTTP ${status}`, 'http_error');
     return answer;
   }
 
@@ -116,7 +149,7 @@ export class ShardClient {
       });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
-      throw err instanceof ShardFailure ? err : new ShardFailure(describe(err));
+      throw err instanceof ShardFailure ? err : new ShardFailure(describe(err), (err as { name?: string })?.name === 'AbortError' ? 'cancelled' : 'unreachable');
     } finally {
       this.release();
     }

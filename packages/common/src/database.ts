@@ -33,6 +33,11 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Co
   return Object.assign(ds, { counter });
 }
 
+/** The pg pool under a TypeORM data source (its driver's `master`), once it is connected. */
+export function poolOf(ds: DataSource): { totalCount: number; idleCount: number; waitingCount: number } | undefined {
+  return (ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+}
+
 /** Connects and applies pending migrations; returns the names applied. */
 export async function connectAndMigrate(ds: DataSource): Promise<string[]> {
   if (!ds.isInitialized) await ds.initialize();

@@ -16,3 +16,4 @@ export * from './http';
 export * from './app';
 export * from './lifecycle';
 export * from './sockets';
+export * from './metrics';

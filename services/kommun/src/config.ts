@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, env, readConfig, suggestionEnv } from '@samverkan/common';
+import { authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
 
 /**
  * Everything a kommun's subgraph reads from its environment. A wrong value stops the start with
@@ -21,6 +21,7 @@ export const kommunEnv = {
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
   ...suggestionEnv,
+  ...metricsEnv,
 };
 
 export type KommunConfig = ReturnType<typeof readKommunConfig>;

@@ -15,6 +15,9 @@ import {
   jsonErrors,
   listen,
   mountSubgraph,
+  poolGauges,
+  poolOf,
+  ServiceMetrics,
   standardPlugins,
   statementReport,
   subgraphProtection,
@@ -61,6 +64,8 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger);
 
+  const metrics = new ServiceMetrics('kommun', config.METRICS_TOKEN);
+  poolGauges(metrics, () => poolOf(db));
   const app = createApp();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
@@ -89,6 +94,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
       ...protection.plugins,
       ...standardPlugins(httpServer),
       statementReport,
+      metrics.plugin(),
       {
         async serverWillStart() {
           return {
@@ -110,6 +116,11 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
       res.status(503).json({ status: 'database unavailable', municipalities: [...codes] });
     }
   });
+  metrics.gauge('samverkan_kommun_subscriptions', 'graphql-ws sockets open (websockets) and projectChanged subscriptions held (subscriptions).', ['kind'], (set) => {
+    set({ kind: 'websockets' }, wsServer.clients.size);
+    set({ kind: 'subscriptions' }, listener.holders);
+  });
+  app.get('/metrics', metrics.handler());
   mountSubgraph(app, apollo, async (req) => ({ db, codes, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }));
   app.use(jsonErrors(logger));
 

@@ -10,6 +10,9 @@ import {
   jsonErrors,
   listen,
   mountSubgraph,
+  poolGauges,
+  poolOf,
+  ServiceMetrics,
   standardPlugins,
   statementReport,
   subgraphProtection,
@@ -60,6 +63,8 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
   const { schema, sdl } = await buildRegionSchema();
   const verify = verifierFor(config, logger);
 
+  const metrics = new ServiceMetrics('region', config.METRICS_TOKEN);
+  poolGauges(metrics, () => poolOf(db));
   const app = createApp();
   const httpServer = http.createServer(app);
   const protection = subgraphProtection({ fieldSuggestions: fieldSuggestions(config) });
@@ -68,7 +73,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
     ...serverOptions(logger),
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    plugins: [...protection.plugins, ...standardPlugins(httpServer), statementReport],
+    plugins: [...protection.plugins, ...standardPlugins(httpServer), statementReport, metrics.plugin()],
   });
   await apollo.start();
 
@@ -80,6 +85,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+  app.get('/metrics', metrics.handler());
   mountSubgraph(app, apollo, async (req) => ({ db, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }));
   app.use(jsonErrors(logger));
 
