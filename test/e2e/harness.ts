@@ -111,6 +111,7 @@ export async function startProxy(target: string) {
     rewrite: null as ((answer: any) => any) | null,
     bodies: [] as string[],
     authorizations: [] as Array<string | undefined>,
+    requestIds: [] as Array<string | undefined>,
   };
   const tunnels = new Set<net.Socket>();
   /** Answers held back by `delayMs`: dropped when the proxy closes, so that nothing outlives it. */
@@ -126,6 +127,7 @@ export async function startProxy(target: string) {
         state.requests++;
         state.bodies.push(body.toString());
         state.authorizations.push(req.headers.authorization);
+        state.requestIds.push(req.headers['x-request-id'] as string | undefined);
       }
       if (counted && (state.failHttp || state.requests >= state.failFrom)) {
         res.writeHead(500, { 'content-type': 'text/plain' });
@@ -176,6 +178,7 @@ export async function startProxy(target: string) {
       state.requests = 0;
       state.bodies = [];
       state.authorizations = [];
+      state.requestIds = [];
     },
     close: () =>
       new Promise<void>((r) => {

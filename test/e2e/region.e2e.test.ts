@@ -243,6 +243,23 @@ describe('the caller\'s token travels only with writes, to their owner', () => {
   });
 });
 
+describe('request ids', () => {
+  it('the gateway names each answer\'s id and sends the same id with every fetch it makes for it', async () => {
+    region.resetProxies();
+    const res = await fetch(region.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ projects(first: 2) { totalCount } }' }) });
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const seen = [...region.proxies.values()].flatMap((p) => p.state.requestIds);
+    expect(seen).toHaveLength(codes.length);
+    expect(new Set(seen)).toEqual(new Set([id]));
+    // A load balancer's id is kept end to end.
+    region.resetProxies();
+    const given = await fetch(region.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'lb-0001' }, body: JSON.stringify({ query: '{ projects(first: 2) { totalCount } }' }) });
+    expect(given.headers.get('x-request-id')).toBe('lb-0001');
+    expect(new Set([...region.proxies.values()].flatMap((p) => p.state.requestIds))).toEqual(new Set(['lb-0001']));
+  });
+});
+
 describe('TITLE order across kommuner, outside the Basic Multilingual Plane', () => {
   // U+1F600 is a surrogate pair in UTF-16, below U+FB00 by code unit and above it by code point,
   // which is how every kommun sorts titles (COLLATE "C").

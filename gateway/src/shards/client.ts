@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/common';
 import { fetchBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {
@@ -143,7 +144,8 @@ export class ShardClient {
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        // The request's id goes along, so the kommun's log lines carry the same id as the gateway's.
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...requestIdHeader(), ...headers },
         body,
         signal,
       });
@@ -172,6 +174,11 @@ export class ShardClient {
     if (next) next();
     else this.active--;
   }
+}
+
+function requestIdHeader(): Record<string, string> {
+  const id = currentRequestId();
+  return id ? { [REQUEST_ID_HEADER]: id } : {};
 }
 
 function describe(err: unknown): string {
