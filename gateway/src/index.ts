@@ -1,3 +1,5 @@
+// First: tracing instruments the HTTP modules before the server loads them.
+import { stopTracing } from './tracing';
 import { ConfigError, stopOnSignals } from '@samverkan/common';
 import { readGatewayConfig } from './config';
 import { createGateway } from './server';
@@ -8,7 +10,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => console.error('unhandled rejection (logged; the gateway goes on):', err));
   const gateway = await createGateway(readGatewayConfig());
   await gateway.start();
-  stopOnSignals(() => gateway.stop());
+  stopOnSignals(async () => {
+    await gateway.stop();
+    await stopTracing?.();
+  });
 }
 
 main().catch((err) => {

@@ -41,6 +41,8 @@ export interface RegionOptions {
   logLevel?: string;
   /** More settings for the gateway (see gateway/src/config.ts). */
   gatewayEnv?: Record<string, string>;
+  /** Extra environment for every service process (the kommun hosts, the region subgraph and the gateway). */
+  serviceEnv?: Record<string, string>;
   /** Where the services' log lines go. */
   echo?: (line: string) => void;
   /**
@@ -108,6 +110,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       JWT_SECRET: options.jwtSecret,
       LOG_LEVEL: options.logLevel ?? 'warn',
       HOST: '127.0.0.1',
+      ...options.serviceEnv,
     };
 
     // The kommun subgraphs, spread over the host processes.

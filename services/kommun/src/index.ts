@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: tracing instruments the HTTP modules before the server loads them.
+import { stopTracing } from './tracing';
 import { ConfigError, stopOnSignals } from '@samverkan/common';
 import { readKommunConfig } from './config';
 import { createKommunServer } from './server';
@@ -7,7 +9,10 @@ import { createKommunServer } from './server';
 async function main(): Promise<void> {
   const server = await createKommunServer(readKommunConfig());
   await server.start();
-  stopOnSignals(() => server.stop());
+  stopOnSignals(async () => {
+    await server.stop();
+    await stopTracing?.();
+  });
 }
 
 main().catch((err) => {

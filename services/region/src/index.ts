@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: tracing instruments the HTTP modules before the server loads them.
+import { stopTracing } from './tracing';
 import { ConfigError, stopOnSignals } from '@samverkan/common';
 import { readRegionConfig } from './config';
 import { DataFileError } from './manifest';
@@ -8,7 +10,10 @@ import { createRegionServer } from './server';
 async function main(): Promise<void> {
   const server = await createRegionServer(readRegionConfig());
   await server.start();
-  stopOnSignals(() => server.stop());
+  stopOnSignals(async () => {
+    await server.stop();
+    await stopTracing?.();
+  });
 }
 
 main().catch((err) => {

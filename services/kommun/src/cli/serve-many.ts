@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: tracing instruments the HTTP modules before the servers load them.
+import { stopTracing } from '../tracing';
 import { z } from 'zod';
 import { createLogger, readConfig, stopOnSignals } from '@samverkan/common';
 import { readKommunConfig } from '../config';
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   const servers: KommunServer[] = [];
   stopOnSignals(async () => {
     await Promise.allSettled(servers.map((s) => s.stop()));
+    await stopTracing?.();
   });
 
   for (const instance of config.KOMMUN_INSTANCES) {
