@@ -1,0 +1,1 @@
+export { buildContract, contractProblems } from './sdl';
