@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { findBreakingChanges, parse, type GraphQLSchema } from 'graphql';
-import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchema } from 'graphql';
+import { contractProblems } from '@samverkan/conformance/sdl';
 
-/** Builds a subgraph schema from SDL as `_service { sdl }` gives it. */
-export function buildContract(sdl: string): GraphQLSchema {
-  return buildSubgraphSchema(parse(sdl));
-}
+export { buildContract } from '@samverkan/conformance/sdl';
 
 /**
- * What keeps a member's schema from implementing the contract: every type, field and argument
- * of the contract must be there with a compatible type. More is allowed. Cached by SDL, since
- * members are re-checked on every registry refresh.
+ * What keeps a member's schema from implementing the contract (see `contractProblems`, which the
+ * conformance checker shares). Cached by SDL, since members are re-checked on every registry refresh.
  */
 export class ContractChecker {
   private readonly cache = new Map<string, string[]>();
@@ -20,11 +16,7 @@ export class ContractChecker {
     const hash = createHash('sha256').update(memberSdl).digest('hex');
     let result = this.cache.get(hash);
     if (!result) {
-      try {
-        result = findBreakingChanges(this.contract, buildContract(memberSdl)).map((c) => c.description);
-      } catch (err) {
-        result = [`its schema does not build: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`];
-      }
+      result = contractProblems(this.contract, memberSdl);
       if (this.cache.size > 1000) this.cache.clear();
       this.cache.set(hash, result);
     }
