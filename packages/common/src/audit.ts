@@ -174,7 +174,7 @@ export async function readAuditPage(
     `SELECT id::text AS id, at, actor_subject AS "actorSubject", actor_role AS "actorRole", actor_municipality AS "actorMunicipality",
        operation, entity_type AS "entityType", entity_id AS "entityId", ${municipality}, before, after
      FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY id DESC LIMIT ${add(first + 1, '::int')}`,
+     ORDER BY audit_log.id DESC LIMIT ${add(first + 1, '::int')}`,
     params,
   );
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
