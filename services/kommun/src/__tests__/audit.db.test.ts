@@ -261,6 +261,22 @@ describe('a refused write writes no audit row', () => {
     const { body } = await write(editor);
     expect(body.data.updateTwinTown.city).toBe('Must not stick');
   });
+  it('a write that fails at commit, after its audit row was written, leaves neither', async () => {
+    // A deferred constraint trigger fails the transaction at COMMIT, when the audit row is already in.
+    await h.server.db.query(`CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$`);
+    await h.server.db.query(
+      'CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON twin_town DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()',
+    );
+    try {
+      const before = await snapshot(h);
+      const { body } = await h.gql('mutation { createTwinTown(input: { municipality: "1480", city: "Tartu", country: "EE" }) { id } }', {}, editor);
+      expect(body.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(await snapshot(h)).toEqual(before);
+    } finally {
+      await h.server.db.query('DROP TRIGGER refuse_at_commit ON twin_town');
+      await h.server.db.query('DROP FUNCTION refuse_at_commit()');
+    }
+  });
 });
 
 describe('nothing can change the audit log', () => {
