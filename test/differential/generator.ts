@@ -118,8 +118,12 @@ const BOUNDS = {
   tokens: Math.floor(GATEWAY_LIMITS.tokens * 0.9),
 };
 
-/** Fields whose answers differ between the two sides by construction (each side's own subgraph URLs). */
-const NOT_COMPARABLE = new Set(['Municipality.subgraphUrl']);
+/**
+ * Fields whose answers differ between the two sides by construction (each side's own subgraph
+ * URLs), or that answer according to who asks (the audit logs), while generated operations are
+ * anonymous.
+ */
+const NOT_COMPARABLE = new Set(['Municipality.subgraphUrl', 'Query.auditLog', 'Query.regionAuditLog']);
 
 /** The only kommun field that names another kommun's entity: a partner that is a Swedish kommun. */
 const FOREIGN_OWNER_LINKS = new Set(['Partner.municipality']);

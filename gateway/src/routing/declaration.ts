@@ -37,6 +37,12 @@ const declarationSchema = z.object({
     }),
   ),
   route: z.record(z.string(), z.string()),
+  /**
+   * Query fields whose owner must know who asks (a kommun's audit log): each one routed to its
+   * owner under `route`. The gateway forwards no caller token on reads, so until it sends an
+   * assertion of the caller for these, their owner answers them UNAUTHENTICATED.
+   */
+  identity: z.array(z.string()).default([]),
   prune: z.record(z.string(), z.string()).default({}),
   merge: z.record(z.string(), z.discriminatedUnion('kind', [connectionRule, groupRule])),
   subscriptions: z.record(z.string(), subscriptionRule).default({}),
@@ -71,6 +77,10 @@ export function loadDeclaration(file: string, contract: GraphQLSchema): RoutingD
   for (const [coordinate, path] of [...Object.entries(d.route), ...Object.entries(d.prune)]) {
     const f = field(coordinate);
     if (f && !f.args.some((a) => a.name === path.split('.')[0])) problems.push(`${coordinate} has no argument ${path.split('.')[0]}`);
+  }
+  for (const coordinate of d.identity) {
+    if (!coordinate.startsWith('Query.')) problems.push(`identity: ${coordinate} is not a Query field`);
+    else if (field(coordinate) && !d.route[coordinate]) problems.push(`identity: ${coordinate} is not routed to its owner (list it under route)`);
   }
   for (const [typeName, rule] of Object.entries(d.merge)) {
     const type = contract.getType(typeName);

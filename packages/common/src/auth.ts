@@ -149,6 +149,26 @@ export function requireRegionEditor(credentials: Credentials): Identity {
   return identity;
 }
 
+/**
+ * Allows the readers of an audit log, and throws a clear error for everyone else: a kommun's log
+ * (`code` given) is read by that kommun's editors and by region editors; the region's log (no
+ * `code`) by region editors only.
+ */
+export function requireAuditReader(credentials: Credentials, code?: string): Identity {
+  const { identity, rejected } = credentials;
+  const whose = code ? `kommun ${code}'s audit log` : "the region's audit log";
+  const readers = code ? `an editor of kommun ${code} or a region editor` : 'a region editor';
+  if (!identity) {
+    throw unauthenticated(
+      rejected
+        ? `Reading ${whose} needs a valid token: ${rejected}.`
+        : `Reading ${whose} needs a token: send "Authorization: Bearer <jwt>" of ${readers}.`,
+    );
+  }
+  if (identity.role === 'region-editor' || (code && identity.municipality === code)) return identity;
+  throw forbidden(`You are an editor of kommun ${identity.municipality}; only ${readers} may read ${whose}.`);
+}
+
 /** The token settings every service reads from its environment (see `authEnv`). */
 export interface AuthConfig {
   JWT_SECRET?: string;

@@ -49,10 +49,10 @@ export async function startKommun(codes: string[], seeds: KommunSeed[] = [], opt
   };
 }
 
-/** Every row of the kommun's tables, for comparing a database before and after a refused write. */
+/** Every row of the kommun's tables, its audit log too, for comparing a database before and after a refused write. */
 export async function snapshot(h: KommunHarness): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const table of ['project', 'funding', 'partner', 'project_area', 'membership', 'twin_town', 'strategy']) {
+  for (const table of ['project', 'funding', 'partner', 'project_area', 'membership', 'twin_town', 'strategy', 'audit_log']) {
     out[table] = await h.server.db.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
   }
   return out;

@@ -4,6 +4,8 @@ import { MunicipalityResolver, StrategyResolver } from './municipality.resolver'
 import { FundingResolver, PartnerResolver, ProjectResolver, ProjectStatsResolver } from './project.resolver';
 import { DevelopmentAreaResolver, FundingProgrammeResolver, JointInitiativeResolver, NetworkResolver } from './region-refs.resolver';
 import { ProjectChangeFieldsResolver, ProjectChangeResolver } from './subscription.resolver';
+// Last: type-graphql prints fields in decoration order, and the audit log reads best after the data.
+import { AuditResolver } from './audit.resolver';
 
 export const resolvers = [
   ProjectResolver,
@@ -21,4 +23,5 @@ export const resolvers = [
   NetworkResolver,
   ProjectChangeResolver,
   ProjectChangeFieldsResolver,
+  AuditResolver,
 ] as const;

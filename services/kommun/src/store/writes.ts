@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { badInput, formatId, parseId, requireKommunEditor, type EntityKind } from '@samverkan/common';
+import { badInput, formatId, parseId, recordAudit, requireKommunEditor, type AuditDocument, type EntityKind } from '@samverkan/common';
 import type { KommunContext } from '../context';
 import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
 import { PartnerRole } from '../graphql/enums';
@@ -15,24 +15,43 @@ import type {
   TwinTownUpdateInput,
 } from '../graphql/inputs';
 import { fundOf } from '../catalogue';
+import { auditDocument, type AuditedEntity } from './audit';
 import { createLoaders, type Loaders } from './loaders';
 import type { Queryable } from './project-query';
+
+/** Appends the audit row of one changed entity to the write's transaction. */
+type Audit = (entity: AuditedEntity, code: string, local: number | null, before: AuditDocument, after: AuditDocument) => Promise<void>;
+
+const KIND: Record<Exclude<AuditedEntity, 'Strategy'>, EntityKind> = { Project: 'project', Membership: 'membership', TwinTown: 'twintown' };
 
 /**
  * Runs a write in one transaction and reads what it answers inside that same transaction, so a
  * caller told it failed knows nothing was written, and one told it succeeded gets what was
  * committed (a read after the commit, on another connection, could fail and report a committed
  * write as failed). The request's loaders are then replaced by ones holding that read, going to
- * the pool for anything else: nothing answers from before the write.
+ * the pool for anything else: nothing answers from before the write. `work` records each entity
+ * it changes with `audit`, in the same transaction: an audit row that cannot be written fails the
+ * write, and a write that fails leaves no audit row.
  */
-async function write<T>(ctx: KommunContext, work: (m: EntityManager, read: Loaders) => Promise<T>): Promise<T> {
+async function write<T>(ctx: KommunContext, operation: string, work: (m: EntityManager, read: Loaders, audit: Audit) => Promise<T>): Promise<T> {
+  const actor = ctx.credentials.identity;
+  // Every write authorizes its caller first; one that reaches here without an identity is a bug.
+  if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
   let tx: EntityManager | null = null;
   const source: Queryable = { query: (sql: string, params?: unknown[]) => (tx ?? ctx.db).query(sql, params) };
   const loaders = createLoaders(source);
   const result = await ctx.db.transaction(async (m) => {
     tx = m;
+    const audit: Audit = (entity, code, local, before, after) =>
+      recordAudit(m, actor, operation, {
+        entityType: entity,
+        entityId: entity === 'Strategy' ? code : formatId(code, KIND[entity], local!),
+        municipality: code,
+        before,
+        after,
+      });
     try {
-      return await work(m, loaders);
+      return await work(m, loaders, audit);
     } finally {
       tx = null;
     }
@@ -141,10 +160,11 @@ export async function createProject(ctx: KommunContext, input: ProjectInput): Pr
     synthetic: false,
   };
   checkProject(values, input);
-  return write(ctx, async (m, read) => {
+  return write(ctx, 'createProject', async (m, read, audit) => {
     const { identifiers } = await m.insert(Project, values);
     const id = identifiers[0].localId as number;
     await replaceChildren(m, id, input);
+    await audit('Project', input.municipality, id, null, await auditDocument(m, 'Project', input.municipality, id));
     return (await readProject(read, id))!;
   });
 }
@@ -154,9 +174,10 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
   for (const required of ['title', 'status', 'startDate'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
-  return write(ctx, async (m, read) => {
+  return write(ctx, 'updateProject', async (m, read, audit) => {
     const current = await m.findOne(Project, { where: { localId: local, municipalityCode: code }, lock: { mode: 'pessimistic_write' } });
     if (!current) throw notFound('project', id);
+    const before = await auditDocument(m, 'Project', code, local);
     const next: Partial<Project> = {};
     if (input.title !== undefined) next.title = input.title;
     if (input.summary !== undefined) next.summary = input.summary;
@@ -177,15 +198,18 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
     checkProject({ ...current, ...next }, input);
     await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
     await replaceChildren(m, local, input);
+    await audit('Project', code, local, before, await auditDocument(m, 'Project', code, local));
     return (await readProject(read, local))!;
   });
 }
 
 export async function deleteProject(ctx: KommunContext, id: string): Promise<string> {
   const { code, local } = ownedId(ctx, id, 'project');
-  await write(ctx, async (m) => {
-    const result = await m.delete(Project, { localId: local, municipalityCode: code });
-    if (!result.affected) throw notFound('project', id);
+  await write(ctx, 'deleteProject', async (m, _read, audit) => {
+    const before = await auditDocument(m, 'Project', code, local, true);
+    if (!before) throw notFound('project', id);
+    await m.delete(Project, { localId: local, municipalityCode: code });
+    await audit('Project', code, local, before, null);
   });
   return formatId(code, 'project', local);
 }
@@ -198,7 +222,7 @@ export async function createMembership(ctx: KommunContext, input: MembershipInpu
   authorize(ctx, input.municipality);
   if (!input.network) throw badInput('network', 'is required');
   try {
-    return await write(ctx, async (m, read) => {
+    return await write(ctx, 'createMembership', async (m, read, audit) => {
       const { identifiers } = await m.getRepository(Membership).insert({
         municipalityCode: input.municipality,
         networkId: input.network,
@@ -207,7 +231,9 @@ export async function createMembership(ctx: KommunContext, input: MembershipInpu
         decisionDate: input.decisionDate ?? null,
         forums: input.forums ?? [],
       });
-      return (await read.membershipById.load(identifiers[0].localId as number))!;
+      const local = identifiers[0].localId as number;
+      await audit('Membership', input.municipality, local, null, await auditDocument(m, 'Membership', input.municipality, local));
+      return (await read.membershipById.load(local))!;
     });
   } catch (e) {
     if (uniqueViolation(e)) throw badInput('network', `kommun ${input.municipality} is already a member of ${input.network}`);
@@ -227,11 +253,12 @@ export async function updateMembership(ctx: KommunContext, id: string, input: Me
   if (input.decisionDate !== undefined) next.decisionDate = input.decisionDate;
   if (input.forums !== undefined) next.forums = input.forums;
   try {
-    return await write(ctx, async (m, read) => {
+    return await write(ctx, 'updateMembership', async (m, read, audit) => {
+      const before = await auditDocument(m, 'Membership', code, local, true);
+      if (!before) throw notFound('membership', id);
       if (Object.keys(next).length) await m.getRepository(Membership).update({ localId: local, municipalityCode: code }, next);
-      const row = await read.membershipById.load(local);
-      if (row?.municipalityCode !== code) throw notFound('membership', id);
-      return row;
+      await audit('Membership', code, local, before, await auditDocument(m, 'Membership', code, local));
+      return (await read.membershipById.load(local))!;
     });
   } catch (e) {
     if (uniqueViolation(e)) throw badInput('network', `kommun ${code} is already a member of ${input.network}`);
@@ -241,9 +268,11 @@ export async function updateMembership(ctx: KommunContext, id: string, input: Me
 
 export async function deleteMembership(ctx: KommunContext, id: string): Promise<string> {
   const { code, local } = ownedId(ctx, id, 'membership');
-  await write(ctx, async (m) => {
-    const result = await m.getRepository(Membership).delete({ localId: local, municipalityCode: code });
-    if (!result.affected) throw notFound('membership', id);
+  await write(ctx, 'deleteMembership', async (m, _read, audit) => {
+    const before = await auditDocument(m, 'Membership', code, local, true);
+    if (!before) throw notFound('membership', id);
+    await m.getRepository(Membership).delete({ localId: local, municipalityCode: code });
+    await audit('Membership', code, local, before, null);
   });
   return formatId(code, 'membership', local);
 }
@@ -256,7 +285,7 @@ export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): 
   authorize(ctx, input.municipality);
   if (!input.city) throw badInput('city', 'is required');
   if (!input.country) throw badInput('country', 'is required');
-  return write(ctx, async (m) => {
+  return write(ctx, 'createTwinTown', async (m, _read, audit) => {
     const { identifiers } = await m.getRepository(TwinTown).insert({
       municipalityCode: input.municipality,
       city: input.city,
@@ -264,7 +293,9 @@ export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): 
       since: input.since ?? null,
       focus: input.focus ?? [],
     });
-    return (await loadTwinTown(m, input.municipality, identifiers[0].localId as number))!;
+    const local = identifiers[0].localId as number;
+    await audit('TwinTown', input.municipality, local, null, await auditDocument(m, 'TwinTown', input.municipality, local));
+    return (await loadTwinTown(m, input.municipality, local))!;
   });
 }
 
@@ -278,26 +309,30 @@ export async function updateTwinTown(ctx: KommunContext, id: string, input: Twin
   if (input.country !== undefined) next.country = input.country.toUpperCase();
   if (input.since !== undefined) next.since = input.since;
   if (input.focus !== undefined) next.focus = input.focus;
-  return write(ctx, async (m) => {
+  return write(ctx, 'updateTwinTown', async (m, _read, audit) => {
+    const before = await auditDocument(m, 'TwinTown', code, local, true);
+    if (!before) throw notFound('twin town', id);
     if (Object.keys(next).length) await m.getRepository(TwinTown).update({ localId: local, municipalityCode: code }, next);
-    const row = await loadTwinTown(m, code, local);
-    if (!row) throw notFound('twin town', id);
-    return row;
+    await audit('TwinTown', code, local, before, await auditDocument(m, 'TwinTown', code, local));
+    return (await loadTwinTown(m, code, local))!;
   });
 }
 
 export async function deleteTwinTown(ctx: KommunContext, id: string): Promise<string> {
   const { code, local } = ownedId(ctx, id, 'twintown');
-  await write(ctx, async (m) => {
-    const result = await m.getRepository(TwinTown).delete({ localId: local, municipalityCode: code });
-    if (!result.affected) throw notFound('twin town', id);
+  await write(ctx, 'deleteTwinTown', async (m, _read, audit) => {
+    const before = await auditDocument(m, 'TwinTown', code, local, true);
+    if (!before) throw notFound('twin town', id);
+    await m.getRepository(TwinTown).delete({ localId: local, municipalityCode: code });
+    await audit('TwinTown', code, local, before, null);
   });
   return formatId(code, 'twintown', local);
 }
 
 export async function setStrategy(ctx: KommunContext, code: string, input: StrategyInput): Promise<Strategy> {
   authorize(ctx, code);
-  return write(ctx, async (m) => {
+  return write(ctx, 'setStrategy', async (m, _read, audit) => {
+    const before = await auditDocument(m, 'Strategy', code, null, true);
     await m.getRepository(Strategy).upsert(
       {
         municipalityCode: code,
@@ -310,11 +345,19 @@ export async function setStrategy(ctx: KommunContext, code: string, input: Strat
       },
       ['municipalityCode'],
     );
+    await audit('Strategy', code, null, before, await auditDocument(m, 'Strategy', code, null));
     return (await m.getRepository(Strategy).findOneBy({ municipalityCode: code }))!;
   });
 }
 
 export async function deleteStrategy(ctx: KommunContext, code: string): Promise<boolean> {
   authorize(ctx, code);
-  return write(ctx, async (m) => ((await m.getRepository(Strategy).delete({ municipalityCode: code })).affected ?? 0) > 0);
+  // No strategy to delete is no change: false, and no audit row.
+  return write(ctx, 'deleteStrategy', async (m, _read, audit) => {
+    const before = await auditDocument(m, 'Strategy', code, null, true);
+    if (!before) return false;
+    await m.getRepository(Strategy).delete({ municipalityCode: code });
+    await audit('Strategy', code, null, before, null);
+    return true;
+  });
 }

@@ -58,9 +58,9 @@ export async function startRegion(options: { seed?: boolean; env?: Record<string
   };
 }
 
-export const TABLES = ['region', 'member', 'agreement', 'development_area', 'network', 'funding_programme', 'joint_initiative'];
+export const TABLES = ['region', 'member', 'agreement', 'development_area', 'network', 'funding_programme', 'joint_initiative', 'audit_log'];
 
-/** Every row of every region table, for comparing a database before and after a refused write. */
+/** Every row of every region table, its audit log too, for comparing a database before and after a refused write. */
 export async function snapshot(h: RegionHarness): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of TABLES) out[table] = await h.server.db.query(`SELECT * FROM ${table} ORDER BY 1`);

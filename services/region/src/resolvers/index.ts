@@ -5,6 +5,7 @@ import { AgreementResolver, DevelopmentAreaResolver } from './development-area.r
 import { JointInitiativeResolver } from './joint-initiative.resolver';
 import { NetworkResolver } from './network.resolver';
 import { FundingProgrammeResolver } from './funding-programme.resolver';
+import { RegionAuditResolver } from './audit.resolver';
 
 export const resolvers = [
   RegionResolver,
@@ -14,4 +15,5 @@ export const resolvers = [
   JointInitiativeResolver,
   NetworkResolver,
   FundingProgrammeResolver,
+  RegionAuditResolver,
 ] as const;

@@ -1,13 +1,49 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { CATALOGUE_CODE, badInput, requireRegionEditor } from '@samverkan/common';
+import { CATALOGUE_CODE, badInput, recordAudit, requireRegionEditor, type AuditDocument } from '@samverkan/common';
 import type { RegionContext } from '../context';
 import { CATALOGUE_CODE_RULE } from '../graphql/inputs';
+import { auditDocument, type AuditedEntity } from './audit';
 import { createLoaders } from './loaders';
 
 /** Only region editors write region data; the check comes before any statement. */
 export function authorize(ctx: RegionContext): void {
   requireRegionEditor(ctx.credentials);
+}
+
+/** Appends the audit row of one changed entity to the write's transaction. */
+export type Audit = (entity: AuditedEntity, key: string, before: AuditDocument, after: AuditDocument) => Promise<void>;
+
+/**
+ * Runs a write in one transaction, in which `work` records each entity it changes with `audit`:
+ * an audit row that cannot be written fails the write, and a write that fails leaves no audit row.
+ * The caller is authorized before (see `authorize`).
+ */
+export async function write<T>(ctx: RegionContext, operation: string, work: (m: EntityManager, audit: Audit) => Promise<T>): Promise<T> {
+  const actor = ctx.credentials.identity;
+  if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
+  return ctx.db.transaction((m) =>
+    work(m, (entity, key, before, after) => recordAudit(m, actor, operation, { entityType: entity, entityId: key, before, after })),
+  );
+}
+
+/**
+ * Writes one entity by `change` between reading its audit document before (locked) and after,
+ * and records the two; answers the document before, null when it did not exist.
+ */
+export async function audited(m: EntityManager, audit: Audit, entity: AuditedEntity, key: string, change: () => Promise<unknown>): Promise<AuditDocument> {
+  const before = await auditDocument(m, entity, key, true);
+  await change();
+  await audit(entity, key, before, await auditDocument(m, entity, key));
+  return before;
+}
+
+/** Deletes one entity by `remove` and records it; throws `missing` when there is none. */
+export async function auditedDelete(m: EntityManager, audit: Audit, entity: AuditedEntity, key: string, missing: () => Error, remove: () => Promise<unknown>): Promise<void> {
+  const before = await auditDocument(m, entity, key, true);
+  if (!before) throw missing();
+  await remove();
+  await audit(entity, key, before, null);
 }
 
 /** After a write, the request's loaders must not answer from what they cached before it. */
