@@ -22,7 +22,12 @@ export interface ShardClientOptions {
   concurrency: number;
   /** Kept-alive connections per shard. */
   connectionsPerShard?: number;
+  /** How a request reaches a shard: HTTP over pooled connections unless given (tests pass in-process shards). */
+  transport?: Transport;
 }
+
+/** Sends one POST body to a shard and gives its status and body text; rejects when `signal` aborts. */
+export type Transport = (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<{ status: number; text: string }>;
 
 /** A request on the wire, shared by every caller that asked the same read while it runs. */
 interface InFlight {
@@ -43,9 +48,11 @@ export class ShardClient {
   private readonly waiting: Array<() => void> = [];
   /** Identical reads in flight to the same shard share one request. */
   private readonly inflight = new Map<string, InFlight>();
+  private readonly transport: Transport;
 
   constructor(private readonly options: ShardClientOptions) {
     this.agent = new Agent({ connections: options.connectionsPerShard ?? 32, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.transport = options.transport ?? this.http;
   }
 
   /**
@@ -107,20 +114,24 @@ export class ShardClient {
     await this.acquire();
     try {
       signal.throwIfAborted();
-      const res = await request(url, {
-        dispatcher: this.agent,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        body,
-        signal,
-      });
-      return { status: res.statusCode, text: await res.body.text() };
+      return await this.transport(url, body, headers, signal);
     } catch (err) {
       throw err instanceof ShardFailure ? err : new ShardFailure(describe(err));
     } finally {
       this.release();
     }
   }
+
+  private readonly http: Transport = async (url, body, headers, signal) => {
+    const res = await request(url, {
+      dispatcher: this.agent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body,
+      signal,
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  };
 
   close(): Promise<void> {
     return this.agent.close();
