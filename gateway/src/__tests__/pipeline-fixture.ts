@@ -14,7 +14,17 @@ import type { Member, MemberRegistry } from '../shards/registry';
  * schema executed with graphql-js behind the shard client's transport, so that the pipeline's parts
  * are tested with real shard answers, in memory.
  */
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
+export const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
+
+/** Items, ordered and paged by keyset cursors: the types of a connection the declaration merges. */
+export const ITEM_TYPES = `input ItemOrder { field: ItemOrderField!, direction: Dir! }
+enum ItemOrderField { BUDGET_TOTAL }
+enum Dir { ASC DESC }
+type Item @key(fields: "id") { id: ID! label: String! size: Int! }
+type ItemEdge { cursor: String! node: Item! }
+type PageInfo { hasNextPage: Boolean! endCursor: String }
+type ItemConnection { edges: [ItemEdge!]! nodes: [Item!]! pageInfo: PageInfo! total: Int! }
+`;
 
 export const CONTRACT_SDL = `${LINK}
 type Query {
@@ -24,13 +34,7 @@ type Query {
 }
 type Mutation { createItem(kommun: ID!, label: String!): Item }
 input ItemFilter { kommuner: [String!] }
-input ItemOrder { field: ItemOrderField!, direction: Dir! }
-enum ItemOrderField { BUDGET_TOTAL }
-enum Dir { ASC DESC }
-type Item @key(fields: "id") { id: ID! label: String! size: Int! }
-type ItemEdge { cursor: String! node: Item! }
-type PageInfo { hasNextPage: Boolean! endCursor: String }
-type ItemConnection { edges: [ItemEdge!]! nodes: [Item!]! pageInfo: PageInfo! total: Int! }
+${ITEM_TYPES}
 type Topic @key(fields: "code") { code: ID! items(first: Int, orderBy: ItemOrder): ItemConnection! }
 `;
 

@@ -23,6 +23,20 @@ function generate(rnd: () => number): Record<string, Item[]> {
   return out;
 }
 
+/**
+ * One generated case: the kommuner's items, their union in the global order, a page size, and
+ * sometimes a cursor to continue after (a row of the union: a second page), `start` its index.
+ */
+function caseOf(seed: number) {
+  const rnd = random(seed);
+  const data = generate(rnd);
+  const all = sorted(Object.values(data).flat());
+  const first = Math.floor(rnd() * 25);
+  const start = all.length && rnd() < 0.5 ? Math.floor(rnd() * all.length) : -1;
+  const after = start >= 0 ? pageOf(all, start + 1).edges[start].cursor : null;
+  return { data, all, first, start, after };
+}
+
 describe('page shares', () => {
   it('asks one shard for the whole page and many for about twice their part, never more than the page', () => {
     expect(shareOf(20, 1)).toBe(20);
@@ -59,13 +73,7 @@ describe('completing a page across shards (property)', () => {
   const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 
   it.each(SEEDS)('asking after the last row: the page is the first N rows of the sorted union (seed %i)', async (seed) => {
-    const rnd = random(seed);
-    const data = generate(rnd);
-    const all = sorted(Object.values(data).flat());
-    const first = Math.floor(rnd() * 25);
-    // Sometimes continue after a row of the union (a second page).
-    const start = all.length && rnd() < 0.5 ? Math.floor(rnd() * all.length) : -1;
-    const after = start >= 0 ? pageOf(all, start + 1).edges[start].cursor : null;
+    const { data, all, first, start, after } = caseOf(seed);
     const share = shareOf(first, Object.keys(data).length);
     const page: OpenPage = { first, cursor: 'cursor', shards: Object.entries(data).map(([code, items]) => ({ shard: code, value: shardAnswer(items, share, after) })) };
     await completePages([page], async (round) => {
@@ -79,12 +87,7 @@ describe('completing a page across shards (property)', () => {
   });
 
   it.each(SEEDS.slice(0, 15))('a root connection through the data source equals the first N rows of the union (seed %i)', async (seed) => {
-    const rnd = random(seed);
-    const data = generate(rnd);
-    const all = sorted(Object.values(data).flat());
-    const first = Math.floor(rnd() * 25);
-    const start = all.length && rnd() < 0.5 ? Math.floor(rnd() * all.length) : -1;
-    const after = start >= 0 ? pageOf(all, start + 1).edges[start].cursor : null;
+    const { data, all, first, start, after } = caseOf(seed);
     const region = regionOf(data);
     try {
       const answer = await region.fetch('query($first: Int, $after: String) { items(first: $first, after: $after) { total nodes { id } pageInfo { hasNextPage } } }', { first, after });
@@ -97,10 +100,7 @@ describe('completing a page across shards (property)', () => {
   });
 
   it.each(SEEDS.slice(0, 15))('a broadcast entity connection, completed by the same routine, equals the first N rows of the union (seed %i)', async (seed) => {
-    const rnd = random(seed);
-    const data = generate(rnd);
-    const all = sorted(Object.values(data).flat());
-    const first = Math.floor(rnd() * 25);
+    const { data, all, first } = caseOf(seed);
     const region = regionOf(data);
     try {
       const answer = await region.fetch('query($representations: [_Any!]!, $first: Int) { _entities(representations: $representations) { ... on Topic { code items(first: $first) { total nodes { id } } } } }', {
