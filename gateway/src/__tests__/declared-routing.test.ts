@@ -10,6 +10,7 @@ import { encodeCursor, postGraphQL } from '@samverkan/common';
 import { readGatewayConfig } from '../config';
 import { createGateway, type RegionalGateway } from '../server';
 import { composeSupergraph } from '../supergraph';
+import { ITEM_TYPES, LINK } from './pipeline-fixture';
 
 /**
  * The gateway knows no field of the kommun contract by name: it follows the contract file and the
@@ -17,17 +18,9 @@ import { composeSupergraph } from '../supergraph';
  * fields to it (a broadcast entity field, a root list) takes new files and shard code, and no
  * gateway code.
  */
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
-
 const CONTRACT_V1 = `${LINK}
 type Query { items(first: Int, orderBy: ItemOrder): ItemConnection! }
-input ItemOrder { field: ItemOrderField!, direction: Dir! }
-enum ItemOrderField { BUDGET_TOTAL }
-enum Dir { ASC DESC }
-type Item @key(fields: "id") { id: ID! label: String! size: Int! }
-type ItemEdge { cursor: String! node: Item! }
-type PageInfo { hasNextPage: Boolean! endCursor: String }
-type ItemConnection { edges: [ItemEdge!]! nodes: [Item!]! pageInfo: PageInfo! total: Int! }
+${ITEM_TYPES}
 type Topic @key(fields: "code") { code: ID! }
 `;
 const CONTRACT_V2 = `${CONTRACT_V1}

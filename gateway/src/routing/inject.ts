@@ -1,5 +1,4 @@
 import {
-  Kind,
   TypeInfo,
   getNamedType,
   isListType,
@@ -9,8 +8,8 @@ import {
   type DocumentNode,
   type FieldNode,
   type GraphQLSchema,
-  type SelectionNode,
 } from 'graphql';
+import { aliasedField } from '../documents';
 import type { RoutingDeclaration } from './declaration';
 
 /** Aliases the gateway adds for merging; never part of an answer it gives. */
@@ -19,15 +18,6 @@ export const HIDDEN = {
   more: '__sv_more',
   key: '__sv_key',
 } as const;
-
-function field(alias: string, name: string, selections?: SelectionNode[]): FieldNode {
-  return {
-    kind: Kind.FIELD,
-    alias: { kind: Kind.NAME, value: alias },
-    name: { kind: Kind.NAME, value: name },
-    selectionSet: selections ? { kind: Kind.SELECTION_SET, selections } : undefined,
-  };
-}
 
 /**
  * Adds to a shard query what merging needs whatever the client selected: each merged
@@ -46,10 +36,10 @@ export function injectMergeFields(document: DocumentNode, contract: GraphQLSchem
           if (!rule) return undefined;
           const extra: FieldNode[] = [];
           if (rule.kind === 'connection') {
-            extra.push(field(HIDDEN.cursors, rule.edges, [field(rule.cursor, rule.cursor)]));
-            extra.push(field(HIDDEN.more, rule.pageInfo, [field('hasNextPage', 'hasNextPage')]));
+            extra.push(aliasedField(HIDDEN.cursors, rule.edges, [aliasedField(rule.cursor, rule.cursor)]));
+            extra.push(aliasedField(HIDDEN.more, rule.pageInfo, [aliasedField('hasNextPage', 'hasNextPage')]));
           } else if (isListType(getNullableType(type))) {
-            extra.push(field(HIDDEN.key, rule.key));
+            extra.push(aliasedField(HIDDEN.key, rule.key));
           }
           if (!extra.length) return undefined;
           return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, ...extra] } };

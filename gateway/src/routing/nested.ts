@@ -1,12 +1,12 @@
 import {
   Kind,
+  OperationTypeNode,
   getNamedType,
   isObjectType,
   parse,
   print,
   visit,
   type DocumentNode,
-  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -15,6 +15,7 @@ import {
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import { aliasedField, usageOf, usedDefinitions } from '../documents';
 import type { RoutingDeclaration } from './declaration';
 
 /** Aliases the gateway adds to a cut entity, to know it again; never part of an answer. */
@@ -108,7 +109,7 @@ export function planCuts(
         const kept = s.selectionSet.selections.filter((x) => x.kind === Kind.FIELD && !x.arguments?.length && (x.name.value === '__typename' || x.name.value === key));
         return {
           ...s,
-          selectionSet: { kind: Kind.SELECTION_SET, selections: [...kept, field(CUT.typename, '__typename'), field(CUT.key, key)] },
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [...kept, aliasedField(CUT.typename, '__typename'), aliasedField(CUT.key, key)] },
         };
       }
       return { ...s, selectionSet: { ...s.selectionSet, selections: walk(s.selectionSet.selections, named, at, depth + 1) } };
@@ -156,37 +157,22 @@ function asksMoreThan(selectionSet: SelectionSetNode, key: string): boolean {
   });
 }
 
-function field(alias: string, name: string): FieldNode {
-  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
-}
-
-/** The operation with only the variable definitions its selections still use. */
-function withUsedVariables(operation: OperationDefinitionNode, source: OperationDefinitionNode, extra: VariableDefinitionNode[] = []): OperationDefinitionNode {
-  const used = new Set<string>();
-  visit(operation.selectionSet, { Variable: (v) => void used.add(v.name.value) });
+/** The operation with only the variable definitions its selections still use, after the gateway's own (`extra`). */
+function withUsedVariables(operation: OperationDefinitionNode, source: OperationDefinitionNode, extra: readonly VariableDefinitionNode[] = []): OperationDefinitionNode {
+  // Fragments are inlined by now: the selections are all there is.
+  const usage = usageOf([operation.selectionSet], {});
   const own = new Set(extra.map((d) => d.variable.name.value));
-  const kept = (source.variableDefinitions ?? []).filter((d) => used.has(d.variable.name.value) && !own.has(d.variable.name.value));
+  const kept = usedDefinitions(source, usage).filter((d) => !own.has(d.variable.name.value));
   return { ...operation, variableDefinitions: [...extra, ...kept] };
 }
 
-const REPRESENTATIONS = (parse('query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }').definitions[0] as OperationDefinitionNode)
-  .variableDefinitions![0];
-
 /** `_entities` of one type with a client's selection under it, declaring the client variables it uses. */
 function entitiesDocument(typeName: string, selectionSet: SelectionSetNode, source: OperationDefinitionNode): DocumentNode {
-  const entities: FieldNode = {
-    kind: Kind.FIELD,
-    name: { kind: Kind.NAME, value: '_entities' },
-    arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'representations' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } } }],
-    selectionSet: {
-      kind: Kind.SELECTION_SET,
-      selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeName } }, selectionSet }],
-    },
-  };
-  const operation: OperationDefinitionNode = {
-    kind: Kind.OPERATION_DEFINITION,
-    operation: source.operation === 'mutation' ? ('query' as never) : source.operation,
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [entities] },
-  };
-  return { kind: Kind.DOCUMENT, definitions: [withUsedVariables(operation, source, [REPRESENTATIONS])] };
+  const template = parse(`query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typeName} { __typename } } }`, { noLocation: true });
+  // On leave, so that the client's own inline fragments under it are not visited again.
+  const filled = visit(template, { InlineFragment: { leave: (node) => ({ ...node, selectionSet }) } });
+  const operation = filled.definitions[0] as OperationDefinitionNode;
+  // A mutation's nested entities are read after the write: by a query.
+  const read: OperationDefinitionNode = { ...operation, operation: source.operation === 'mutation' ? OperationTypeNode.QUERY : source.operation };
+  return { kind: Kind.DOCUMENT, definitions: [withUsedVariables(read, source, operation.variableDefinitions)] };
 }

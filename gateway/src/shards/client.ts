@@ -40,7 +40,12 @@ export interface ShardClientOptions {
   /** Kept-alive connections per shard. */
   connectionsPerShard?: number;
   observer?: FetchObserver;
+  /** How a request reaches a shard: HTTP over pooled connections unless given (tests pass in-process shards). */
+  transport?: Transport;
 }
+
+/** Sends one POST body to a shard and gives its status and body text; rejects when `signal` aborts. */
+export type Transport = (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<{ status: number; text: string }>;
 
 /** A request on the wire, shared by every caller that asked the same read while it runs. */
 interface InFlight {
@@ -61,9 +66,11 @@ export class ShardClient {
   private readonly waiting: Array<() => void> = [];
   /** Identical reads in flight to the same shard share one request. */
   private readonly inflight = new Map<string, InFlight>();
+  private readonly transport: Transport;
 
   constructor(private readonly options: ShardClientOptions) {
     this.agent = new Agent({ connections: options.connectionsPerShard ?? 32, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.transport = options.transport ?? this.http;
   }
 
   /**
@@ -141,21 +148,25 @@ export class ShardClient {
     await this.acquire();
     try {
       signal.throwIfAborted();
-      const res = await request(url, {
-        dispatcher: this.agent,
-        method: 'POST',
-        // The request's id goes along, so the kommun's log lines carry the same id as the gateway's.
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...requestIdHeader(), ...headers },
-        body,
-        signal,
-      });
-      return { status: res.statusCode, text: await res.body.text() };
+      // The request's id goes along, so the kommun's log lines carry the same id as the gateway's.
+      return await this.transport(url, body, { ...requestIdHeader(), ...headers }, signal);
     } catch (err) {
       throw err instanceof ShardFailure ? err : new ShardFailure(describe(err), (err as { name?: string })?.name === 'AbortError' ? 'cancelled' : 'unreachable');
     } finally {
       this.release();
     }
   }
+
+  private readonly http: Transport = async (url, body, headers, signal) => {
+    const res = await request(url, {
+      dispatcher: this.agent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body,
+      signal,
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  };
 
   close(): Promise<void> {
     return this.agent.close();

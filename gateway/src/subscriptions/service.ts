@@ -3,11 +3,9 @@ import {
   Kind,
   OperationTypeNode,
   getArgumentValues,
-  parseType,
   getNamedType,
   getOperationAST,
   print,
-  visit,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -23,6 +21,7 @@ import { LRUCache } from 'lru-cache';
 import type { ApolloServer } from '@apollo/server';
 import { KOMMUNKOD, type Logger } from '@samverkan/common';
 import { requestDeadline } from '../deadline';
+import { fragmentsOf, parseVariableDefinition, usageOf, usedDefinitions } from '../documents';
 import type { RoutingDeclaration, SubscriptionRule } from '../routing/declaration';
 import { valueAtPath } from '../routing/owner';
 import type { MemberRegistry } from '../shards/registry';
@@ -402,8 +401,7 @@ export class SubscriptionService {
     const cacheKey = `${print(document)}\n${operation.name?.value ?? ''}`;
     const cached = this.plans.get(cacheKey);
     if (cached) return cached;
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    const fragments = fragmentsOf(document);
     const copied: Array<[string, string]> = [];
     const resolved: ResolvedField[] = [];
     const eventVariables: Array<[string, string]> = [];
@@ -426,35 +424,20 @@ export class SubscriptionService {
     };
     walk(field.selectionSet?.selections ?? []);
     // The client's variables and fragments that the resolved fields use, and no others.
-    const usedVariables = new Set<string>();
-    const usedFragments = new Set<string>();
-    const scan = (node: FieldNode | FragmentDefinitionNode) =>
-      visit(node, {
-        Variable: (v) => void usedVariables.add(v.name.value),
-        FragmentSpread: (f) => {
-          if (!usedFragments.has(f.name.value) && fragments[f.name.value]) {
-            usedFragments.add(f.name.value);
-            scan(fragments[f.name.value]);
-          }
-        },
-      });
-    resolved.forEach((r) => scan({ ...r.node, arguments: [] }));
+    const usage = usageOf(
+      resolved.map((r) => ({ ...r.node, arguments: [] })),
+      fragments,
+    );
     const plan: EventPlan = {
       responseKey: field.alias?.value ?? field.name.value,
       typename,
       copied,
       resolved,
-      variableDefinitions: (operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
-      fragments: [...usedFragments].map((n) => fragments[n]),
+      variableDefinitions: usedDefinitions(operation, usage),
+      fragments: usage.fragments,
       eventVariables,
     };
     this.plans.set(cacheKey, plan);
     return plan;
   }
-}
-
-/** `$name: Type` as a variable definition node. */
-function parseVariableDefinition(source: string): VariableDefinitionNode {
-  const [name, type] = source.slice(1).split(':').map((s) => s.trim());
-  return { kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } }, type: parseType(type) };
 }

@@ -1,0 +1,117 @@
+import { HIDDEN } from '../routing/inject';
+import { appendRows, completePages, MAX_ROUNDS, nextAsk, shareOf, wanting, type OpenPage } from '../pipeline/pages';
+import { itemsOf, pageOf, random, regionOf, sorted, type Item } from './pipeline-fixture';
+
+type Obj = Record<string, unknown>;
+
+/** A kommun's answer to a connection as a shard gives it with the gateway's hidden fields. */
+function shardAnswer(items: Item[], first: number, after?: string | null): Obj {
+  const page = pageOf(items, first, 'DESC', after);
+  return { [HIDDEN.cursors]: page.edges.map((e) => ({ cursor: e.cursor })), edges: page.edges, [HIDDEN.more]: { hasNextPage: page.pageInfo.hasNextPage } };
+}
+
+/** Random kommuner with random item sizes: sizes repeat, so ties across kommuner are common. */
+function generate(rnd: () => number): Record<string, Item[]> {
+  const kommuner = 1 + Math.floor(rnd() * 7);
+  const out: Record<string, Item[]> = {};
+  for (let k = 0; k < kommuner; k++) {
+    const code = String(1000 + k * 7);
+    // Some kommuner hold most rows, some none: the uneven cases are the ones that need asking again.
+    const count = Math.floor(rnd() ** 2 * 30);
+    out[code] = itemsOf(code, Array.from({ length: count }, () => Math.floor(rnd() * 12)));
+  }
+  return out;
+}
+
+/**
+ * One generated case: the kommuner's items, their union in the global order, a page size, and
+ * sometimes a cursor to continue after (a row of the union: a second page), `start` its index.
+ */
+function caseOf(seed: number) {
+  const rnd = random(seed);
+  const data = generate(rnd);
+  const all = sorted(Object.values(data).flat());
+  const first = Math.floor(rnd() * 25);
+  const start = all.length && rnd() < 0.5 ? Math.floor(rnd() * all.length) : -1;
+  const after = start >= 0 ? pageOf(all, start + 1).edges[start].cursor : null;
+  return { data, all, first, start, after };
+}
+
+describe('page shares', () => {
+  it('asks one shard for the whole page and many for about twice their part, never more than the page', () => {
+    expect(shareOf(20, 1)).toBe(20);
+    expect(shareOf(20, 13)).toBe(5);
+    expect(shareOf(3, 2)).toBe(3);
+    expect(shareOf(0, 5)).toBe(0);
+  });
+
+  it('wants more only of a shard whose every row made the page and that has more', () => {
+    const a = itemsOf('1000', [9, 8, 7, 6]);
+    const b = itemsOf('2000', [1, 0]);
+    const page: OpenPage = { first: 3, cursor: 'cursor', shards: [{ shard: 'a', value: shardAnswer(a, 2) }, { shard: 'b', value: shardAnswer(b, 2) }] };
+    expect(wanting(page).map((s) => s.shard)).toEqual(['a']);
+    expect(nextAsk(page, page.shards[0])).toEqual({ first: 1, after: (shardAnswer(a, 2)[HIDDEN.cursors] as Obj[])[1].cursor });
+  });
+
+  it('stops after MAX_ROUNDS even when a shard keeps having more', async () => {
+    const a = itemsOf('1000', Array.from({ length: 40 }, (_, i) => 100 - i));
+    const page: OpenPage = { first: 40, cursor: 'cursor', shards: [{ shard: 'a', value: shardAnswer(a, 1) }] };
+    let rounds = 0;
+    await completePages([page], async (round) => {
+      rounds++;
+      for (const { shard } of round) {
+        const rows = shard.value[HIDDEN.cursors] as Obj[];
+        // One row at a time: the shard never catches up.
+        appendRows(shard.value, shardAnswer(a, 1, rows[rows.length - 1].cursor as string), [HIDDEN.cursors, 'edges']);
+      }
+    });
+    expect(rounds).toBe(MAX_ROUNDS);
+  });
+});
+
+describe('completing a page across shards (property)', () => {
+  const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
+
+  it.each(SEEDS)('asking after the last row: the page is the first N rows of the sorted union (seed %i)', async (seed) => {
+    const { data, all, first, start, after } = caseOf(seed);
+    const share = shareOf(first, Object.keys(data).length);
+    const page: OpenPage = { first, cursor: 'cursor', shards: Object.entries(data).map(([code, items]) => ({ shard: code, value: shardAnswer(items, share, after) })) };
+    await completePages([page], async (round) => {
+      for (const { page: p, shard } of round) {
+        const ask = nextAsk(p, shard);
+        appendRows(shard.value, shardAnswer(data[shard.shard], ask.first, ask.after), [HIDDEN.cursors, 'edges']);
+      }
+    });
+    const union = sorted(page.shards.flatMap((s) => (s.value.edges as Array<{ node: Item }>).map((e) => e.node)));
+    expect(union.slice(0, first).map((i) => i.id)).toEqual(all.slice(start + 1, start + 1 + first).map((i) => i.id));
+  });
+
+  it.each(SEEDS.slice(0, 15))('a root connection through the data source equals the first N rows of the union (seed %i)', async (seed) => {
+    const { data, all, first, start, after } = caseOf(seed);
+    const region = regionOf(data);
+    try {
+      const answer = await region.fetch('query($first: Int, $after: String) { items(first: $first, after: $after) { total nodes { id } pageInfo { hasNextPage } } }', { first, after });
+      expect(answer.errors).toBeUndefined();
+      const expected = all.slice(start + 1, start + 1 + first);
+      expect(answer.data).toEqual({ items: { total: all.length, nodes: expected.map((i) => ({ id: i.id })), pageInfo: { hasNextPage: all.length > start + 1 + first } } });
+    } finally {
+      await region.close();
+    }
+  });
+
+  it.each(SEEDS.slice(0, 15))('a broadcast entity connection, completed by the same routine, equals the first N rows of the union (seed %i)', async (seed) => {
+    const { data, all, first } = caseOf(seed);
+    const region = regionOf(data);
+    try {
+      const answer = await region.fetch('query($representations: [_Any!]!, $first: Int) { _entities(representations: $representations) { ... on Topic { code items(first: $first) { total nodes { id } } } } }', {
+        representations: [{ __typename: 'Topic', code: 'T1' }, { __typename: 'Topic', code: 'T2' }],
+        first,
+      });
+      expect(answer.errors).toBeUndefined();
+      const page = { total: all.length, nodes: all.slice(0, first).map((i) => ({ id: i.id })) };
+      expect(answer.data).toEqual({ _entities: [{ code: 'T1', items: page }, { code: 'T2', items: page }] });
+    } finally {
+      await region.close();
+    }
+  });
+});
