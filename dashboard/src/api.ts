@@ -29,7 +29,9 @@ export async function run<T>(name: string, variables: Record<string, unknown> = 
     body: JSON.stringify({ operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: op.hash } } }),
   });
   const body = (await res.json()) as { data?: T; errors?: GraphQLError[]; extensions?: { missingMunicipalities?: Array<{ code: string; name: string }> } };
-  if (!body.data && body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  // An answer with holes only is shown with them named; any other failure is the panel's error.
+  const failures = (body.errors ?? []).filter((e) => e.extensions?.code !== 'MUNICIPALITY_UNAVAILABLE');
+  if (!body.data && failures.length) throw new Error(failures.map((e) => e.message).join('; '));
   return { data: body.data ?? null, errors: body.errors ?? [], missing: body.extensions?.missingMunicipalities ?? [] };
 }
 

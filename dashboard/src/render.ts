@@ -53,15 +53,16 @@ export function table(caption: string, headers: string[], rows: Array<{ key?: st
  * i is clicked. The canvas is an image named by `label`; the table beside it holds the figures.
  * Each bar's centre is written to `data-bars` (CSS pixels), so that it can be clicked exactly.
  */
-export function barChart(label: string, labels: string[], values: number[], onBar?: (i: number) => void): HTMLElement {
+export function barChart(label: string, labels: string[], values: number[], lang: string, onBar?: (i: number) => void): HTMLElement {
   const canvas = h('canvas', { role: 'img', 'aria-label': label });
   const box = h('div', { className: 'chart', style: `height:${Math.max(120, labels.length * 26 + 40)}px` }, canvas);
   queueMicrotask(() => {
     const chart = new Chart(canvas, {
       type: 'bar',
-      data: { labels, datasets: [{ label, data: values, backgroundColor: '#1b5e86', hoverBackgroundColor: '#0d3a55' }] },
+      data: { labels: labels.map((l) => (l.length > 42 ? `${l.slice(0, 40)}…` : l)), datasets: [{ label, data: values, backgroundColor: '#1b5e86', hoverBackgroundColor: '#0d3a55' }] },
       options: {
         indexAxis: 'y',
+        locale: lang === 'en' ? 'en-GB' : 'sv-SE',
         animation: false,
         responsive: true,
         maintainAspectRatio: false,

@@ -21,6 +21,7 @@ import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
 import { dashboard } from './dashboard';
+import { exportRoutes } from './export';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { print, type ExecutionResult } from 'graphql';
@@ -221,6 +222,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       },
     }),
   );
+  // Exports read as an anonymous caller would, through the whole pipeline (limits, holes named).
+  const runAnonymous = async (query: string, variables: Record<string, unknown>) => {
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
+    return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
+  };
+  app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
   app.use(dashboard(config.DASHBOARD_DIR));
   app.use(jsonErrors(logger));
 

@@ -87,7 +87,7 @@ export async function overview(state: ViewState, t: Words, go: (s: ViewState) =>
       { className: 'panel', id: `panel-${g.key}`, 'aria-labelledby': `h-${g.key}`, 'data-dimension': g.dimension },
       h('h2', { id: `h-${g.key}` }, title),
       coverage(missingAt(stats, g.key)),
-      groups.length ? barChart(`${t.chartOf}: ${title}, ${t.budgetTotal}`, names, groups.map((x) => x.budgetTotal), g.drill ? drill : undefined) : h('p', {}, t.none),
+      groups.length ? barChart(`${t.chartOf}: ${title}, ${t.budgetTotal}`, names, groups.map((x) => x.budgetTotal), state.lang, g.drill ? drill : undefined) : h('p', {}, t.none),
       h(
         'details',
         {},
@@ -160,7 +160,7 @@ function networksPanel(answer: Answer<NetworksData>, state: ViewState, t: Words,
     coverage(missingAt(answer)),
     table(
       t.networks,
-      [t.network, t.members, t.count],
+      [t.network, t.members, t.memberCount],
       rows.map((n) => ({
         key: n.id,
         cells: [
