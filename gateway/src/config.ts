@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { authEnv, ConfigError, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
 import { SCHEMA_DIR } from './supergraph';
 
+const REPO_DIR = join(SCHEMA_DIR, '..');
+
 /** Everything the regional gateway reads from its environment, with defaults. */
 export const gatewayEnv = {
   /** HTTP and WebSocket port. Default 4000. */
@@ -50,6 +52,16 @@ export const gatewayEnv = {
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Origins allowed by CORS: `*` (default; reads are public and tokens travel in a header, never a cookie), or a comma-separated list, or `none`. */
   CORS_ORIGINS: z.string().default('*'),
+  /** The dashboard's built files, served at `/`. Default dashboard/dist (`npm run build:dashboard`). */
+  DASHBOARD_DIR: z.string().default(join(REPO_DIR, 'dashboard/dist')),
+  /**
+   * The trusted documents (persisted queries: sha256 of the document → document), accepted by hash
+   * in `extensions.persistedQuery.sha256Hash`. Default dashboard/dist/trusted-documents.json, which
+   * the dashboard's build writes; a missing file means none.
+   */
+  TRUSTED_DOCUMENTS_FILE: z.string().default(join(REPO_DIR, 'dashboard/dist/trusted-documents.json')),
+  /** true: a caller without a token may run only trusted documents; with a valid token any operation. Default false. */
+  TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS: env.bool(false),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
   ...suggestionEnv,

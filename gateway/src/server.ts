@@ -19,6 +19,9 @@ import { ShardClient } from './shards/client';
 import { buildContract, ContractChecker } from './shards/contract';
 import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
+import { TrustedDocuments } from './trusted-documents';
+import { dashboard } from './dashboard';
+import { exportRoutes } from './export';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { print, type ExecutionResult } from 'graphql';
@@ -111,6 +114,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     declaration,
   );
 
+  const trusted = TrustedDocuments.load(config.TRUSTED_DOCUMENTS_FILE);
+  if (config.TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS && !trusted.size) logger.warn({ file: config.TRUSTED_DOCUMENTS_FILE }, 'anonymous callers may run only trusted documents, and there are none: build the dashboard');
+  /** The refusal for an anonymous caller's request, when only trusted documents are open to them. */
+  const anonymousRefusal = (request: { query?: unknown; extensions?: unknown }) => (config.TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS ? trusted.refusal(request) : null);
+
   const app = createApp();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
@@ -119,6 +127,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
+    // The dashboard's documents by hash; clients may register others (automatic persisted queries).
+    persistedQueries: { cache: trusted.persistedQueryCache() },
     // An internal error that names a kommun, should one come past the data source, is a hole too.
     ...serverOptions(logger, { fromKommun: ({ code, path }) => holeError(code, registry.get(code)?.name, 'its subgraph answered an internal error', path) }),
     plugins: [...standardPlugins(httpServer), ...limits.plugins, missingMunicipalitiesReport(registry, (municipality, cause) => holes.inc({ municipality, cause })), metrics.plugin()],
@@ -136,6 +146,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     maxAliases: config.MAX_ALIASES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   });
+  const hooks = socketHooks(logger, () => gateway.schema!, limits);
   const wsCleanup = useServer(
     {
       // A token given in connectionParams is checked when the socket opens; a refused one closes it.
@@ -163,7 +174,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
       },
       // The same limits as over HTTP, checked before anything is subscribed or run.
-      ...socketHooks(logger, () => gateway.schema!, limits),
+      ...hooks,
+      onSubscribe: (ctx, id, payload) => {
+        const refused = typeof ctx.connectionParams?.authorization === 'string' ? null : anonymousRefusal(payload);
+        return refused ? [refused] : hooks.onSubscribe(ctx, id, payload);
+      },
     },
     wsServer,
   );
@@ -238,10 +253,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
+        const refused = identity ? null : anonymousRefusal(req.method === 'GET' ? req.query : (req.body ?? {}));
+        if (refused) throw refused;
         return { identity, deadline: deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS) };
       },
     }),
   );
+  // Exports read as an anonymous caller would, through the whole pipeline (limits, holes named).
+  const runAnonymous = async (query: string, variables: Record<string, unknown>) => {
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
+    return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
+  };
+  app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
+  app.use(dashboard(config.DASHBOARD_DIR));
   app.use(jsonErrors(logger));
 
   let stopped = false;

@@ -4,7 +4,7 @@ import express from 'express';
 import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from './logger';
 import { createErrorFormatter, type ErrorFormatterOptions } from './errors';
 import { currentTally, withStatementTally, type StatementTally } from './sql-counter';
@@ -24,9 +24,13 @@ export function serverOptions(logger: Logger, errors: ErrorFormatterOptions = {}
   };
 }
 
-/** Plugins every Samverkan server runs: drain on stop; no inline traces or cache hints nobody reads. */
+/**
+ * Plugins every Samverkan server runs: drain on stop; no inline traces or cache hints nobody reads;
+ * no landing page, whose Sandbox and fonts Apollo loads from CDNs that these networks block (the
+ * gateway serves its own pages instead).
+ */
 export function standardPlugins(httpServer: http.Server): ApolloServerPlugin[] {
-  return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()];
+  return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()];
 }
 
 /** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */

@@ -1,0 +1,57 @@
+import { FUNDS, STATUSES, type Words } from '../i18n';
+import { h } from '../render';
+import type { ViewState } from '../state';
+
+export interface Catalogue {
+  region: { name: string; nameShort: string; members: Array<{ code: string; name: string }> };
+  developmentAreas: Array<{ code: string; name: string; nameEn: string | null; order: number | null }>;
+  fundingProgrammes: Array<{ code: string; name: string; fund: string; period: string | null }>;
+}
+
+/** The filters every panel applies; submitting puts them in the URL and redraws from the overview. */
+export function filterForm(state: ViewState, catalogue: Catalogue, t: Words, go: (s: ViewState) => void): HTMLElement {
+  const option = (value: string, label: string, selected: boolean) => h('option', { value, selected }, label);
+  const select = (id: string, label: string, value: string, options: Array<[string, string]>) =>
+    h('div', { className: 'field' }, h('label', { for: id }, label), h('select', { id, name: id }, option('', t.all, !value), options.map(([v, l]) => option(v, l, v === value))));
+  const form = h(
+    'form',
+    { className: 'filters', 'aria-labelledby': 'filters-title' },
+    h('h2', { id: 'filters-title', className: 'visually-hidden' }, t.filters),
+    h(
+      'div',
+      { className: 'field kommuner' },
+      h('label', { for: 'f-kommun' }, t.municipalities),
+      h('select', { id: 'f-kommun', name: 'f-kommun', multiple: true, size: 5 }, catalogue.region.members.map((m) => option(m.code, m.name, state.municipalities.includes(m.code)))),
+    ),
+    h('div', { className: 'field' }, h('label', { for: 'f-aktiv' }, t.activeOn), h('input', { id: 'f-aktiv', name: 'f-aktiv', type: 'date', value: state.activeOn })),
+    select('f-omrade', t.area, state.area, catalogue.developmentAreas.map((a) => [a.code, state.lang === 'en' ? (a.nameEn ?? a.name) : a.name])),
+    select('f-program', t.programme, state.programme, catalogue.fundingProgrammes.map((p) => [p.code, p.name])),
+    select('f-fond', t.fund, state.fund, FUNDS.map((f) => [f, f])),
+    select('f-status', t.status, state.status, STATUSES.map((s) => [s, t[s]])),
+    h('div', { className: 'field' }, h('label', { for: 'f-text' }, t.text), h('input', { id: 'f-text', name: 'f-text', type: 'search', value: state.text })),
+    h('div', { className: 'actions' }, h('button', { type: 'submit' }, t.apply), h('button', { type: 'button', id: 'f-clear', onClick: () => go(cleared(state)) }, t.clear)),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = (id: string) => (form.querySelector(`#${id}`) as HTMLInputElement | HTMLSelectElement).value;
+    const kommuner = [...(form.querySelector('#f-kommun') as HTMLSelectElement).selectedOptions].map((o) => o.value);
+    go({
+      ...state,
+      municipalities: kommuner,
+      activeOn: value('f-aktiv'),
+      area: value('f-omrade'),
+      programme: value('f-program'),
+      fund: value('f-fond'),
+      status: value('f-status'),
+      text: value('f-text'),
+      // New filters start the list from its first page.
+      pages: [],
+      view: state.view === 'project' ? 'projects' : state.view,
+    });
+  });
+  return form;
+}
+
+function cleared(s: ViewState): ViewState {
+  return { ...s, municipalities: [], activeOn: '', area: '', programme: '', fund: '', status: '', initiative: '', text: '', pages: [] };
+}
