@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { authEnv, ConfigError, env, readConfig, suggestionEnv } from '@samverkan/common';
+import { ASSERTION_MAX_TTL_S, authEnv, ConfigError, env, GATEWAY_ISSUER, readConfig, suggestionEnv } from '@samverkan/common';
 import { SCHEMA_DIR } from './supergraph';
 
 /** Everything the regional gateway reads from its environment, with defaults. */
@@ -52,6 +52,16 @@ export const gatewayEnv = {
   CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
+  /**
+   * The gateway's own signing keys for its assertions (a key file `{ "keys": [<private JWK>, …] }`,
+   * the first signs, all are published at /.well-known/jwks.json). Unset: a key generated at
+   * start; replicas behind one load balancer need the same file.
+   */
+  GATEWAY_SIGNING_KEY_FILE: z.string().optional(),
+  /** The `iss` of the gateway's assertions. Default `samverkan-gateway`. */
+  GATEWAY_ISSUER: z.string().default(GATEWAY_ISSUER),
+  /** How long an assertion is valid, in seconds (at most 60). Default 30. */
+  ASSERTION_TTL_S: z.coerce.number().int().min(1).max(ASSERTION_MAX_TTL_S).default(30),
   ...suggestionEnv,
 };
 

@@ -2,6 +2,7 @@ export * from './config';
 export * from './ids';
 export * from './cursor';
 export * from './auth';
+export * from './signing-keys';
 export * from './errors';
 export * from './logger';
 export * from './sql-counter';

@@ -11,6 +11,7 @@ import {
   fieldSuggestions,
   serverOptions,
   socketHooks,
+  kommunAudience,
   verifierFor,
   jsonErrors,
   listen,
@@ -59,7 +60,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const listener = listenForProjectChanges(config.DATABASE_URL, (m) => pubSub.publish(PROJECT_CHANGED, m), logger);
 
   const { schema, sdl } = await buildKommunSchema();
-  const verify = verifierFor(config, logger);
+  const verify = verifierFor(config, logger, [...codes].map(kommunAudience));
 
   const app = createApp();
   const httpServer = http.createServer(app);
