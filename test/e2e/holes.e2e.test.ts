@@ -21,7 +21,7 @@ const motalaDb = testDatabaseName('samverkan_e2e', 'holes_motala');
 const SHARD_TIMEOUT = 1500;
 
 function startMotala(): ServiceProcess {
-  return startKommunProcess('0583', motalaDb, motalaPort);
+  return startKommunProcess(region, '0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {
