@@ -1,4 +1,18 @@
-import { generateSigningKey, mintToken, postGraphQL, type Identity, type SigningKey } from '@samverkan/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createAssertionSigner,
+  generateSigningKey,
+  kommunAudience,
+  mintToken,
+  postGraphQL,
+  REGION_AUDIENCE,
+  writeKeyFile,
+  type AssertionSigner,
+  type Identity,
+  type SigningKey,
+} from '@samverkan/common';
 import { eventually, startE2ERegion, type E2ERegion } from './harness';
 import { snapshotDatabase } from './snapshot';
 
@@ -12,12 +26,26 @@ import { snapshotDatabase } from './snapshot';
 let region: E2ERegion;
 /** A key pair a kommun made for itself: not the identity provider's, so it must mint nothing. */
 let kommunKey: SigningKey;
+/** The gateway's assertion key, given to it as a key file so that the test can sign as it does. */
+let gatewayKey: SigningKey;
+let assertions: AssertionSigner;
+const keyDir = mkdtempSync(join(tmpdir(), 'samverkan-gateway-key-'));
 beforeAll(async () => {
   kommunKey = await generateSigningKey();
+  gatewayKey = await generateSigningKey();
+  writeKeyFile(join(keyDir, 'gateway.json'), [gatewayKey]);
+  assertions = createAssertionSigner([gatewayKey]);
   // Key sets are cached briefly here, so that a retired key's refusal is seen within seconds.
-  region = await startE2ERegion({ syntheticProjects: 3, authEnv: { JWT_JWKS_CACHE_MS: '1500', JWT_JWKS_COOLDOWN_MS: '300' } });
+  region = await startE2ERegion({
+    syntheticProjects: 3,
+    authEnv: { JWT_JWKS_CACHE_MS: '1500', JWT_JWKS_COOLDOWN_MS: '300' },
+    gatewayEnv: { GATEWAY_SIGNING_KEY_FILE: join(keyDir, 'gateway.json') },
+  });
 }, 120_000);
-afterAll(() => region?.stop());
+afterAll(async () => {
+  await region?.stop();
+  rmSync(keyDir, { recursive: true, force: true });
+});
 
 const K = '1480';
 const now = () => Math.floor(Date.now() / 1000);
@@ -156,6 +184,58 @@ describe('a token replayed where it does not belong', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(body.errors?.[0]?.message).toMatch(/editor of kommun 1480; only an editor of kommun 1481/);
     expect(await snapshotDatabase(region.databases.get('1481')!)).toEqual(before);
+  });
+});
+
+/**
+ * The gateway's assertions, as the subgraphs verify them: with the keys the gateway publishes at
+ * /.well-known/jwks.json (GATEWAY_JWKS_URL), addressed to one subgraph, short-lived, and never
+ * good for a write.
+ */
+describe("the gateway's assertions", () => {
+  const createTwinTown = 'mutation($i: TwinTownInput!) { createTwinTown(input: $i) { id } }';
+  const twinTown = (code: string) => ({ i: { municipality: code, city: 'Assertion', country: 'FI' } });
+
+  it('the gateway publishes its assertion key', async () => {
+    const jwks = (await (await fetch(region.gatewayUrl.replace('/graphql', '/.well-known/jwks.json'))).json()) as { keys: Array<Record<string, unknown>> };
+    expect(jwks.keys).toEqual([expect.objectContaining({ kid: gatewayKey.kid, alg: 'EdDSA', kty: 'OKP', crv: 'Ed25519' })]);
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+
+  it.each([
+    ['kommun 1480', () => region.kommuner.get(K)!, kommunAudience(K), createTwinTown, twinTown(K), K],
+    ['the region subgraph', () => region.regionUrl, REGION_AUDIENCE, 'mutation($i: NetworkInput!) { upsertNetwork(input: $i) { id } }', { i: { id: 'asserted', name: 'Asserted' } }, 'region'],
+  ] as const)('%s accepts an assertion addressed to it as an identity, and refuses it for a write', async (_name, url, audience, query, variables, db) => {
+    const who = db === 'region' ? regionEditor : kommunEditor;
+    const before = await snapshotDatabase(region.databases.get(db)!);
+    const { body } = await postGraphQL(url(), query, variables, { authorization: `Bearer ${await assertions.signAssertion(who, audience)}` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(body.errors?.[0]?.message).toMatch(/gateway assertion cannot write/);
+    expect(await snapshotDatabase(region.databases.get(db)!)).toEqual(before);
+  });
+
+  it('an assertion for kommun 1480 is refused by kommun 1481 (audience)', async () => {
+    const editor1481: Identity = { role: 'kommun-editor', subject: 'o', municipality: '1481' };
+    const before = await snapshotDatabase(region.databases.get('1481')!);
+    const { body } = await postGraphQL(region.kommuner.get('1481')!, createTwinTown, twinTown('1481'), {
+      authorization: `Bearer ${await assertions.signAssertion(editor1481, kommunAudience(K))}`,
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.errors?.[0]?.message).toMatch(/gateway assertion was refused: the token's "aud" claim/);
+    expect(await snapshotDatabase(region.databases.get('1481')!)).toEqual(before);
+  });
+
+  it('an expired assertion is refused', async () => {
+    const twoMinutesAgo = createAssertionSigner([gatewayKey], { clock: () => now() - 120 });
+    const expired = await twoMinutesAgo.signAssertion(kommunEditor, kommunAudience(K));
+    const { body } = await postGraphQL(region.kommuner.get(K)!, createTwinTown, twinTown(K), { authorization: `Bearer ${expired}` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.errors?.[0]?.message).toMatch(/gateway assertion was refused: the token has expired/);
+  });
+
+  it('the gateway itself takes no assertion as a caller\'s token', async () => {
+    const { body } = await postGraphQL(region.gatewayUrl, createTwinTown, twinTown(K), { authorization: `Bearer ${await assertions.signAssertion(kommunEditor, kommunAudience(K))}` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 

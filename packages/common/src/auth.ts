@@ -281,9 +281,9 @@ export interface AssertionSigner {
 
 /**
  * Signs assertions with the first of `keys` (the others stay published during a rollover); each
- * lives `ttlS` seconds (at most 60, default 30).
+ * lives `ttlS` seconds (at most 60, default 30). `clock` (seconds) is the time it signs at.
  */
-export function createAssertionSigner(keys: SigningKey[], options: { issuer?: string; ttlS?: number } = {}): AssertionSigner {
+export function createAssertionSigner(keys: SigningKey[], options: { issuer?: string; ttlS?: number; clock?: () => number } = {}): AssertionSigner {
   const [key] = keys;
   if (!key) throw new Error('an assertion signer needs a key');
   const issuer = options.issuer ?? GATEWAY_ISSUER;
@@ -294,7 +294,7 @@ export function createAssertionSigner(keys: SigningKey[], options: { issuer?: st
     signAssertion: async (identity, audience) => {
       const body: Record<string, unknown> = { role: identity.role };
       if (identity.role === 'kommun-editor') body.municipality = identity.municipality;
-      const now = Math.floor(Date.now() / 1000);
+      const now = options.clock?.() ?? Math.floor(Date.now() / 1000);
       return new SignJWT(body)
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ASSERTION_TYPE })
         .setSubject(identity.subject)
