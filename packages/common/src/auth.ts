@@ -36,7 +36,7 @@ export interface AuthOptions {
   clockSkewS?: number;
   /** How long a fetched JWKS is used before it is fetched again, in ms. Default 600000 (10 minutes). */
   jwksCacheMs?: number;
-  /** After a fetch, a token with an unknown `kid` triggers no new fetch for this long, in ms. Default 30000. */
+  /** After a fetch, a token with an unknown `kid` triggers no new fetch for this long, in ms. Default 5000. */
   jwksCooldownMs?: number;
   /**
    * The gateway's assertions: accepted (for reads only) when signed by a key of `jwksUrl`, issued
@@ -74,8 +74,11 @@ export const authEnv = {
   JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
   /** How long a fetched JWKS is used before it is fetched again, in ms. Default 600000. */
   JWT_JWKS_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
-  /** Least time between two fetches caused by tokens with an unknown `kid`, in ms. Default 30000. */
-  JWT_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /**
+   * Least time between two fetches caused by tokens with an unknown `kid`, in ms: a token under a
+   * key just published may be refused for at most this long. Default 5000.
+   */
+  JWT_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 };
 
 /** Environment variables of a subgraph that accepts the gateway's assertions (for reads). */
@@ -121,7 +124,8 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   if (options.secret && options.jwksUrl) throw new Error('set JWT_SECRET or JWT_JWKS_URL, not both');
   const maxAgeS = options.maxAgeS ?? 12 * 3600;
   const skew = options.clockSkewS ?? 30;
-  const remote = (url: string) => createRemoteJWKSet(new URL(url), { cacheMaxAge: options.jwksCacheMs ?? 600_000, cooldownDuration: options.jwksCooldownMs ?? 30_000 });
+  const cooldownMs = options.jwksCooldownMs ?? 5_000;
+  const remote = (url: string) => createRemoteJWKSet(new URL(url), { cacheMaxAge: options.jwksCacheMs ?? 600_000, cooldownDuration: cooldownMs });
   const key: KeyInput | null = options.secret ? new TextEncoder().encode(options.secret) : options.jwksUrl ? remote(options.jwksUrl) : null;
   const callerChecks: JWTVerifyOptions = {
     issuer: options.issuer,
@@ -149,12 +153,12 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
     if (!m) return { identity: null, rejected: 'the Authorization header must be "Bearer <token>"' };
     const token = m[1];
     if (assertion && issuerOf(token) === assertion.issuer) {
-      const verified = await check(token, assertionKey!, assertionChecks, { maxAgeS: ASSERTION_MAX_TTL_S, skew, keysUrl: assertion.jwksUrl });
+      const verified = await check(token, assertionKey!, assertionChecks, { maxAgeS: ASSERTION_MAX_TTL_S, skew, keysUrl: assertion.jwksUrl, cooldownMs });
       if (typeof verified === 'string') return { identity: null, rejected: `the gateway assertion was refused: ${verified}` };
       return identityOf(verified, 'assertion');
     }
     if (!key) return { identity: null, rejected: 'this service accepts no tokens (no JWT_SECRET or JWT_JWKS_URL is configured)' };
-    const verified = await check(token, key, callerChecks, { maxAgeS, skew, keysUrl: options.jwksUrl });
+    const verified = await check(token, key, callerChecks, { maxAgeS, skew, keysUrl: options.jwksUrl, cooldownMs });
     if (typeof verified === 'string') return { identity: null, rejected: verified };
     return identityOf(verified, 'token');
   };
@@ -194,6 +198,7 @@ interface DescribeContext {
   maxAgeS: number;
   skew: number;
   keysUrl?: string;
+  cooldownMs: number;
 }
 
 function describeJoseError(err: unknown, token: string, checks: JWTVerifyOptions, c: DescribeContext): string {
@@ -215,7 +220,8 @@ function describeJoseError(err: unknown, token: string, checks: JWTVerifyOptions
   }
   if (err instanceof joseErrors.JWKSNoMatchingKey) {
     const kid = headerOf(token).kid;
-    return `no key of the issuer's key set matches the token (${kid ? `kid ${JSON.stringify(kid)}` : 'it names no "kid"'})`;
+    const retry = `a key published just now is fetched at most every ${c.cooldownMs / 1000} s`;
+    return `no key of the issuer's key set matches the token (${kid ? `kid ${JSON.stringify(kid)}` : 'it names no "kid"'}; ${retry})`;
   }
   if (err instanceof joseErrors.JWKSMultipleMatchingKeys) return 'the token names no "kid" and several keys of the key set could match it';
   if (err instanceof joseErrors.JWKSTimeout) return `the key set at ${c.keysUrl} did not answer in time; try again`;

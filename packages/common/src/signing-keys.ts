@@ -65,6 +65,9 @@ export async function readKeyFile(file: string): Promise<SigningKey[]> {
 }
 
 export function writeKeyFile(file: string, keys: SigningKey[]): void {
+  // Only the key's own folder is private: a recursive mode would close its parents too (the
+  // embedded PostgreSQL beside it runs as another user and must pass through them).
+  mkdirSync(dirname(dirname(file)), { recursive: true });
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify({ keys: keys.map((k) => k.privateJwk) }, null, 2)}\n`, { mode: 0o600 });
