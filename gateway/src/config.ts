@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { authEnv, ConfigError, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
+import { ASSERTION_MAX_TTL_S, authEnv, ConfigError, env, GATEWAY_ISSUER, metricsEnv, readConfig, suggestionEnv } from '@samverkan/common';
 import { SCHEMA_DIR } from './supergraph';
 
 const REPO_DIR = join(SCHEMA_DIR, '..');
@@ -64,6 +64,16 @@ export const gatewayEnv = {
   TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS: env.bool(false),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
+  /**
+   * The gateway's own signing keys for its assertions (a key file `{ "keys": [<private JWK>, …] }`,
+   * the first signs, all are published at /.well-known/jwks.json). Unset: a key generated at
+   * start; replicas behind one load balancer need the same file.
+   */
+  GATEWAY_SIGNING_KEY_FILE: z.string().optional(),
+  /** The `iss` of the gateway's assertions. Default `samverkan-gateway`. */
+  GATEWAY_ISSUER: z.string().default(GATEWAY_ISSUER),
+  /** How long an assertion is valid, in seconds (at most 60). Default 30. */
+  ASSERTION_TTL_S: z.coerce.number().int().min(1).max(ASSERTION_MAX_TTL_S).default(30),
   ...suggestionEnv,
   ...metricsEnv,
 };

@@ -6,7 +6,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { GRAPHQL_PATH, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type AssertionSigner, type Identity, type Logger } from '@samverkan/common';
+import { createGatewayAssertions } from './assertions';
 import { queryLimits } from './limits';
 import { requestDeadline, type Deadline } from './deadline';
 import { holeError, missingMunicipalitiesReport } from './holes';
@@ -42,6 +43,8 @@ export interface RegionalGateway {
   start(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
   registry: MemberRegistry;
+  /** Signs the gateway's own short-lived, audience-bound assertions of a caller's identity. */
+  assertions: AssertionSigner;
 }
 
 /**
@@ -99,7 +102,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         : new RegionDataSource(name === 'region' ? config.REGION_URL : url!, client),
   });
 
-  const verify = verifierFor(config);
+  const verify = verifierFor(config, logger);
+  const assertions = await createGatewayAssertions(config, logger);
   const limits = queryLimits(
     {
       maxDepth: config.MAX_DEPTH,
@@ -237,6 +241,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   app.get('/health', health);
   app.get('/health/ready', health);
   app.get('/health/details', details);
+  // The public keys of the gateway's assertions: subgraphs fetch them (GATEWAY_JWKS_URL).
+  app.get('/.well-known/jwks.json', (_req, res) => void res.set('cache-control', 'public, max-age=60').json(assertions.jwks()));
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   const origins = config.CORS_ORIGINS.trim();
   app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));
@@ -271,6 +277,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   let stopped = false;
   return {
     registry,
+    assertions,
     async start(port = config.PORT, host = config.HOST) {
       const url = await listen(httpServer, port, host);
       logger.info({ url, members: registry.all().length }, 'regional gateway listening');

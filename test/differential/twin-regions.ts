@@ -4,7 +4,7 @@ import { connectAndMigrate, dropDatabase, ensureDatabase, postGraphQL, testDatab
 import { createDataSource } from '@samverkan/kommun/src/data-source';
 import { freePort, readManifest, REPO_ROOT, runService, runToCompletion, waitForHealth, type ServiceProcess } from '@samverkan/region-runner';
 import { Client } from 'pg';
-import { SECRET, startE2ERegion, type E2ERegion } from '../e2e/harness';
+import { startE2ERegion, type E2ERegion } from '../e2e/harness';
 
 /**
  * The same region data served twice, for differential testing of the gateway:
@@ -142,7 +142,7 @@ export async function startTwinRegions(options: TwinOptions = {}): Promise<TwinR
     await copyKommunRows(codes.map((c) => sharded!.databases.get(c)!), combinedUrl);
 
     // The combined kommun instance, its region subgraph (every member's URL is the combined one) and gateway.
-    const env = { JWT_SECRET: SECRET, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+    const env = { JWT_JWKS_URL: sharded.idp.jwksUrl, LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
     const kommunPort = await freePort();
     const kommun = runService('combined-kommun', 'services/kommun/src/cli/serve-many.ts', {
       ...env,

@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import { ensureDatabase, dropDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, listen, SECRET, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
+import { eventually, listen, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 
 /**
  * One deadline per request, which every stage draws from: with the shard timeout just below the
@@ -24,7 +24,7 @@ const HANG = 30_000;
 const MARGIN = 7000;
 
 function startMotala(): ServiceProcess {
-  return startKommunProcess('0583', motalaDb, motalaPort);
+  return startKommunProcess(region, '0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {
@@ -144,7 +144,7 @@ describe('settings under which the deadline cannot hold', () => {
     const gateway = runService('gateway-misconfigured', 'gateway/src/index.ts', {
       REGION_URL: region.regionUrl,
       PORT: '0',
-      JWT_SECRET: SECRET,
+      ...region.serviceEnv,
       LOG_LEVEL: 'warn',
       SHARD_TIMEOUT_MS: shard,
       REQUEST_TIMEOUT_MS: request,

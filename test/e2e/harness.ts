@@ -1,11 +1,20 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mintToken, postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type GraphQLBody, type Identity } from '@samverkan/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type GraphQLBody, type Identity } from '@samverkan/common';
 import type { Client } from 'graphql-ws';
-import { runService, startRegion, type RegionOptions, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
-
-export const SECRET = 'e2e-secret-0123456789-abcdefghijklmnopq';
+import {
+  runService,
+  startDevIdentityProvider,
+  startRegion,
+  type DevIdentityProvider,
+  type RegionOptions,
+  type RunningRegion,
+  type ServiceProcess,
+} from '@samverkan/region-runner';
 
 export type Proxy = Awaited<ReturnType<typeof startProxy>>;
 
@@ -18,14 +27,20 @@ export interface E2ERegion extends RunningRegion {
   gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: GraphQLBody }>;
   /** Queries one kommun's own subgraph directly. */
   direct(code: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
+  /** A token signed by the region's identity provider (its current key). */
   token(identity: Identity): Promise<string>;
+  /** The region's identity provider: a key pair of its own per region, served as a JWKS by this process. */
+  idp: DevIdentityProvider;
   /** The gateway's /health/details (members with their URLs and states, subscriptions), as a region editor reads it. */
   health(): Promise<any>;
 }
 
 /**
  * The whole region on the test PostgreSQL server, every service on a free port; databases dropped
- * at stop. With `proxied`, the gateway reaches each kommun through a counting proxy of its own.
+ * at stop. Tokens are asymmetric as in production: an identity provider of the region's own (a key
+ * pair in a temporary folder, its JWKS served by this process) signs them, and every service
+ * verifies them with its JWKS URL. With `proxied`, the gateway reaches each kommun through a
+ * counting proxy of its own.
  */
 export async function startE2ERegion(options: Partial<RegionOptions> & { proxied?: boolean } = {}): Promise<E2ERegion> {
   const proxies = new Map<string, Proxy>();
@@ -37,6 +52,12 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
         return Number(new URL(proxy.url).port);
       }
     : undefined;
+  const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-idp-'));
+  const idp = await startDevIdentityProvider({ dir: idpDir });
+  const closeIdp = async () => {
+    await idp.close();
+    rmSync(idpDir, { recursive: true, force: true });
+  };
   const region = await startRegion({
     memberPort,
     databaseUrl: TEST_SERVER_URL,
@@ -44,7 +65,7 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
     databasePrefix: testDatabaseName('samverkan_e2e'),
     seed: 'always',
     syntheticProjects: 40,
-    jwtSecret: SECRET,
+    jwksUrl: idp.jwksUrl,
     // A test run shares a stock PostgreSQL (max_connections = 100) with other clients: a region
     // holds at most 13 + 2 connections, plus one LISTEN per kommun while subscriptions run.
     kommunPoolSize: 1,
@@ -55,6 +76,7 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
     ...regionOptions,
   }).catch(async (err) => {
     await Promise.all([...proxies.values()].map((p) => p.close()));
+    await closeIdp();
     throw err;
   });
   return {
@@ -64,14 +86,16 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
     resetProxies: () => proxies.forEach((p) => p.reset()),
     gql: (query, variables, token) => postGraphQL(region.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     direct: (code, query, variables) => postGraphQL(region.kommuner.get(code)!, query, variables),
-    token: (identity) => mintToken(identity, { secret: SECRET }),
+    token: (identity) => idp.token(identity),
+    idp,
     health: async () => {
-      const token = await mintToken({ role: 'region-editor', subject: 'e2e-health' }, { secret: SECRET });
+      const token = await idp.token({ role: 'region-editor', subject: 'e2e-health' });
       return (await fetch(region.gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${token}` } })).json();
     },
     stop: async (o) => {
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await region.stop({ dropDatabases: true, ...o });
+      await closeIdp();
     },
   };
 }
@@ -233,13 +257,14 @@ export function listen(c: Client, query: string, variables: Record<string, unkno
 /**
  * A kommun subgraph in a process of its own (a member beside the region's shared kommun process),
  * so a test can kill, stop or restart it alone. Its database must exist; it seeds it when empty.
+ * It checks tokens as the region's services do (`region.serviceEnv`).
  */
-export function startKommunProcess(code: string, database: string, port: number): ServiceProcess {
+export function startKommunProcess(region: RunningRegion, code: string, database: string, port: number): ServiceProcess {
   return runService(`kommun-${code}`, 'services/kommun/src/cli/serve-many.ts', {
     KOMMUN_INSTANCES: JSON.stringify([{ code, databaseUrl: withDatabase(TEST_SERVER_URL, database), port }]),
     SEED: 'if-empty',
     SYNTHETIC_PROJECTS: '3',
-    JWT_SECRET: SECRET,
+    ...region.serviceEnv,
     LOG_LEVEL: 'warn',
     DB_POOL_SIZE: '1',
   });

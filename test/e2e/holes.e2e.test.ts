@@ -22,7 +22,7 @@ const SHARD_TIMEOUT = 1500;
 const METRICS_TOKEN = 'e2e-metrics-token-0123456789';
 
 function startMotala(): ServiceProcess {
-  return startKommunProcess('0583', motalaDb, motalaPort);
+  return startKommunProcess(region, '0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { mintToken } from '@samverkan/common';
-import { SECRET, startE2ERegion, startProxy, eventually, type E2ERegion } from './harness';
+import { startE2ERegion, startProxy, eventually, type E2ERegion } from './harness';
 import { snapshotDatabase } from './snapshot';
 
 /**
@@ -18,10 +17,10 @@ const REQUEST_TIMEOUT = 3000;
 beforeAll(async () => {
   region = await startE2ERegion({ syntheticProjects: 10, shardTimeoutMs: 2500, gatewayEnv: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT) } });
   proxy = await startProxy(region.kommuner.get('1407')!);
-  const regionEditor = await mintToken({ role: 'region-editor', subject: 'r' }, { secret: SECRET });
+  const regionEditor = await region.token({ role: 'region-editor', subject: 'r' });
   await region.gql('mutation($i: MemberInput!) { upsertMember(input: $i) { code } }', { i: { code: '1407', name: 'Öckerö', county: 'Västra Götalands län', subgraphUrl: proxy.url } }, regionEditor);
   await eventually('1407 behind the proxy', async () => (await region.health()).members.find((m: any) => m.code === '1407' && m.verifiedUrl === proxy.url));
-  editor = await mintToken({ role: 'kommun-editor', subject: 'k', municipality: '1480' }, { secret: SECRET });
+  editor = await region.token({ role: 'kommun-editor', subject: 'k', municipality: '1480' });
 }, 120_000);
 afterAll(async () => {
   await proxy?.close();

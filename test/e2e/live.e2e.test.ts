@@ -19,7 +19,7 @@ const clients: Client[] = [];
 const QUEUE_LIMIT = 25;
 
 function startMotala(): ServiceProcess {
-  return startKommunProcess('0583', motalaDb, motalaPort);
+  return startKommunProcess(region, '0583', motalaDb, motalaPort);
 }
 
 beforeAll(async () => {

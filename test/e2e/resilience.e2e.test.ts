@@ -5,7 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { ensureDatabase, withDatabase, TEST_SERVER_URL, dropDatabase, testDatabaseName } from '@samverkan/common';
 import { runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, SECRET, startE2ERegion, startProxy, type E2ERegion, type Proxy } from './harness';
+import { eventually, startE2ERegion, startProxy, type E2ERegion, type Proxy } from './harness';
 
 /** Holes, not failures: slow, stopped, joining, leaving and contract-breaking kommuner. */
 let region: E2ERegion;
@@ -118,7 +118,7 @@ describe('membership is data', () => {
     motala = runService('motala', 'services/kommun/src/cli/serve-many.ts', {
       KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, db), port: 0 }]),
       SYNTHETIC_PROJECTS: '5',
-      JWT_SECRET: SECRET,
+      ...region.serviceEnv,
       LOG_LEVEL: 'warn',
     });
     const [line] = await motala.ready;
@@ -145,7 +145,7 @@ describe('membership is data', () => {
     const combined = runService('combined', 'services/kommun/src/cli/serve-many.ts', {
       KOMMUN_INSTANCES: JSON.stringify([{ code: '0583,2081', databaseUrl: withDatabase(TEST_SERVER_URL, combinedDb), port: 0 }]),
       SYNTHETIC_PROJECTS: '7',
-      JWT_SECRET: SECRET,
+      ...region.serviceEnv,
       LOG_LEVEL: 'warn',
     });
     const counter = await startProxy((await combined.ready)[0].split(' ')[2]);

@@ -1,22 +1,58 @@
-import { mintToken, postGraphQL, type Identity } from '@samverkan/common';
-import { SECRET, startE2ERegion, type E2ERegion } from './harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createAssertionSigner,
+  generateSigningKey,
+  kommunAudience,
+  mintToken,
+  postGraphQL,
+  REGION_AUDIENCE,
+  writeKeyFile,
+  type AssertionSigner,
+  type Identity,
+  type SigningKey,
+} from '@samverkan/common';
+import { eventually, startE2ERegion, type E2ERegion } from './harness';
 import { snapshotDatabase } from './snapshot';
 
 /**
  * Every mutation of every subgraph, through the gateway and straight to its subgraph, as every
  * kind of caller: only the allowed ones change data; the others answer a clear error and leave
- * every row as it was.
+ * every row as it was. Tokens are signed by the region's identity provider (EdDSA, JWKS); a
+ * kommun's own key, a shared secret, a token without exp, too old or from the future, and a
+ * token replayed at another kommun are refused; keys roll over without a restart.
  */
 let region: E2ERegion;
+/** A key pair a kommun made for itself: not the identity provider's, so it must mint nothing. */
+let kommunKey: SigningKey;
+/** The gateway's assertion key, given to it as a key file so that the test can sign as it does. */
+let gatewayKey: SigningKey;
+let assertions: AssertionSigner;
+const keyDir = mkdtempSync(join(tmpdir(), 'samverkan-gateway-key-'));
 beforeAll(async () => {
-  region = await startE2ERegion({ syntheticProjects: 3 });
+  kommunKey = await generateSigningKey();
+  gatewayKey = await generateSigningKey();
+  writeKeyFile(join(keyDir, 'gateway.json'), [gatewayKey]);
+  assertions = createAssertionSigner([gatewayKey]);
+  // Key sets are cached briefly here, so that a retired key's refusal is seen within seconds.
+  region = await startE2ERegion({
+    syntheticProjects: 3,
+    authEnv: { JWT_JWKS_CACHE_MS: '1500', JWT_JWKS_COOLDOWN_MS: '300' },
+    gatewayEnv: { GATEWAY_SIGNING_KEY_FILE: join(keyDir, 'gateway.json') },
+  });
 }, 120_000);
-afterAll(() => region?.stop());
+afterAll(async () => {
+  await region?.stop();
+  rmSync(keyDir, { recursive: true, force: true });
+});
 
 const K = '1480';
+const now = () => Math.floor(Date.now() / 1000);
 type Caller = { name: string; token: () => Promise<string | undefined>; gateway: string; direct: string };
-const mint = (identity: Identity, o: { secret?: string; audience?: string; expiresIn?: number } = {}) => () =>
-  mintToken(identity, { secret: o.secret ?? SECRET, audience: o.audience, expiresIn: o.expiresIn });
+type MintOptions = { key?: SigningKey; secret?: string; audience?: string; expiresIn?: number | null; issuedAt?: number | null };
+const mint = (identity: Identity, o: MintOptions = {}) => async () =>
+  mintToken(identity, o.secret ? { ...o, key: undefined } : { ...o, key: o.key ?? (await region.idp.current()) });
 const kommunEditor: Identity = { role: 'kommun-editor', subject: 'k', municipality: K };
 const otherEditor: Identity = { role: 'kommun-editor', subject: 'o', municipality: '1481' };
 const regionEditor: Identity = { role: 'region-editor', subject: 'r' };
@@ -31,8 +67,13 @@ const refused = (allowed: 'kommun' | 'region'): Caller[] => [
     ? { name: 'a region editor', token: mint(regionEditor), gateway: 'FORBIDDEN', direct: 'FORBIDDEN' }
     : { name: 'an editor of another kommun', token: mint(otherEditor), gateway: 'FORBIDDEN', direct: 'FORBIDDEN' },
   { name: 'an expired token', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
-  { name: 'a bad signature', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { secret: 'another-secret-0123456789-abcdefghijkl' }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
   { name: 'another audience', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { audience: 'elsewhere' }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
+  // The allowed role, signed by a key no identity provider published: a kommun minting for itself.
+  { name: 'signed by a kommun\'s own key', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { key: kommunKey }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
+  { name: 'HS256 with a shared secret', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { secret: 'a-shared-secret-0123456789-abcdefghijkl' }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
+  { name: 'no exp', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { expiresIn: null }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
+  { name: 'older than the maximum age', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { issuedAt: now() - 13 * 3600, expiresIn: now() + 3600 }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
+  { name: 'iat in the future', token: mint(allowed === 'kommun' ? kommunEditor : regionEditor, { issuedAt: now() + 600 }), gateway: 'UNAUTHENTICATED', direct: 'UNAUTHENTICATED' },
 ];
 
 interface Mutation {
@@ -112,5 +153,130 @@ describe.each(['gateway', 'direct'] as const)('every mutation, %s', (path) => {
       expect([m.name, body.errors]).toEqual([m.name, undefined]);
       expect([m.name, await snapshots()]).not.toEqual([m.name, before]);
     }
+  });
+});
+
+/** A write of 1480's data and one of the region's, as `token`, at the gateway or a subgraph. */
+const kommunWrite = (url: string, token: string, n: number) =>
+  postGraphQL(url, 'mutation($i: TwinTownInput!) { createTwinTown(input: $i) { id } }', { i: { municipality: K, city: `Rotation ${n}`, country: 'IS' } }, { authorization: `Bearer ${token}` });
+const regionWrite = (url: string, token: string, n: number) =>
+  postGraphQL(url, 'mutation($i: NetworkInput!) { upsertNetwork(input: $i) { id } }', { i: { id: `rotation-${n}`, name: 'Rotation' } }, { authorization: `Bearer ${token}` });
+let writes = 0;
+/** Where each write goes: the gateway, the kommun's subgraph, the region's subgraph. */
+const targets = () => [
+  { name: 'gateway (kommun)', write: (t: string) => kommunWrite(region.gatewayUrl, t, ++writes), who: kommunEditor },
+  { name: 'gateway (region)', write: (t: string) => regionWrite(region.gatewayUrl, t, ++writes), who: regionEditor },
+  { name: 'kommun 1480 directly', write: (t: string) => kommunWrite(region.kommuner.get(K)!, t, ++writes), who: kommunEditor },
+  { name: 'region subgraph directly', write: (t: string) => regionWrite(region.regionUrl, t, ++writes), who: regionEditor },
+];
+
+describe('a token replayed where it does not belong', () => {
+  it("an editor's token of 1480, sent straight to kommun 1481 for a write there, is refused and changes nothing", async () => {
+    const token = await mint(kommunEditor)();
+    const before = await snapshotDatabase(region.databases.get('1481')!);
+    const { status, body } = await postGraphQL(
+      region.kommuner.get('1481')!,
+      'mutation($i: TwinTownInput!) { createTwinTown(input: $i) { id } }',
+      { i: { municipality: '1481', city: 'Replay', country: 'NO' } },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(status).toBeLessThan(500);
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(body.errors?.[0]?.message).toMatch(/editor of kommun 1480; only an editor of kommun 1481/);
+    expect(await snapshotDatabase(region.databases.get('1481')!)).toEqual(before);
+  });
+});
+
+/**
+ * The gateway's assertions, as the subgraphs verify them: with the keys the gateway publishes at
+ * /.well-known/jwks.json (GATEWAY_JWKS_URL), addressed to one subgraph, short-lived, and never
+ * good for a write.
+ */
+describe("the gateway's assertions", () => {
+  const createTwinTown = 'mutation($i: TwinTownInput!) { createTwinTown(input: $i) { id } }';
+  const twinTown = (code: string) => ({ i: { municipality: code, city: 'Assertion', country: 'FI' } });
+
+  it('the gateway publishes its assertion key', async () => {
+    const jwks = (await (await fetch(region.gatewayUrl.replace('/graphql', '/.well-known/jwks.json'))).json()) as { keys: Array<Record<string, unknown>> };
+    expect(jwks.keys).toEqual([expect.objectContaining({ kid: gatewayKey.kid, alg: 'EdDSA', kty: 'OKP', crv: 'Ed25519' })]);
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+
+  it.each([
+    ['kommun 1480', () => region.kommuner.get(K)!, kommunAudience(K), createTwinTown, twinTown(K), K],
+    ['the region subgraph', () => region.regionUrl, REGION_AUDIENCE, 'mutation($i: NetworkInput!) { upsertNetwork(input: $i) { id } }', { i: { id: 'asserted', name: 'Asserted' } }, 'region'],
+  ] as const)('%s accepts an assertion addressed to it as an identity, and refuses it for a write', async (_name, url, audience, query, variables, db) => {
+    const who = db === 'region' ? regionEditor : kommunEditor;
+    const before = await snapshotDatabase(region.databases.get(db)!);
+    const { body } = await postGraphQL(url(), query, variables, { authorization: `Bearer ${await assertions.signAssertion(who, audience)}` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(body.errors?.[0]?.message).toMatch(/gateway assertion cannot write/);
+    expect(await snapshotDatabase(region.databases.get(db)!)).toEqual(before);
+  });
+
+  it('an assertion for kommun 1480 is refused by kommun 1481 (audience)', async () => {
+    const editor1481: Identity = { role: 'kommun-editor', subject: 'o', municipality: '1481' };
+    const before = await snapshotDatabase(region.databases.get('1481')!);
+    const { body } = await postGraphQL(region.kommuner.get('1481')!, createTwinTown, twinTown('1481'), {
+      authorization: `Bearer ${await assertions.signAssertion(editor1481, kommunAudience(K))}`,
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.errors?.[0]?.message).toMatch(/gateway assertion was refused: the token's "aud" claim/);
+    expect(await snapshotDatabase(region.databases.get('1481')!)).toEqual(before);
+  });
+
+  it('an expired assertion is refused', async () => {
+    const twoMinutesAgo = createAssertionSigner([gatewayKey], { clock: () => now() - 120 });
+    const expired = await twoMinutesAgo.signAssertion(kommunEditor, kommunAudience(K));
+    const { body } = await postGraphQL(region.kommuner.get(K)!, createTwinTown, twinTown(K), { authorization: `Bearer ${expired}` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.errors?.[0]?.message).toMatch(/gateway assertion was refused: the token has expired/);
+  });
+
+  it('the gateway itself takes no assertion as a caller\'s token', async () => {
+    const { body } = await postGraphQL(region.gatewayUrl, createTwinTown, twinTown(K), { authorization: `Bearer ${await assertions.signAssertion(kommunEditor, kommunAudience(K))}` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+// Last: it changes the identity provider's keys.
+describe('key rotation', () => {
+  it('a new key works from its first token, the old one through the rollover, and not once it is retired', async () => {
+    const old = await region.idp.current();
+    const oldTokens = await Promise.all(targets().map((t) => mint(t.who, { key: old })()));
+    const next = await region.idp.rotate();
+    expect(next.kid).not.toBe(old.kid);
+
+    // A kid no service has seen: each fetches the key set again and accepts the token.
+    for (const t of targets()) {
+      const token = await mint(t.who, { key: next })();
+      const { body } = await eventually(`${t.name} accepts the new key`, async () => {
+        const answer = await t.write(token);
+        return answer.body.errors ? undefined : answer;
+      });
+      expect([t.name, body.errors]).toEqual([t.name, undefined]);
+    }
+    // During the rollover the old key still verifies.
+    for (const [i, t] of targets().entries()) {
+      const { body } = await t.write(oldTokens[i]);
+      expect([t.name, body.errors]).toEqual([t.name, undefined]);
+    }
+
+    // Retired: once each service's cached key set expires, the old key's tokens are refused.
+    await region.idp.retire();
+    for (const [i, t] of targets().entries()) {
+      const refused = await eventually(`${t.name} refuses the retired key`, async () => {
+        const answer = await t.write(oldTokens[i]);
+        return answer.body.errors ? answer : undefined;
+      });
+      expect([t.name, refused.body.errors?.[0]?.extensions?.code]).toEqual([t.name, 'UNAUTHENTICATED']);
+      expect(refused.body.errors?.[0]?.message).toContain(`kid "${old.kid}"`);
+    }
+    // A refused write changed nothing.
+    const before = { kommun: await snapshotDatabase(region.databases.get(K)!), region: await snapshotDatabase(region.databases.get('region')!) };
+    for (const [i, t] of targets().entries()) expect((await t.write(oldTokens[i])).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect({ kommun: await snapshotDatabase(region.databases.get(K)!), region: await snapshotDatabase(region.databases.get('region')!) }).toEqual(before);
+    // And the new key goes on working.
+    for (const t of targets()) expect((await t.write(await region.token(t.who))).body.errors).toBeUndefined();
   });
 });

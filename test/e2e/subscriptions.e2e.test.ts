@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, listen, SECRET, startE2ERegion, type E2ERegion } from './harness';
+import { eventually, listen, startE2ERegion, type E2ERegion } from './harness';
 
 /** Live updates through the gateway over graphql-ws, from real kommun subgraphs. */
 let region: E2ERegion;
@@ -200,7 +200,7 @@ describe('a kommun that joins or restarts', () => {
       runService('motala', 'services/kommun/src/cli/serve-many.ts', {
         KOMMUN_INSTANCES: JSON.stringify([{ code: '0583', databaseUrl: withDatabase(TEST_SERVER_URL, db), port }]),
         SYNTHETIC_PROJECTS: '2',
-        JWT_SECRET: SECRET,
+        ...region.serviceEnv,
         LOG_LEVEL: 'warn',
       });
     motala = start();

@@ -3,6 +3,7 @@ export * from './ids';
 export * from './cursor';
 export * from './auth';
 export * from './audit';
+export * from './signing-keys';
 export * from './errors';
 export * from './logger';
 export * from './sql-counter';

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { mintToken, stopOnSignals } from '@samverkan/common';
+import { relative } from 'node:path';
+import { stopOnSignals } from '@samverkan/common';
+import { devKeyFile, rotateKeyFile, startDevIdentityProvider } from './dev-idp';
 import { REPO_ROOT } from './processes';
 import { startRegion } from './region';
 
@@ -9,22 +8,35 @@ import { startRegion } from './region';
  * `npm start`: the whole demo region on this machine. Uses DATABASE_URL when set, else an
  * embedded PostgreSQL in .data/. REGION_MANIFEST picks another region (default GR's 13).
  * `npm start -- --reseed` replaces the demo data.
+ *
+ * Tokens: a development identity provider runs here. Its Ed25519 key pair is made on first start
+ * in .data/dev-idp/keys.json (mode 0600) and its public keys are served at
+ * http://127.0.0.1:$DEV_IDP_PORT/.well-known/jwks.json (default port 4090); every service
+ * verifies tokens with that JWKS, none holds a secret that could mint one. `npm run token` signs
+ * with the key; `npm start -- --rotate-key` (or `npm run idp -- rotate` while running) starts a
+ * rollover, `npm run idp -- retire` ends it.
  */
 async function main(): Promise<void> {
   const started = Date.now();
-  const secret = process.env.JWT_SECRET ?? devSecret();
+  if (process.env.JWT_SECRET) console.error('JWT_SECRET is ignored by npm start: the region verifies tokens with the development identity provider\'s public keys.');
+  if (process.argv.includes('--rotate-key')) await rotateKeyFile(devKeyFile());
+  const idp = await startDevIdentityProvider({ port: process.env.DEV_IDP_PORT ? Number(process.env.DEV_IDP_PORT) : 4090 });
   const region = await startRegion({
     manifestFile: process.env.REGION_MANIFEST,
     databaseUrl: process.env.DATABASE_URL,
-    jwtSecret: secret,
+    jwksUrl: idp.jwksUrl,
     seed: process.argv.includes('--reseed') ? 'always' : 'if-empty',
     syntheticProjects: process.env.SYNTHETIC_PROJECTS ? Number(process.env.SYNTHETIC_PROJECTS) : undefined,
     gatewayPort: process.env.PORT ? Number(process.env.PORT) : undefined,
     echo: (line) => process.stderr.write(`${line}\n`),
+  }).catch(async (err: unknown) => {
+    await idp.close();
+    throw err;
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const sample = region.manifest.members.find((m) => m.code === '1480') ?? region.manifest.members[0];
-  const token = await mintToken({ role: 'kommun-editor', subject: `demo-editor-${sample.code}`, municipality: sample.code }, { secret });
+  const token = await idp.token({ role: 'kommun-editor', subject: `demo-editor-${sample.code}`, municipality: sample.code });
+  const key = await idp.current();
   console.log(`
 Samverkan: ${region.manifest.name}, ${region.kommuner.size} kommuner, ready in ${seconds} s
   PostgreSQL: ${region.postgres.embedded ? 'embedded (.data/postgres)' : 'DATABASE_URL'}
@@ -33,6 +45,10 @@ Samverkan: ${region.manifest.name}, ${region.kommuner.size} kommuner, ready in $
 
 Gateway: ${region.gatewayUrl}
 Health:  ${region.gatewayUrl.replace('/graphql', '/health')}
+
+Tokens: development identity provider ${idp.jwksUrl}
+  key ${key.kid} (EdDSA) in ${relative(REPO_ROOT, idp.keyFile)}; no service holds a shared secret.
+  More tokens: npm run token -- kommun-editor <kommunkod> | region-editor
 
 Try:
   curl -s ${region.gatewayUrl} -H 'content-type: application/json' -d '{"query":"{ region { name population } projectStats(groupBy: [MUNICIPALITY]) { municipality { name } count budgetTotal } }"}'
@@ -44,17 +60,8 @@ Ctrl-C stops everything.`);
   stopOnSignals(async () => {
     console.log('\nstopping…');
     await region.stop();
+    await idp.close();
   }, 30_000);
-}
-
-/** A development secret kept in .data/ so tokens stay valid across restarts. */
-function devSecret(): string {
-  const file = join(REPO_ROOT, '.data/dev-jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(join(REPO_ROOT, '.data'), { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }
 
 main().catch((err) => {

@@ -11,7 +11,10 @@ export const composeDatabase = (key: string) => (key === 'region' ? 'samverkan_r
  */
 export function composeFile(manifest: RegionManifest): string {
   const image = { build: { context: '.', dockerfile: 'packages/region-runner/Dockerfile' }, image: 'samverkan:dev' };
-  const common = { JWT_SECRET: '${JWT_SECRET:?set JWT_SECRET to a secret of at least 32 characters}', HOST: '0.0.0.0', LOG_LEVEL: 'info' };
+  // Tokens are verified with the identity provider's public keys; no container holds a secret
+  // that could mint one. Subgraphs verify the gateway's assertions with the gateway's keys.
+  const common = { JWT_JWKS_URL: "${JWT_JWKS_URL:?set JWT_JWKS_URL to the identity provider's JSON Web Key Set}", HOST: '0.0.0.0', LOG_LEVEL: 'info' };
+  const subgraph = { ...common, GATEWAY_JWKS_URL: 'http://gateway:4000/.well-known/jwks.json' };
   const pg = (db: string) => `postgres://postgres:samverkan@postgres:5432/${db}`;
   const services: Record<string, unknown> = {
     postgres: {
@@ -26,7 +29,7 @@ export function composeFile(manifest: RegionManifest): string {
     services[`kommun-${m.code}`] = {
       ...image,
       command: ['npm', 'run', 'kommun'],
-      environment: { ...common, KOMMUNKOD: m.code, DATABASE_URL: pg(composeDatabase(m.code)), PORT: String(m.port) },
+      environment: { ...subgraph, KOMMUNKOD: m.code, DATABASE_URL: pg(composeDatabase(m.code)), PORT: String(m.port) },
       depends_on: { postgres: { condition: 'service_healthy' } },
       labels: { 'se.samverkan.kommun': m.name },
     };
@@ -35,7 +38,7 @@ export function composeFile(manifest: RegionManifest): string {
     ...image,
     command: ['npm', 'run', 'region'],
     environment: {
-      ...common,
+      ...subgraph,
       DATABASE_URL: pg(composeDatabase('region')),
       PORT: '4100',
       REGION_MANIFEST: `schema/regions/${manifest.id}.json`,
@@ -52,7 +55,7 @@ export function composeFile(manifest: RegionManifest): string {
   };
   const header = `# ${manifest.name}: PostgreSQL, ${manifest.members.length} kommun subgraphs, the region subgraph and the gateway.
 # Generated from schema/regions/${manifest.id}.json by \`npm run compose\`; a test checks that the two agree.
-# JWT_SECRET=... docker compose up   then   http://localhost:4000/graphql
+# JWT_JWKS_URL=https://<identity provider>/.well-known/jwks.json docker compose up   then   http://localhost:4000/graphql
 `;
   return header + stringify({ name: `samverkan-${manifest.id}`, services, volumes: { pgdata: {} } }, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -2,3 +2,4 @@ export * from './region';
 export * from './postgres';
 export * from './processes';
 export * from './manifest';
+export * from './dev-idp';

@@ -28,8 +28,15 @@ export interface RegionOptions {
   seed?: 'if-empty' | 'always';
   /** Generated projects per kommun when seeding. Default 200. */
   syntheticProjects?: number;
-  /** HS256 secret every service verifies editors' tokens with. */
-  jwtSecret: string;
+  /**
+   * The identity provider's JWKS URL every service verifies editors' tokens with (`npm start`
+   * serves a development one). One of jwksUrl or jwtSecret.
+   */
+  jwksUrl?: string;
+  /** An HS256 secret instead: single-kommun development only (every holder can mint any token). */
+  jwtSecret?: string;
+  /** More token settings for every service (JWT_MAX_AGE, JWT_CLOCK_SKEW_S, JWT_JWKS_CACHE_MS, …). */
+  authEnv?: Record<string, string>;
   /** Processes hosting the kommun subgraphs (members are spread over them). Default 1. */
   kommunProcesses?: number;
   /** Connections per kommun database pool. Default 4. */
@@ -61,6 +68,11 @@ export interface RunningRegion {
   postgres: PostgresServer;
   /** Database URL of each kommun, and of the region (`region`). */
   databases: Map<string, string>;
+  /**
+   * The token settings every service of the region runs with (the identity provider's JWKS URL,
+   * the gateway's for its assertions): for a further kommun started beside the region.
+   */
+  serviceEnv: Record<string, string>;
   /** The process hosting a kommun's subgraph. */
   processOf(code: string): ServiceProcess;
   processes: ServiceProcess[];
@@ -86,6 +98,7 @@ export async function freePort(): Promise<number> {
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
   const manifestFile = options.manifestFile ?? join(REPO_ROOT, 'schema/regions/gr.json');
   const manifest = readManifest(manifestFile);
+  if (Boolean(options.jwksUrl) === Boolean(options.jwtSecret)) throw new Error('startRegion needs jwksUrl (an identity provider\'s key set) or jwtSecret, not both');
   const processes: ServiceProcess[] = [];
   const port = async (fixed: number) => (options.freePorts ? freePort() : fixed);
   const postgres = await ensurePostgres({
@@ -106,8 +119,17 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       await ensureDatabase(postgres.url, dbName(prefix, key));
       databases.set(key, withDatabase(postgres.url, dbName(prefix, key)));
     }
+    // Subgraphs verify callers' tokens with the identity provider's keys and the gateway's
+    // assertions with the gateway's: its port is chosen now, its keys are fetched when needed.
+    const gatewayPort = await port(options.gatewayPort ?? 4000);
+    const serviceEnv: Record<string, string> = {
+      // The other of the two is cleared, should the parent's environment hold it.
+      ...(options.jwksUrl ? { JWT_JWKS_URL: options.jwksUrl, JWT_SECRET: '' } : { JWT_SECRET: options.jwtSecret!, JWT_JWKS_URL: '' }),
+      GATEWAY_JWKS_URL: `http://127.0.0.1:${gatewayPort}/.well-known/jwks.json`,
+      ...options.authEnv,
+    };
     const env = {
-      JWT_SECRET: options.jwtSecret,
+      ...serviceEnv,
       LOG_LEVEL: options.logLevel ?? 'warn',
       HOST: '127.0.0.1',
       ...options.serviceEnv,
@@ -149,7 +171,6 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     const regionUrl = `http://127.0.0.1:${regionPort}/graphql`;
     await Promise.race([waitForHealth(`http://127.0.0.1:${regionPort}/health`, 60_000), region.ready.catch((e) => Promise.reject(e))]);
 
-    const gatewayPort = await port(options.gatewayPort ?? 4000);
     const gateway = runService('gateway', 'gateway/src/index.ts', {
       ...env,
       PORT: String(gatewayPort),
@@ -169,6 +190,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       postgres,
       databases,
       processes,
+      serviceEnv,
       processOf: (code) => hostOf.get(code)!,
       stop: (o) => stopAll(o?.dropDatabases),
     };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
+import { assertionEnv, authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
 
 /**
  * Everything a kommun's subgraph reads from its environment. A wrong value stops the start with
@@ -20,6 +20,7 @@ export const kommunEnv = {
   MIGRATE_ON_START: env.bool(true),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
+  ...assertionEnv,
   ...suggestionEnv,
   ...metricsEnv,
 };

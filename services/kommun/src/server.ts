@@ -11,6 +11,7 @@ import {
   fieldSuggestions,
   serverOptions,
   socketHooks,
+  kommunAudience,
   verifierFor,
   jsonErrors,
   listen,
@@ -62,7 +63,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   const listener = listenForProjectChanges(config.DATABASE_URL, (m) => pubSub.publish(PROJECT_CHANGED, m), logger);
 
   const { schema, sdl } = await buildKommunSchema();
-  const verify = verifierFor(config, logger);
+  const verify = verifierFor(config, logger, [...codes].map(kommunAudience));
 
   const metrics = new ServiceMetrics('kommun', config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
+import { assertionEnv, authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
 
 /** The repository root: data file paths are resolved from here, whatever the working directory. */
 export const REPO_ROOT = join(__dirname, '../../..');
@@ -56,6 +56,7 @@ export const regionEnv = {
   KOMMUN_URL_TEMPLATE: urlTemplate(),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
+  ...assertionEnv,
   ...suggestionEnv,
   ...metricsEnv,
 };

@@ -6,6 +6,7 @@ import {
   createLogger,
   fieldSuggestions,
   serverOptions,
+  REGION_AUDIENCE,
   verifierFor,
   jsonErrors,
   listen,
@@ -61,7 +62,7 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
   if (config.SEED_WHEN_EMPTY) await seedIfEmpty(db, config, logger);
 
   const { schema, sdl } = await buildRegionSchema();
-  const verify = verifierFor(config, logger);
+  const verify = verifierFor(config, logger, [REGION_AUDIENCE]);
 
   const metrics = new ServiceMetrics('region', config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));
