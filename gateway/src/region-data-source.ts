@@ -1,25 +1,38 @@
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { REGION_AUDIENCE, type AssertionSigner, type Identity } from '@samverkan/common';
 import type { Deadline } from './deadline';
+import { rootFields } from './documents';
 import type { ShardClient } from './shards/client';
+
+/** Region query fields that answer according to who asks: the gateway asserts the caller to the region for them. */
+export const REGION_IDENTITY_FIELDS: ReadonlySet<string> = new Set(['regionAuditLog']);
 
 /**
  * The region subgraph, over the same pooled keep-alive client as the shards (identical reads in
- * flight shared), within the request's deadline. The caller's token goes with writes only.
+ * flight shared), within the request's deadline. The caller's token goes with writes only; a read
+ * of a field that must know who asks (REGION_IDENTITY_FIELDS) carries the gateway's own
+ * assertion of the caller, bound to the region, instead.
  */
 export class RegionDataSource implements GraphQLDataSource {
   constructor(
     private readonly url: string,
     private readonly client: ShardClient,
+    private readonly assertions?: AssertionSigner,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = {};
-    const document = options.kind === 'incoming operation' ? (options.document ?? parse(options.request.query!)) : undefined;
-    if (options.kind === 'incoming operation' && document && getOperationAST(document, options.request.operationName)?.operation === 'mutation') {
+    if (options.kind === 'incoming operation') {
+      const operation = getOperationAST(options.document ?? parse(options.request.query!), options.request.operationName);
       const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
-      if (authorization) headers.authorization = authorization;
+      const identity = (options.context as { identity?: Identity | null } | undefined)?.identity;
+      if (operation?.operation === 'mutation') {
+        if (authorization) headers.authorization = authorization;
+      } else if (identity && this.assertions && operation && asksWhoAsks(operation)) {
+        headers.authorization = `Bearer ${await this.assertions.signAssertion(identity, REGION_AUDIENCE)}`;
+      }
     }
     const { query, variables, operationName } = options.request;
     const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
@@ -30,3 +43,5 @@ export class RegionDataSource implements GraphQLDataSource {
     }
   }
 }
+
+const asksWhoAsks = (operation: OperationDefinitionNode) => rootFields(operation).some((f) => REGION_IDENTITY_FIELDS.has(f.name.value));

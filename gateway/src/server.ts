@@ -94,16 +94,16 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     for (const [state, n] of Object.entries(counts)) set({ state }, n);
   });
 
+  const assertions = await createGatewayAssertions(config, logger);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_FILE, 'utf8'),
     buildService: ({ name, url }) =>
       name === declaration.subgraph
-        ? new ShardedDataSource({ contract, declaration, registry, client, logger })
-        : new RegionDataSource(name === 'region' ? config.REGION_URL : url!, client),
+        ? new ShardedDataSource({ contract, declaration, registry, client, logger, assertions })
+        : new RegionDataSource(name === 'region' ? config.REGION_URL : url!, client, assertions),
   });
 
   const verify = verifierFor(config, logger);
-  const assertions = await createGatewayAssertions(config, logger);
   const limits = queryLimits(
     {
       maxDepth: config.MAX_DEPTH,

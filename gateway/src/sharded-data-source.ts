@@ -1,7 +1,7 @@
 import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { Logger } from '@samverkan/common';
+import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/common';
 import type { Deadline } from './deadline';
 import { rootFields } from './documents';
 import { findCutEntities, graftCut } from './pipeline/cuts';
@@ -17,10 +17,12 @@ import type { MemberRegistry } from './shards/registry';
 
 type Obj = Record<string, unknown>;
 
-/** What every fetch of one client request shares: the caller's token and the request's deadline. */
+/** What every fetch of one client request shares: the caller, their token and the request's deadline. */
 interface RequestScope {
   /** Sent with writes only, to the kommun that owns them (see FanOutScope.writeAuthorization). */
   authorization?: string;
+  /** The caller as the gateway verified them: asserted to the owner of a field that must know who asks. */
+  identity?: Identity | null;
   deadline?: Deadline;
 }
 
@@ -30,6 +32,8 @@ export interface ShardedDataSourceOptions {
   registry: MemberRegistry;
   client: ShardClient;
   logger: Logger;
+  /** Signs the gateway's assertions of who asks, for the fields the declaration lists under `identity`. */
+  assertions?: AssertionSigner;
 }
 
 /**
@@ -57,8 +61,8 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization') ?? undefined;
     // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
-    const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
-    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, deadline });
+    const { deadline, identity } = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null };
+    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline });
   }
 
   /**
@@ -91,12 +95,33 @@ export class ShardedDataSource implements GraphQLDataSource {
       contract: this.options,
       planner: this.planner,
       registry,
-      fanout: { client, logger, report: new FetchReport(registry), deadline: request.deadline, writeAuthorization: write ? request.authorization : undefined },
+      fanout: {
+        client,
+        logger,
+        report: new FetchReport(registry),
+        deadline: request.deadline,
+        writeAuthorization: write ? request.authorization : undefined,
+        identityFor: write ? undefined : this.identityFor(fetch, request),
+      },
     };
     const fields = rootFields(fetch.operation);
     if (write) return answerMutation(fetch, stages);
     if (fields.length === 1 && fields[0].name.value === '_entities') return answerEntities(fetch, stages, fields[0]);
     return answerQuery(fetch, stages, fields);
+  }
+
+  /**
+   * For a fetch of fields that answer according to who asks (the declaration's `identity`, all
+   * routed to one owner): the gateway's assertion of the caller, bound to the kommun asked. The
+   * caller's token stays here; an anonymous caller is asserted to nobody, and the owner answers
+   * as to anyone who does not say who they are.
+   */
+  private identityFor(fetch: Fetch, request: RequestScope): ((codes: string[]) => Promise<string | undefined>) | undefined {
+    const { declaration, assertions } = this.options;
+    const { identity } = request;
+    if (!identity || !assertions || !declaration.identity.length) return undefined;
+    if (!rootFields(fetch.operation).some((f) => declaration.identity.includes(`Query.${f.name.value}`))) return undefined;
+    return async (codes) => (codes.length === 1 ? `Bearer ${await assertions.signAssertion(identity, kommunAudience(codes[0]))}` : undefined);
   }
 
   /** Whether one shard serves every kommun: then it answers every fetch whole, and nothing is cut. */

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { comparePositions, decodeCursor } from '@samverkan/common';
+import { comparePositions, decodeCursor, postGraphQL } from '@samverkan/common';
+import { decodeJwt } from 'jose';
 import { compareGroupKeys } from '@samverkan/gateway/src/routing/merge';
 
 const OPERATIONS = join(__dirname, '../../schema/operations');
@@ -240,6 +241,51 @@ describe('the caller\'s token travels only with writes, to their owner', () => {
     expect(new Set(requests.map((r) => r.code)).size).toBe(codes.length);
     expect(requests.filter((r) => r.authorization !== undefined)).toEqual([{ code: '1482', authorization: `Bearer ${token}` }]);
     await data(`mutation($id: ID!) { deleteProject(id: $id) }`, { id: d.createProject.id }, token);
+  });
+});
+
+describe('fields that must know who asks get the gateway\'s assertion, bound to their owner', () => {
+  const AUDIT = 'query($k: ID!) { auditLog(municipality: $k, first: 5) { nodes { operation entityId actorSubject actorRole } } }';
+
+  it('a kommun\'s audit log through the gateway: its editors and region editors read it, asserted to that kommun only', async () => {
+    const token = await region.token({ role: 'kommun-editor', subject: 'e2e-audit', municipality: '1480' });
+    const created = await data(`mutation($i: ProjectInput!) { createProject(input: $i) { id } }`, { i: { municipality: '1480', title: 'Audited', status: 'PLANNED', startDate: '2026-03-01' } }, token);
+    const id = created.createProject.id;
+    region.resetProxies();
+    const log = await data(AUDIT, { k: '1480' }, token);
+    expect(log.auditLog.nodes[0]).toEqual({ operation: 'createProject', entityId: id, actorSubject: 'e2e-audit', actorRole: 'kommun-editor' });
+    // Only the owner was asked, with an assertion of the gateway's, not the caller's token.
+    expect(region.requestsByKommun()).toEqual({ '1480': 1 });
+    const [sent] = region.proxies.get('1480')!.state.authorizations;
+    expect(sent).toMatch(/^Bearer /);
+    expect(sent).not.toBe(`Bearer ${token}`);
+    const claims = decodeJwt(sent!.slice(7));
+    expect(claims).toMatchObject({ iss: 'samverkan-gateway', aud: 'samverkan:kommun:1480', sub: 'e2e-audit', role: 'kommun-editor', municipality: '1480' });
+    expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(60);
+
+    // The assertion is worth nothing elsewhere: another kommun refuses it, and its owner refuses it for a write.
+    const elsewhere = await postGraphQL(region.kommuner.get('1481')!, AUDIT, { k: '1481' }, { authorization: sent! });
+    expect(elsewhere.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const write = await postGraphQL(region.kommuner.get('1480')!, 'mutation($id: ID!) { deleteProject(id: $id) }', { id }, { authorization: sent! });
+    expect(write.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-region' });
+    expect((await data(AUDIT, { k: '1480' }, regionEditor)).auditLog.nodes[0].entityId).toBe(id);
+    const other = await region.gql(AUDIT, { k: '1480' }, await region.token({ role: 'kommun-editor', subject: 'x', municipality: '1481' }));
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await region.gql(AUDIT, { k: '1480' });
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await data(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, token);
+  });
+
+  it('the region\'s audit log through the gateway, for region editors', async () => {
+    const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-region-audit' });
+    await data('mutation($i: NetworkInput!) { upsertNetwork(input: $i) { id } }', { i: { id: 'network-audit-e2e', name: 'Granskat nätverk' } }, regionEditor);
+    const log = await data('{ regionAuditLog(first: 1) { nodes { operation entityId actorSubject } } }', undefined, regionEditor);
+    expect(log.regionAuditLog.nodes).toEqual([{ operation: 'upsertNetwork', entityId: 'network-audit-e2e', actorSubject: 'e2e-region-audit' }]);
+    const kommunEditor = await region.gql('{ regionAuditLog(first: 1) { nodes { id } } }', undefined, await region.token({ role: 'kommun-editor', subject: 'k', municipality: '1480' }));
+    expect(kommunEditor.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await data('mutation { deleteNetwork(id: "network-audit-e2e") }', undefined, regionEditor);
   });
 });
 

@@ -96,6 +96,12 @@ export interface FanOutScope {
    * sees a credential it could replay against another.
    */
   writeAuthorization?: string;
+  /**
+   * For a read of fields whose owner must know who asks (the routing declaration's `identity`):
+   * the Authorization header for the shard serving `codes`, the gateway's own assertion of the
+   * caller, bound to that kommun. Never the caller's token.
+   */
+  identityFor?: (codes: string[]) => Promise<string | undefined>;
 }
 
 /**
@@ -104,10 +110,12 @@ export interface FanOutScope {
  * in request order (by kommunkod), so that concatenated lists come out the same every time.
  */
 export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Outcome[]> {
-  const headers: Record<string, string> = scope.writeAuthorization ? { authorization: scope.writeAuthorization } : {};
+  const writeHeaders: Record<string, string> = scope.writeAuthorization ? { authorization: scope.writeAuthorization } : {};
   return Promise.all(
     requests.map(async (request): Promise<Outcome> => {
       try {
+        const asserted = !scope.writeAuthorization && scope.identityFor ? await scope.identityFor(request.codes) : undefined;
+        const headers = asserted ? { authorization: asserted } : writeHeaders;
         const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline);
         keepErrors(request, answer, scope);
         return { answer, request };
