@@ -20,6 +20,8 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   testPathIgnorePatterns: ['/node_modules/'],
+  // `npm run build` puts a compiled copy of the workspaces in build/: not modules of the tests.
+  modulePathIgnorePatterns: ['<rootDir>/build/'],
   setupFiles: ['reflect-metadata'],
   // A run-wide id, so databases and processes a killed run left behind can be found and removed.
   globalSetup: '<rootDir>/test/jest/global-setup.ts',

