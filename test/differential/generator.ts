@@ -123,7 +123,7 @@ const BOUNDS = {
  * URLs), or that answer according to who asks (the audit logs), while generated operations are
  * anonymous.
  */
-const NOT_COMPARABLE = new Set(['Municipality.subgraphUrl', 'Query.auditLog', 'Query.regionAuditLog']);
+export const NOT_COMPARABLE: ReadonlySet<string> = new Set(['Municipality.subgraphUrl', 'Query.auditLog', 'Query.regionAuditLog']);
 
 /** The only kommun field that names another kommun's entity: a partner that is a Swedish kommun. */
 const FOREIGN_OWNER_LINKS = new Set(['Partner.municipality']);
