@@ -235,6 +235,20 @@ describe('holes in every stage of a query are named at their paths', () => {
     expect(body.extensions.missingMunicipalities).toEqual([{ code: '1407', name: 'Öckerö' }]);
   });
 
+  it('an entity its owner cannot answer keeps its place, its fields empty, so non-null fields do not null the whole answer', async () => {
+    const query = '{ list: municipalities { code twinTowns { city } memberships { id } strategy { title } projects(first: 1) { totalCount nodes { id } } } }';
+    const whole = await region.gql(query);
+    expect(whole.body.errors).toBeUndefined();
+    proxy().state.failHttp = true;
+    const { body } = await region.gql(query);
+    const index = body.data.list.findIndex((m: any) => m.code === '1407');
+    expect(body.data.list[index]).toEqual({ code: '1407', twinTowns: [], memberships: [], strategy: null, projects: { totalCount: 0, nodes: [] } });
+    // Everyone else's part is as it was.
+    expect(body.data.list.filter((m: any) => m.code !== '1407')).toEqual(whole.body.data.list.filter((m: any) => m.code !== '1407'));
+    expect(holes(body)).toEqual([['MUNICIPALITY_UNAVAILABLE', '1407', ['list', index]]]);
+    expect(body.extensions.missingMunicipalities).toEqual([{ code: '1407', name: 'Öckerö' }]);
+  });
+
   it('an entity fetch and the follow-up fetch of entities nested under a kommun\'s data', async () => {
     const { body: found } = await region.gql('{ projects(first: 50, filter: { municipalities: ["1480"] }) { nodes { id developmentAreas { code } } } }');
     const project = found.data.projects.nodes.find((n: any) => n.developmentAreas.length > 0);

@@ -1,8 +1,8 @@
-import { getArgumentValues, type FieldNode, type GraphQLObjectType } from 'graphql';
+import { getArgumentValues, isObjectType, type FieldNode, type GraphQLObjectType } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { responseKey } from '../documents';
 import type { Path } from '../holes';
-import { fanOut, shardsOf, type Outcome, type ShardRequest } from './fanout';
+import { fanOut, shardsOf, type FetchReport, type Outcome, type ShardRequest } from './fanout';
 import { memberCodes, mergerFor, type Fetch, type Stages } from './fetch';
 import { completePages, shareOf, type OpenPage, type ShardPage } from './pages';
 import { planEntities, type TunedEntityConnection } from './plan';
@@ -36,7 +36,10 @@ export async function answerEntities(fetch: Fetch, stages: Stages, field: FieldN
     if (codes.reduce((n, c) => n + (routed.get(c)?.length ?? 0), broadcast.length) === reps.length) {
       const identity = reps.map((_, i) => i);
       const [outcome] = await fanOut([{ url, codes, query: fetch.query, variables, indexes: identity, paths: at(identity) }], fanout);
-      return report.result('answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null);
+      const data = 'answer' in outcome ? ((outcome.answer.data as Obj | null) ?? null) : null;
+      const key = responseKey(field);
+      const list = Array.isArray(data?.[key]) ? (data[key] as unknown[]) : new Array<unknown>(reps.length).fill(null);
+      return report.result({ ...data, [key]: fillHoles(list, reps, field, report, mergerFor(contract, fetch.document, variables), contract) });
     }
   }
   const tuned = broadcast.length ? planner.tunedEntitiesQuery(fetch.query, fetch.document, fetch.operation, field) : null;
@@ -110,7 +113,21 @@ export async function answerEntities(fetch: Fetch, stages: Stages, field: FieldN
       else if (results[i]) results[i] = merger.mergeObject(field.selectionSet, type, [results[i] as Obj]);
     });
   }
-  return report.result({ [responseKey(field)]: results });
+  return report.result({ [responseKey(field)]: fillHoles(results, reps, field, report, merger, contract) });
+}
+
+/**
+ * An entity left null by a hole (its owner did not answer) becomes a placeholder: its fields
+ * empty or null, so its parents keep everyone else's data and the hole is named at its place,
+ * instead of the null climbing non-null fields up to the root. An entity its owner answered
+ * null stays null.
+ */
+function fillHoles(results: unknown[], reps: Obj[], field: FieldNode, report: FetchReport, merger: ReturnType<typeof mergerFor>, contract: Stages['contract']): unknown[] {
+  return results.map((value, i) => {
+    if (value != null || !report.holeAt(['_entities', i])) return value;
+    const type = contract.contract.getType(String(reps[i].__typename));
+    return type && isObjectType(type) ? merger.placeholder(field.selectionSet, type, reps[i]) : null;
+  });
 }
 
 function entitiesOf(outcome: Outcome): Array<Obj | null> {

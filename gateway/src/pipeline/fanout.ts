@@ -38,6 +38,8 @@ export function dataOf(outcome: Outcome | undefined): Obj | null {
 export class FetchReport {
   readonly errors: GraphQLFormattedError[] = [];
   private readonly reported = new Set<string>();
+  /** The places (paths as JSON) a kommun is missing from. */
+  private readonly holes = new Set<string>();
 
   constructor(private readonly registry: MemberRegistry) {}
 
@@ -54,8 +56,14 @@ export class FetchReport {
       const id = `${code}\n${JSON.stringify(path ?? null)}`;
       if (this.reported.has(id)) continue;
       this.reported.add(id);
+      if (kind === 'MUNICIPALITY_UNAVAILABLE') this.holes.add(JSON.stringify(path ?? null));
       this.errors.push(kind === 'MUNICIPALITY_UNKNOWN' ? unknownError(code, path) : holeError(code, this.registry.get(code)?.name, reason, path));
     }
+  }
+
+  /** Whether a kommun was named missing at exactly `path`. */
+  holeAt(path: Path): boolean {
+    return this.holes.has(JSON.stringify(path));
   }
 
   /** The fetch's answer: `data` with the errors found on the way. */

@@ -9,6 +9,7 @@ import {
   isAbstractType,
   isCompositeType,
   isListType,
+  isNonNullType,
   isObjectType,
   isInterfaceType,
   type FieldNode,
@@ -136,6 +137,33 @@ export class ResponseMerger {
       return this.mergeObject(node.selectionSet, named, objects);
     }
     return values.find((v) => v != null) ?? null;
+  }
+
+  /**
+   * What an entity's owner would have answered with nothing to say: each field of the selection
+   * empty (lists, connections with a total of 0) or null, the representation's own fields kept. For
+   * an entity whose owner is a hole, so that its place holds the rest of the answer, named as
+   * missing, instead of nulling every parent up to the root. Null when the selection holds a field
+   * that can be neither empty nor null.
+   */
+  placeholder(selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType, representation: Obj): Obj | null {
+    const out: Obj = {};
+    if (!selectionSet) return out;
+    for (const f of this.collect(selectionSet, type)) {
+      if (f.responseKey in out) continue;
+      if (f.node.name.value === '__typename') {
+        out[f.responseKey] = type.name;
+        continue;
+      }
+      if (f.node.name.value in representation) {
+        out[f.responseKey] = representation[f.node.name.value];
+        continue;
+      }
+      const value = f.def ? this.empty(f.node, f.def) : null;
+      if (value === null && (!f.def || isNonNullType(f.def.type))) return null;
+      out[f.responseKey] = value;
+    }
+    return out;
   }
 
   /** An empty answer of a field's type, for a broadcast field no shard was asked. */
