@@ -48,6 +48,13 @@ function client(): Client {
 
 const gatewayProcess = () => region.processes.find((p) => p.name === 'gateway')!;
 const upstreamOpen = async (n: number) => eventually(`${n} upstream subscriptions`, async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'].upstreams === n);
+/**
+ * The kommun listens for its database's changes: only from then on is a committed change sure to
+ * become an event (the gateway's upstream is open as soon as it has asked; the kommun starts
+ * listening a moment later, slower on a loaded machine).
+ */
+const kommunListening = (code: string) =>
+  eventually(`kommun ${code} listening`, async () => ((await (await fetch(region.kommuner.get(code)!.replace('/graphql', '/health'))).json()) as { listening: boolean }).listening);
 const liveStates = (events: any[], code: string) => events.flatMap((e) => (e.extensions?.liveUpdates ?? []).filter((u: any) => u.municipality === code).map((u: any) => u.state));
 
 /** Inserts projects straight into a kommun's database, in one transaction: events in a burst. */
@@ -124,6 +131,7 @@ describe('events', () => {
   it('arrive with what needs no read when the kommun cannot answer the rest, with the error on the fields that could not', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1481"]) { kind projectId at project { title } } }');
     await upstreamOpen(1);
+    await kommunListening('1481');
     const proxy = region.proxies.get('1481')!;
     proxy.state.failHttp = true;
     try {
@@ -141,6 +149,7 @@ describe('events', () => {
   it('are read many to a query, in the order they came', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1480"]) { kind projectId project { title } } }');
     await upstreamOpen(1);
+    await kommunListening('1480');
     region.resetProxies();
     const ids = await burst('1480', 20, 'Burst');
     await sub.next(20, 20_000);
@@ -155,6 +164,7 @@ describe('events', () => {
   it('that come faster than they can be read end the subscription with an error saying how many were lost', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1482"]) { kind projectId project { title } } }');
     await upstreamOpen(1);
+    await kommunListening('1482');
     // Each read of Kungälv's projects now takes a second: a flood of events cannot be kept up with.
     const proxy = region.proxies.get('1482')!;
     proxy.state.delayMs = 1000;
