@@ -66,7 +66,7 @@ export function unknownError(code: string, path?: Path): GraphQLFormattedError {
 }
 
 /** Why kommuner go missing, as the metrics count holes: a few causes, from a hole's reason. */
-export type HoleCause = 'timeout' | 'http_error' | 'internal_error' | 'no_data' | 'unreachable' | 'refused' | 'unavailable';
+export type HoleCause = 'timeout' | 'http_error' | 'internal_error' | 'no_data' | 'unreachable' | 'refused' | 'version' | 'unavailable';
 
 const CAUSES: Array<[RegExp, HoleCause]> = [
   [/did not answer (within|by)/, 'timeout'],
@@ -75,6 +75,7 @@ const CAUSES: Array<[RegExp, HoleCause]> = [
   [/answered no data/, 'no_data'],
   [/refused the connection|could not be reached|closed the connection|does not resolve|was cancelled/, 'unreachable'],
   [/was refused:|breaks the contract/, 'refused'],
+  [/implements contract version/, 'version'],
 ];
 
 export function holeCause(reason: string): HoleCause {

@@ -11,6 +11,7 @@ import type { Fetch, Stages } from './pipeline/fetch';
 import { answerMutation } from './pipeline/mutation';
 import { Planner } from './pipeline/plan';
 import { answerQuery } from './pipeline/query';
+import { VersionGate } from './pipeline/versions';
 import type { RoutingDeclaration } from './routing/declaration';
 import type { ShardClient } from './shards/client';
 import type { MemberRegistry } from './shards/registry';
@@ -47,9 +48,11 @@ export interface ShardedDataSourceOptions {
  */
 export class ShardedDataSource implements GraphQLDataSource {
   private readonly planner: Planner;
+  private readonly versions: VersionGate;
 
   constructor(private readonly options: ShardedDataSourceOptions) {
     this.planner = new Planner({ contract: options.contract, declaration: options.declaration });
+    this.versions = new VersionGate(options.contract, options.registry);
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -102,6 +105,7 @@ export class ShardedDataSource implements GraphQLDataSource {
         deadline: request.deadline,
         writeAuthorization: write ? request.authorization : undefined,
         identityFor: write ? undefined : this.identityFor(fetch, request),
+        versions: this.versions,
       },
     };
     const fields = rootFields(fetch.operation);

@@ -14,6 +14,7 @@ describe('holeCause', () => {
     ['its subgraph closed the connection', 'unreachable'],
     ['its subgraph could not be reached (EHOSTUNREACH)', 'unreachable'],
     ['its subgraph was refused: its schema breaks the contract (2 problems)', 'refused'],
+    ['its subgraph implements contract version 1.0, which has no Query.auditLog', 'version'],
     ['its subgraph has not been reached yet', 'unavailable'],
     ['no subgraph URL is registered for it', 'unavailable'],
   ])('%s → %s', (reason, cause) => {

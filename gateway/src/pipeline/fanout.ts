@@ -5,6 +5,7 @@ import type { Deadline } from '../deadline';
 import { callerError, holeError, isForTheCaller, unknownError, type Path } from '../holes';
 import type { ShardAnswer, ShardClient } from '../shards/client';
 import type { MemberRegistry } from '../shards/registry';
+import type { VersionGate } from './versions';
 
 type Obj = Record<string, unknown>;
 
@@ -110,6 +111,8 @@ export interface FanOutScope {
    * caller, bound to that kommun. Never the caller's token.
    */
   identityFor?: (codes: string[]) => Promise<string | undefined>;
+  /** Members on an older contract version: a request that uses what they lack is not sent to them. */
+  versions?: VersionGate;
 }
 
 /**
@@ -121,6 +124,13 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
   const writeHeaders: Record<string, string> = scope.writeAuthorization ? { authorization: scope.writeAuthorization } : {};
   return Promise.all(
     requests.map(async (request): Promise<Outcome> => {
+      const gaps = scope.versions?.gaps(request.codes, request.query) ?? [];
+      if (gaps.length) {
+        // Not sent: it would be refused for what its contract version lacks. Each such kommun is a
+        // hole; a combined instance's other kommuner too, since they share the request.
+        for (const code of request.codes) scope.report.missing(code, gaps.find((g) => g.code === code)?.reason ?? gaps[0].reason, request.paths);
+        return { failure: gaps[0].reason, request };
+      }
       try {
         const asserted = !scope.writeAuthorization && scope.identityFor ? await scope.identityFor(request.codes) : undefined;
         const headers = asserted ? { authorization: asserted } : writeHeaders;

@@ -14,6 +14,10 @@ export interface Member {
   reason?: string;
   /** For a refused member: how its schema breaks the contract. */
   problems?: string[];
+  /** The contract version it announces (null: none, held to the whole contract). */
+  contractVersion?: string | null;
+  /** What it lacks of this gateway's contract, on an older minor version: it is asked nothing that uses these. */
+  lacks?: string[];
   /** The URL whose schema was last found to implement the contract; only such members get requests. */
   verifiedUrl?: string;
   checkedAt?: string;
@@ -121,11 +125,11 @@ export class MemberRegistry {
       const answer = await this.options.client.post(entry.subgraphUrl, { query: SDL_QUERY });
       const sdl = (answer.data?._service as { sdl?: unknown } | undefined)?.sdl;
       if (typeof sdl !== 'string') throw new ShardFailure('did not answer _service { sdl }');
-      const problems = this.options.checker.problems(sdl);
+      const { problems, lacks, version } = await this.options.checker.fit(sdl);
       if (problems.length) {
-        return { ...base, state: 'refused', reason: `its schema breaks the contract (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems };
+        return { ...base, state: 'refused', contractVersion: version, reason: `its schema breaks the contract (${problems.length} problem${problems.length > 1 ? 's' : ''})`, problems };
       }
-      return { ...base, state: 'active', verifiedUrl: entry.subgraphUrl };
+      return { ...base, state: 'active', verifiedUrl: entry.subgraphUrl, contractVersion: version, ...(lacks.length ? { lacks } : {}) };
     } catch (err) {
       // Down now, but verified before at this URL: keep sending requests; each reports its own failure.
       const verifiedUrl = previous?.verifiedUrl === entry.subgraphUrl ? previous.verifiedUrl : undefined;

@@ -32,10 +32,12 @@ export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
   referenceResolvers: ReferenceResolvers = {},
   keyChecks: Record<string, KeyCheck> = {},
+  /** More `@link`s on the schema: specs it implements (the kommun contract's version). */
+  links: string[] = [],
 ): Promise<FederatedSchema> {
   const built = await buildSchema({ ...options, skipCheck: true });
   const printed = printSchemaWithDirectives(built);
-  const header = `extend schema @link(url: "${FEDERATION_LINK}", import: [${FEDERATION_IMPORTS.map((d) => `"${d}"`).join(', ')}])`;
+  const header = [`extend schema @link(url: "${FEDERATION_LINK}", import: [${FEDERATION_IMPORTS.map((d) => `"${d}"`).join(', ')}])`, ...links.map((url) => `  @link(url: "${url}")`)].join('\n');
   const typeDefs = parse(`${header}\n\n${printed}`);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- type-graphql's map, widened for buildSubgraphSchema
   const resolvers = createResolversMap(built) as Record<string, any>;

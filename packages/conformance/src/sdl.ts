@@ -1,4 +1,8 @@
-import { findBreakingChanges, parse, type GraphQLSchema } from 'graphql';
+import { ChangeType, CriticalityLevel, diff } from '@graphql-inspector/core';
+import { findBreakingChanges, Kind, parse, type GraphQLSchema } from 'graphql';
+import { CONTRACT_URL, CONTRACT_VERSION } from './version';
+
+export { CONTRACT_URL, CONTRACT_VERSION, contractLink } from './version';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 
 /** Builds a subgraph schema from SDL as `_service { sdl }` gives it. */
@@ -17,4 +21,69 @@ export function contractProblems(contract: GraphQLSchema, memberSdl: string): st
   } catch (err) {
     return [`its schema does not build: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`];
   }
+}
+
+/** The contract version a member's SDL announces (its `@link` to CONTRACT_URL), or null when it announces none. */
+export function announcedVersion(sdl: string): string | null {
+  let document;
+  try {
+    document = parse(sdl);
+  } catch {
+    return null;
+  }
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.SCHEMA_DEFINITION && d.kind !== Kind.SCHEMA_EXTENSION) continue;
+    for (const directive of d.directives ?? []) {
+      if (directive.name.value !== 'link') continue;
+      const url = directive.arguments?.find((a) => a.name.value === 'url')?.value;
+      const m = url?.kind === Kind.STRING ? new RegExp(`^${CONTRACT_URL.replace(/[.]/g, '\\.')}/v(\\d+\\.\\d+)$`).exec(url.value) : null;
+      if (m) return m[1];
+    }
+  }
+  return null;
+}
+
+/** How a member's schema fits the contract. */
+export interface ContractFit {
+  /** What keeps it out: something of another shape than the contract's, or more than its announced version lacks. */
+  problems: string[];
+  /** The contract's coordinates it does not have (types, fields, arguments, enum values): it is asked nothing that uses them. */
+  lacks: string[];
+  /** The version it announces; null: none, and it is held to the whole contract. */
+  version: string | null;
+}
+
+/** Changes from the contract to a member that mean the member has less: an older contract version. */
+const LACKING = new Set<string>([ChangeType.TypeRemoved, ChangeType.FieldRemoved, ChangeType.FieldArgumentRemoved, ChangeType.EnumValueRemoved, ChangeType.UnionMemberRemoved, ChangeType.InputFieldRemoved]);
+
+/**
+ * How a member's schema fits the contract, by @graphql-inspector/core's diff from the contract to
+ * the member: a change that would break the contract's clients is a problem, unless it is
+ * something the member lacks and its announced version is older than the contract's; then it is
+ * listed in `lacks`, and the member joins. A member that announces the current version (or none)
+ * must have everything; one on an older major, or announcing a version newer than the gateway's,
+ * is refused.
+ */
+export async function contractFit(contract: GraphQLSchema, memberSdl: string): Promise<ContractFit> {
+  let member: GraphQLSchema;
+  try {
+    member = buildContract(memberSdl);
+  } catch (err) {
+    return { problems: [`its schema does not build: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`], lacks: [], version: null };
+  }
+  const version = announcedVersion(memberSdl);
+  const [major, minor] = CONTRACT_VERSION.split('.').map(Number);
+  const [vMajor, vMinor] = (version ?? CONTRACT_VERSION).split('.').map(Number);
+  const older = vMajor === major && vMinor < minor;
+  const problems: string[] = [];
+  if (vMajor !== major || vMinor > minor) {
+    problems.push(`it announces contract version ${version}, and this gateway serves ${CONTRACT_VERSION}: only an older minor version of the same major can join`);
+  }
+  const lacks: string[] = [];
+  for (const change of await diff(contract, member)) {
+    if (change.criticality.level !== CriticalityLevel.Breaking) continue;
+    if (older && LACKING.has(change.type) && change.path) lacks.push(change.path);
+    else problems.push(`${change.message}${LACKING.has(change.type) && !older ? ` (it announces ${version ? `version ${version}` : 'no version'}, so it must have all of version ${CONTRACT_VERSION})` : ''}`);
+  }
+  return { problems, lacks: lacks.sort(), version };
 }

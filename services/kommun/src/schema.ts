@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { contractLink } from '@samverkan/conformance/version';
 import { buildFederatedSchema, idRangeProblem, parseId, type FederatedSchema } from '@samverkan/common';
 import type { KommunContext } from './context';
 import { resolvers } from './resolvers';
@@ -37,6 +38,8 @@ export function buildKommunSchema(): Promise<FederatedSchema> {
     },
     // A project or membership id past the keys' range is forged: refused, not looked up.
     { Project: idRangeProblem, Membership: idRangeProblem },
+    // The contract version this subgraph implements, announced in its SDL for the gateway.
+    [contractLink()],
   );
   return built;
 }
