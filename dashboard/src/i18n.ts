@@ -82,6 +82,8 @@ const sv = {
   KOMMUNFULLMAKTIGE: 'Kommunfullmäktige',
   KOMMUNSTYRELSEN: 'Kommunstyrelsen',
   unknown: '(uppgift saknas)',
+  workbench: 'Analysverktyg (GraphiQL)',
+  importProjects: 'Importera projekt',
 };
 export type Words = typeof sv;
 
@@ -168,6 +170,8 @@ const en: Words = {
   KOMMUNFULLMAKTIGE: 'Municipal council',
   KOMMUNSTYRELSEN: 'Municipal executive board',
   unknown: '(not recorded)',
+  workbench: 'Analysts\' workbench (GraphiQL)',
+  importProjects: 'Import projects',
 };
 
 export type Lang = 'sv' | 'en';

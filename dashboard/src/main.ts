@@ -47,7 +47,10 @@ async function draw(): Promise<void> {
     h('div', { className: 'brand' }, h('h1', {}, `${catalogue?.region.nameShort ?? 'Samverkan'} – ${t.title}`), h('p', {}, t.subtitle)),
     h('div', { className: 'tools' },
       h('p', { id: 'live', role: 'status', 'data-live': String(live), 'data-refreshes': String(refreshes) }, live ? t.live : t.offline),
-      h('a', { href: writeState(toggle), lang: toggle.lang, onClick: (e: Event) => (e.preventDefault(), go(toggle)) }, t.language),
+      h('nav', { className: 'links', 'aria-label': t.title },
+        h('a', { href: '/graphiql/', id: 'to-workbench' }, t.workbench),
+        h('a', { href: writeState(toggle), lang: toggle.lang, onClick: (e: Event) => (e.preventDefault(), go(toggle)) }, t.language),
+      ),
     ),
   );
   const form = catalogue ? filterForm(state, catalogue, t, go) : null;
