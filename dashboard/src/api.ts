@@ -5,7 +5,7 @@ import operations from 'virtual:operations';
 export interface GraphQLError {
   message: string;
   path?: Array<string | number>;
-  extensions?: { code?: string; municipality?: string; municipalities?: string[] };
+  extensions?: { code?: string; municipality?: string; municipalities?: string[]; fields?: Array<{ field: string; problems: string[] }> };
 }
 
 export interface Answer<T> {
@@ -33,6 +33,21 @@ export async function run<T>(name: string, variables: Record<string, unknown> = 
   const failures = (body.errors ?? []).filter((e) => e.extensions?.code !== 'MUNICIPALITY_UNAVAILABLE');
   if (!body.data && failures.length) throw new Error(failures.map((e) => e.message).join('; '));
   return { data: body.data ?? null, errors: body.errors ?? [], missing: body.extensions?.missingMunicipalities ?? [] };
+}
+
+/**
+ * Sends one of the trusted documents by its hash with a caller's token (a write), and answers the
+ * body as it came, errors and all, for the caller to show.
+ */
+export async function send<T>(name: string, variables: Record<string, unknown>, token: string): Promise<{ data?: T | null; errors?: GraphQLError[] }> {
+  const op = operations[name];
+  if (!op) throw new Error(`no operation ${name}`);
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: op.hash } } }),
+  });
+  return (await res.json()) as { data?: T | null; errors?: GraphQLError[] };
 }
 
 /** The kommuner missing from the part of an answer under the response key `key` (all parts when omitted). */

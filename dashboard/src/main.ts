@@ -5,6 +5,7 @@ import { h } from './render';
 import { readState, writeState, type ViewState } from './state';
 import { filterForm, type Catalogue } from './views/filters';
 import { overview } from './views/overview';
+import { importPage } from './views/import';
 import { projectList, projectCard } from './views/projects';
 
 /**
@@ -47,10 +48,14 @@ async function draw(): Promise<void> {
     h('div', { className: 'brand' }, h('h1', {}, `${catalogue?.region.nameShort ?? 'Samverkan'} – ${t.title}`), h('p', {}, t.subtitle)),
     h('div', { className: 'tools' },
       h('p', { id: 'live', role: 'status', 'data-live': String(live), 'data-refreshes': String(refreshes) }, live ? t.live : t.offline),
-      h('a', { href: writeState(toggle), lang: toggle.lang, onClick: (e: Event) => (e.preventDefault(), go(toggle)) }, t.language),
+      h('nav', { className: 'links', 'aria-label': t.title },
+        h('a', { href: writeState({ ...state, view: 'import' }), id: 'to-import', onClick: (e: Event) => (e.preventDefault(), go({ ...state, view: 'import' })) }, t.importProjects),
+        h('a', { href: '/graphiql/', id: 'to-workbench' }, t.workbench),
+        h('a', { href: writeState(toggle), lang: toggle.lang, onClick: (e: Event) => (e.preventDefault(), go(toggle)) }, t.language),
+      ),
     ),
   );
-  const form = catalogue ? filterForm(state, catalogue, t, go) : null;
+  const form = catalogue && state.view !== 'import' ? filterForm(state, catalogue, t, go) : null;
   app.replaceChildren(header, form ?? '', main);
   await fill(main);
 }
@@ -60,7 +65,7 @@ async function fill(main: HTMLElement): Promise<void> {
   main.setAttribute('aria-busy', 'true');
   try {
     const content =
-      state.view === 'project' ? await projectCard(state, t, go) : state.view === 'projects' ? await projectList(state, t, go, catalogue!) : await overview(state, t, go, catalogue!);
+      state.view === 'import' ? importPage(state, t, go) : state.view === 'project' ? await projectCard(state, t, go) : state.view === 'projects' ? await projectList(state, t, go, catalogue!) : await overview(state, t, go, catalogue!);
     main.replaceChildren(content);
   } catch (err) {
     main.replaceChildren(h('p', { className: 'error', role: 'alert' }, `${t.failed}: ${(err as Error).message}`));
@@ -78,6 +83,8 @@ function subscribe(): void {
   unsubscribe = onProjectChanged(
     state.municipalities,
     () => {
+      // An import in progress is not redrawn under the editor's hands (its own writes come back as events).
+      if (state.view === 'import') return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         const main = document.getElementById('main');

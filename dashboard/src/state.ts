@@ -12,8 +12,8 @@ export interface ViewState {
   status: string;
   initiative: string;
   text: string;
-  /** overview, projects (the paged list) or project (one). */
-  view: 'overview' | 'projects' | 'project';
+  /** overview, projects (the paged list), project (one) or import (an editor's import of projects). */
+  view: 'overview' | 'projects' | 'project' | 'import';
   project: string;
   /** The project list's cursors, one per page before the current one. */
   pages: string[];
@@ -35,7 +35,7 @@ export function readState(search = location.search): ViewState {
     status: p.get(PARAMS.status) ?? '',
     initiative: p.get(PARAMS.initiative) ?? '',
     text: p.get(PARAMS.text) ?? '',
-    view: view === 'projekt' ? 'projects' : view === 'projektkort' ? 'project' : 'overview',
+    view: view === 'projekt' ? 'projects' : view === 'projektkort' ? 'project' : view === 'import' ? 'import' : 'overview',
     project: p.get('id') ?? '',
     pages: (p.get('sidor') ?? '').split(' ').filter(Boolean),
   };
@@ -48,6 +48,7 @@ export function writeState(s: ViewState): string {
   for (const key of ['activeOn', 'area', 'programme', 'fund', 'status', 'initiative', 'text'] as const) if (s[key]) p.set(PARAMS[key], s[key]);
   if (s.view === 'projects') p.set('vy', 'projekt');
   if (s.view === 'project') p.set('vy', 'projektkort');
+  if (s.view === 'import') p.set('vy', 'import');
   if (s.view === 'project' && s.project) p.set('id', s.project);
   if (s.view !== 'overview' && s.pages.length) p.set('sidor', s.pages.join(' '));
   const q = p.toString();

@@ -41,6 +41,11 @@ export const gatewayEnv = {
   LIST_SIZE_ESTIMATE: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Largest request body in bytes. Default 102400 (100 KiB). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(100 * 1024),
+  /**
+   * Largest request body in bytes of a caller with a valid token (an editor's import of up to
+   * 5,000 projects travels in one mutation). Default 16777216 (16 MiB).
+   */
+  MAX_EDITOR_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   /** Results a subscriber may have waiting before its subscription is ended with SUBSCRIBER_TOO_SLOW. Default 500. */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(500),
   /**

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import express from 'express';
 
 /**
- * The dashboard's built files at `/`, everything from this gateway (no CDN): its pages are routed
- * in the browser (`#/…`), so only `/` and the hashed assets are asked for. When the folder was
- * never built, `/` says how to build it.
+ * The dashboard's built files at `/` and the analysts' workbench (GraphiQL) at `/graphiql/`,
+ * everything from this gateway (no CDN, Monaco's workers included): their pages are routed in the
+ * browser (by query string), so only the two pages and the hashed assets are asked for. When the
+ * folder was never built, `/` says how to build it.
  */
 export function dashboard(dir: string): express.RequestHandler {
   const files = express.static(dir, { index: 'index.html', fallthrough: true, maxAge: 0 });

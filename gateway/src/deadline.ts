@@ -39,3 +39,13 @@ export function fetchBudget(shardTimeoutMs: number, deadline?: Deadline): { ms: 
   const share = Math.max(1, Math.floor(left / 2));
   return share < shardTimeoutMs ? { ms: share, reason: LATE } : within;
 }
+
+/**
+ * How long a write may wait: until the request's deadline, not SHARD_TIMEOUT_MS. A write given up
+ * early may still be made by its kommun after the gateway has said it failed; a large one (an
+ * import of thousands of projects) takes seconds. Without a deadline, SHARD_TIMEOUT_MS.
+ */
+export function writeBudget(shardTimeoutMs: number, deadline?: Deadline): { ms: number; reason: string } {
+  if (!deadline) return { ms: shardTimeoutMs, reason: `did not answer within ${shardTimeoutMs} ms` };
+  return { ms: Math.max(0, deadline.left()), reason: `${LATE}; the write may still have been made there` };
+}

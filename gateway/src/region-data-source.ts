@@ -24,8 +24,10 @@ export class RegionDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const headers: Record<string, string> = {};
+    let write = false;
     if (options.kind === 'incoming operation') {
       const operation = getOperationAST(options.document ?? parse(options.request.query!), options.request.operationName);
+      write = operation?.operation === 'mutation';
       const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
       const identity = (options.context as { identity?: Identity | null } | undefined)?.identity;
       if (operation?.operation === 'mutation') {
@@ -37,7 +39,7 @@ export class RegionDataSource implements GraphQLDataSource {
     const { query, variables, operationName } = options.request;
     const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
     try {
-      return (await this.client.post(this.url, { query: query!, variables, operationName }, headers, deadline)) as GatewayGraphQLResponse;
+      return (await this.client.post(this.url, { query: query!, variables, operationName }, headers, deadline, { write })) as GatewayGraphQLResponse;
     } catch (err) {
       return { errors: [{ message: `The region subgraph ${(err as Error).message}; region data is missing from this answer.`, extensions: { code: 'REGION_UNAVAILABLE' } }] };
     }

@@ -23,6 +23,7 @@ import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
 import { dashboard } from './dashboard';
 import { exportRoutes } from './export';
+import { importRoutes } from './import';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { print, type ExecutionResult } from 'graphql';
@@ -244,12 +245,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   // The public keys of the gateway's assertions: subgraphs fetch them (GATEWAY_JWKS_URL).
   app.get('/.well-known/jwks.json', (_req, res) => void res.set('cache-control', 'public, max-age=60').json(assertions.jwks()));
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
+  // Anonymous bodies stay small; a caller whose token is valid may send an import's rows.
+  const anonymousJson = express.json({ limit: config.MAX_BODY_BYTES });
+  const editorJson = express.json({ limit: config.MAX_EDITOR_BODY_BYTES });
+  const jsonBody: express.RequestHandler = (req, res, next) => {
+    if (!req.headers.authorization) return anonymousJson(req, res, next);
+    verify(req.headers.authorization).then(({ identity }) => (identity ? editorJson : anonymousJson)(req, res, next), next);
+  };
   const origins = config.CORS_ORIGINS.trim();
   app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));
   app.use(
     GRAPHQL_PATH,
     requestTimeout(config.REQUEST_TIMEOUT_MS),
-    express.json({ limit: config.MAX_BODY_BYTES }),
+    jsonBody,
     expressMiddleware(apollo, {
       // The token is checked here; it travels on only with writes, and their owner checks it again.
       context: async ({ req, res }) => {
@@ -271,6 +279,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
   };
   app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
+  app.use(importRoutes(runAnonymous, verify));
   app.use(dashboard(config.DASHBOARD_DIR));
   app.use(jsonErrors(logger));
 

@@ -104,6 +104,7 @@ export class ShardedDataSource implements GraphQLDataSource {
         report: new FetchReport(registry),
         deadline: request.deadline,
         writeAuthorization: write ? request.authorization : undefined,
+        write,
         identityFor: write ? undefined : this.identityFor(fetch, request),
         versions: this.versions,
       },

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetchBudget, LATE, requestDeadline, type Deadline } from '../deadline';
+import { fetchBudget, LATE, requestDeadline, writeBudget, type Deadline } from '../deadline';
 import { ShardClient, ShardFailure } from '../shards/client';
 
 /** A deadline with `ms` left, whatever the clock says. */
@@ -20,6 +20,12 @@ describe('fetchBudget: how long one fetch may wait', () => {
   it('is nothing once the deadline has passed', () => {
     expect(fetchBudget(2000, leaving(0)).ms).toBe(0);
     expect(fetchBudget(2000, leaving(-5)).ms).toBe(0);
+  });
+
+  it('a write may use all the time left before the deadline, and says it may have been made', () => {
+    expect(writeBudget(2000, leaving(7000))).toEqual({ ms: 7000, reason: `${LATE}; the write may still have been made there` });
+    expect(writeBudget(2000, leaving(-1)).ms).toBe(0);
+    expect(writeBudget(2000).ms).toBe(2000);
   });
 
   it('a request deadline is 90 % of REQUEST_TIMEOUT_MS after its start', () => {
@@ -84,6 +90,20 @@ describe('ShardClient under a deadline', () => {
     answerAll();
     await expect(patient).resolves.toEqual({ data: { ok: true } });
     expect(closedEarly).toBe(0);
+    await client.close();
+  });
+
+  it('lets a write wait past the shard timeout, until the request\'s deadline, where a read gives up', async () => {
+    const client = new ShardClient({ timeoutMs: 100, concurrency: 4 });
+    const deadline = requestDeadline(20_000);
+    const read = client.post(url, { query: '{ slowRead }' }, {}, deadline);
+    const write = client.post(url, { query: 'mutation { slowWrite }' }, {}, deadline, { write: true });
+    await expect(read).rejects.toThrow('did not answer within 100 ms');
+    await until(() => received === 2);
+    // Both still held by the shard, well past the shard timeout: the write is still waiting.
+    await new Promise((r) => setTimeout(r, 300));
+    answerAll();
+    await expect(write).resolves.toEqual({ data: { ok: true } });
     await client.close();
   });
 

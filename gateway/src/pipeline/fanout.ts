@@ -105,6 +105,8 @@ export interface FanOutScope {
    * sees a credential it could replay against another.
    */
   writeAuthorization?: string;
+  /** The fetch is a write: it waits until the request's deadline, not SHARD_TIMEOUT_MS (see writeBudget). */
+  write?: boolean;
   /**
    * For a read of fields whose owner must know who asks (the routing declaration's `identity`):
    * the Authorization header for the shard serving `codes`, the gateway's own assertion of the
@@ -134,7 +136,7 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
       try {
         const asserted = !scope.writeAuthorization && scope.identityFor ? await scope.identityFor(request.codes) : undefined;
         const headers = asserted ? { authorization: asserted } : writeHeaders;
-        const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline);
+        const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline, { write: scope.write });
         keepErrors(request, answer, scope);
         return { answer, request };
       } catch (err) {

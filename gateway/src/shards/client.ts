@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/common';
-import { fetchBudget, type Deadline } from '../deadline';
+import { fetchBudget, writeBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {
   query: string;
@@ -79,8 +79,9 @@ export class ShardClient {
    * in flight to the same shard with the same body and credentials is not sent again: its answer
    * is shared (dashboards refresh the same queries), each caller waiting by its own deadline.
    */
-  async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, deadline?: Deadline): Promise<ShardAnswer> {
-    const budget = fetchBudget(this.options.timeoutMs, deadline);
+  async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, deadline?: Deadline, options: { write?: boolean } = {}): Promise<ShardAnswer> {
+    // A write waits until the request's deadline (see writeBudget); a read by SHARD_TIMEOUT_MS.
+    const budget = options.write ? writeBudget(this.options.timeoutMs, deadline) : fetchBudget(this.options.timeoutMs, deadline);
     // Past the deadline nothing is sent, and there is no latency to count.
     if (budget.ms <= 0) throw new ShardFailure(budget.reason, 'timeout');
     const observer = this.options.observer;

@@ -39,22 +39,39 @@ export interface AuditChange {
  * on the write's transaction: if this insert fails, the write fails with it.
  */
 export async function recordAudit(q: AuditQueryable, actor: Identity, operation: string, change: AuditChange): Promise<void> {
-  const columns = ['actor_subject', 'actor_role', 'actor_municipality', 'operation', 'entity_type', 'entity_id', 'before', 'after'];
-  const values: unknown[] = [
-    actor.subject,
-    actor.role,
-    actor.role === 'kommun-editor' ? actor.municipality : null,
-    operation,
-    change.entityType,
-    change.entityId,
-    change.before === null ? null : JSON.stringify(change.before),
-    change.after === null ? null : JSON.stringify(change.after),
-  ];
-  if (change.municipality !== undefined) {
-    columns.push('municipality');
-    values.push(change.municipality);
+  await recordAudits(q, actor, operation, [change]);
+}
+
+/** Rows per INSERT of `recordAudits`: 9 parameters each, well within PostgreSQL's 65,535. */
+const AUDIT_BATCH = 500;
+
+/**
+ * Appends the audit rows of many changes made by one write (an import's), a few hundred rows a
+ * statement, in the order given. As `recordAudit`, on the write's transaction.
+ */
+export async function recordAudits(q: AuditQueryable, actor: Identity, operation: string, changes: readonly AuditChange[]): Promise<void> {
+  const withMunicipality = changes.some((c) => c.municipality !== undefined);
+  if (withMunicipality && changes.some((c) => c.municipality === undefined)) throw new Error('recordAudits: either every change names its kommun or none does');
+  const columns = ['actor_subject', 'actor_role', 'actor_municipality', 'operation', 'entity_type', 'entity_id', 'before', 'after', ...(withMunicipality ? ['municipality'] : [])];
+  for (let from = 0; from < changes.length; from += AUDIT_BATCH) {
+    const values: unknown[] = [];
+    const rows = changes.slice(from, from + AUDIT_BATCH).map((change) => {
+      const row: unknown[] = [
+        actor.subject,
+        actor.role,
+        actor.role === 'kommun-editor' ? actor.municipality : null,
+        operation,
+        change.entityType,
+        change.entityId,
+        change.before === null ? null : JSON.stringify(change.before),
+        change.after === null ? null : JSON.stringify(change.after),
+        ...(withMunicipality ? [change.municipality] : []),
+      ];
+      values.push(...row);
+      return `(${row.map((_, i) => `$${values.length - row.length + i + 1}`).join(', ')})`;
+    });
+    await q.query(`INSERT INTO audit_log (${columns.join(', ')}) VALUES ${rows.join(', ')}`, values);
   }
-  await q.query(`INSERT INTO audit_log (${columns.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values);
 }
 
 /** Who may ask a log for what; the filter every audit log query takes. */

@@ -122,7 +122,8 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
     set({ kind: 'subscriptions' }, listener.holders);
   });
   app.get('/metrics', metrics.handler());
-  mountSubgraph(app, apollo, async (req) => ({ db, codes, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }));
+  // Up to 16 MiB: an import of 5,000 projects is one mutation.
+  mountSubgraph(app, apollo, async (req) => ({ db, codes, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }), '16mb');
   app.use(jsonErrors(logger));
 
   let stopped = false;

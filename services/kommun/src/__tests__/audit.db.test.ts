@@ -206,6 +206,16 @@ describe('every mutation writes one audit row per change, with who, what, before
     expect(created.added).toEqual([expect.objectContaining({ operation: 'setStrategy', before: null, after: { ...doc, title: 'Igen', priorities: [] } })]);
   });
 
+  it('importProjects: one row per project created, in the order of the rows, through the same transaction', async () => {
+    const input = [PROJECT_INPUT, { ...PROJECT_INPUT, title: 'Importerat' }];
+    const { data, added } = await audited('mutation($input: [ProjectInput!]!) { importProjects(municipality: "1480", input: $input) { projects { id } } }', { input });
+    const ids = data.importProjects.projects.map((p: { id: string }) => p.id);
+    expect(added).toEqual([
+      expect.objectContaining({ ...actor, operation: 'importProjects', entityType: 'Project', entityId: ids[0], before: null, after: PROJECT_DOC }),
+      expect.objectContaining({ ...actor, operation: 'importProjects', entityType: 'Project', entityId: ids[1], before: null, after: { ...PROJECT_DOC, title: 'Importerat' } }),
+    ]);
+  });
+
   it('every one of the contract mutations has written audit rows', async () => {
     const operations = new Set((await page()).nodes.map((n) => n.operation));
     const contract = buildSchema(readFileSync(CONTRACT_FILE, 'utf8').replace(/@\w+(\([^)]*\))?/g, '').replace(/^extend schema.*$/m, ''), { assumeValidSDL: true });

@@ -188,3 +188,15 @@ export class ProjectChange {
   /** The project's local id, for reading it when `project` is asked for. */
   local!: number;
 }
+
+@ObjectType({ simpleResolvers: true, description: 'What an import of projects did, or would do (dryRun): every row created, or none.' })
+export class ImportResult {
+  @Field({ description: 'true: nothing was written; the rows were checked and every statement ran, then rolled back.' })
+  dryRun!: boolean;
+
+  @Field(() => Int, { description: 'Projects created, or that would be on a dry run.' })
+  count!: number;
+
+  @Field(() => [Project], { description: 'The projects created, in the order of the rows; empty on a dry run.' })
+  projects!: Project[];
+}

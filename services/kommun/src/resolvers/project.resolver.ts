@@ -7,7 +7,7 @@ import { Project } from '../entities/project';
 import { ProjectDimension } from '../graphql/enums';
 import { ProjectInput, ProjectUpdateInput } from '../graphql/inputs';
 import { DevelopmentArea, FundingProgramme, JointInitiative, Municipality } from '../graphql/references';
-import { Budget, ProjectConnection, ProjectFilter, ProjectStatsGroup } from '../graphql/types';
+import { Budget, ImportResult, ProjectConnection, ProjectFilter, ProjectStatsGroup } from '../graphql/types';
 import { projectStats } from '../store/stats-query';
 import * as writes from '../store/writes';
 import { ProjectPageArgs, projectPage } from './connection';
@@ -81,6 +81,19 @@ export class ProjectResolver {
     @Ctx() ctx: KommunContext,
   ): Promise<Project> {
     return writes.updateProject(ctx, id, input);
+  }
+
+  @Mutation(() => ImportResult, {
+    description: `Creates many projects of one kommun (an import from a spreadsheet) in one transaction: every row, or, when any row is wrong, none, with every wrong field named by its row (input[17].startDate). At most ${writes.IMPORT_MAX_ROWS} rows. Needs an editor's token for municipality; every row's municipality must be it.`,
+  })
+  importProjects(
+    @Arg('municipality', () => ID, { description: 'kommunkod of the kommun the projects are for.' }) municipality: string,
+    // Validated row by row in importProjects, so that each problem names its row.
+    @Arg('input', () => [ProjectInput], { validate: false }) input: ProjectInput[],
+    @Ctx() ctx: KommunContext,
+    @Arg('dryRun', { nullable: true, defaultValue: false, description: 'Check every row and run the import, then roll it back: nothing is written.' }) dryRun: boolean,
+  ): Promise<ImportResult> {
+    return writes.importProjects(ctx, municipality, input, dryRun);
   }
 
   @Mutation(() => ID, { description: 'Deletes a project and answers its id.' })

@@ -6,9 +6,7 @@ import type { AuditDocument, AuditQueryable } from '@samverkan/common';
  * The entity's own key is the row's entityId, and timestamps are the row's `at`: neither is
  * repeated here, so that before and after differ only where the write changed something.
  */
-const DOCUMENTS = {
-  Project: `
-    SELECT jsonb_build_object(
+const PROJECT_DOCUMENT = `jsonb_build_object(
       'title', p.title, 'summary', p.summary, 'status', p.status, 'startDate', p.start_date, 'endDate', p.end_date,
       'budget', jsonb_build_object('total', p.budget_total::float8, 'euCofinancing', p.eu_cofinancing::float8, 'currency', p.currency),
       'department', p.department, 'initiative', p.initiative_id, 'synthetic', p.synthetic,
@@ -17,7 +15,11 @@ const DOCUMENTS = {
       'partners', coalesce((SELECT jsonb_agg(jsonb_build_object('name', x.name, 'country', x.country, 'type', x.type, 'role', x.role,
         'municipality', x.municipality_code) ORDER BY x.id) FROM partner x WHERE x.project_id = p.id), '[]'::jsonb),
       'developmentAreas', coalesce((SELECT jsonb_agg(a.area_code ORDER BY a.area_code) FROM project_area a WHERE a.project_id = p.id), '[]'::jsonb)
-    ) AS doc FROM project p WHERE p.id = $1 AND p.municipality_code = $2`,
+    )`;
+
+const DOCUMENTS = {
+  Project: `
+    SELECT ${PROJECT_DOCUMENT} AS doc FROM project p WHERE p.id = $1 AND p.municipality_code = $2`,
   Membership: `
     SELECT jsonb_build_object('network', network_id, 'since', since, 'decidedBy', decided_by, 'decisionDate', decision_date, 'forums', to_jsonb(forums)) AS doc
     FROM membership WHERE id = $1 AND municipality_code = $2`,
@@ -48,6 +50,7 @@ export const AUDITED_OPERATIONS = [
   'deleteTwinTown',
   'setStrategy',
   'deleteStrategy',
+  'importProjects',
 ] as const;
 
 /**
@@ -59,4 +62,13 @@ export async function auditDocument(q: AuditQueryable, entity: AuditedEntity, co
   const sql = DOCUMENTS[entity] + (lock ? ` FOR UPDATE OF ${LOCKED_TABLE[entity]}` : '');
   const rows: Array<{ doc: AuditDocument }> = await q.query(sql, entity === 'Strategy' ? [code] : [local, code]);
   return rows[0]?.doc ?? null;
+}
+
+/** The audit documents of many of a kommun's projects at once (an import's), by local id, in one statement. */
+export async function projectAuditDocuments(q: AuditQueryable, code: string, locals: number[]): Promise<Map<number, AuditDocument>> {
+  const rows: Array<{ id: number; doc: AuditDocument }> = await q.query(
+    `SELECT p.id, ${PROJECT_DOCUMENT} AS doc FROM project p WHERE p.id = ANY($1::bigint[]) AND p.municipality_code = $2`,
+    [locals, code],
+  );
+  return new Map(rows.map((r) => [Number(r.id), r.doc]));
 }

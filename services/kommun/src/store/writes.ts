@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { badInput, formatId, parseId, recordAudit, requireKommunEditor, type AuditDocument, type EntityKind } from '@samverkan/common';
+import { validate } from 'class-validator';
+import { badInput, flattenValidationErrors, formatId, parseId, recordAudit, recordAudits, requireKommunEditor, type AuditDocument, type EntityKind, type FieldProblem } from '@samverkan/common';
 import type { KommunContext } from '../context';
 import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
 import { PartnerRole } from '../graphql/enums';
@@ -15,12 +16,14 @@ import type {
   TwinTownUpdateInput,
 } from '../graphql/inputs';
 import { fundOf } from '../catalogue';
-import { auditDocument, type AuditedEntity } from './audit';
+import { auditDocument, projectAuditDocuments, type AuditedEntity } from './audit';
 import { createLoaders, type Loaders } from './loaders';
 import type { Queryable } from './project-query';
 
 /** Appends the audit row of one changed entity to the write's transaction. */
 type Audit = (entity: AuditedEntity, code: string, local: number | null, before: AuditDocument, after: AuditDocument) => Promise<void>;
+/** Appends the audit rows of many entities of one kind and kommun (an import's), a few statements in all. */
+type AuditAll = (entity: Exclude<AuditedEntity, 'Strategy'>, code: string, changes: Array<{ local: number; before: AuditDocument; after: AuditDocument }>) => Promise<void>;
 
 const KIND: Record<Exclude<AuditedEntity, 'Strategy'>, EntityKind> = { Project: 'project', Membership: 'membership', TwinTown: 'twintown' };
 
@@ -33,7 +36,7 @@ const KIND: Record<Exclude<AuditedEntity, 'Strategy'>, EntityKind> = { Project: 
  * it changes with `audit`, in the same transaction: an audit row that cannot be written fails the
  * write, and a write that fails leaves no audit row.
  */
-async function write<T>(ctx: KommunContext, operation: string, work: (m: EntityManager, read: Loaders, audit: Audit) => Promise<T>): Promise<T> {
+async function write<T>(ctx: KommunContext, operation: string, work: (m: EntityManager, read: Loaders, audit: Audit, auditAll: AuditAll) => Promise<T>): Promise<T> {
   const actor = ctx.credentials.identity;
   // Every write authorizes its caller first; one that reaches here without an identity is a bug.
   if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
@@ -50,8 +53,15 @@ async function write<T>(ctx: KommunContext, operation: string, work: (m: EntityM
         before,
         after,
       });
+    const auditAll: AuditAll = (entity, code, changes) =>
+      recordAudits(
+        m,
+        actor,
+        operation,
+        changes.map((c) => ({ entityType: entity, entityId: formatId(code, KIND[entity], c.local), municipality: code, before: c.before, after: c.after })),
+      );
     try {
-      return await work(m, loaders, audit);
+      return await work(m, loaders, audit, auditAll);
     } finally {
       tx = null;
     }
@@ -140,8 +150,8 @@ async function replaceChildren(m: EntityManager, local: number, input: ProjectIn
   }
 }
 
-export async function createProject(ctx: KommunContext, input: ProjectInput): Promise<Project> {
-  authorize(ctx, input.municipality);
+/** The stored values of a new project; a BAD_USER_INPUT naming the field when a rule is broken. */
+function newProject(input: ProjectInput) {
   if (!input.title) throw badInput('title', 'is required');
   if (!input.status) throw badInput('status', 'is required');
   if (!input.startDate) throw badInput('startDate', 'is required');
@@ -160,6 +170,14 @@ export async function createProject(ctx: KommunContext, input: ProjectInput): Pr
     synthetic: false,
   };
   checkProject(values, input);
+  // The funding lines' rules (a programme the catalogue lacks needs its fund) are checked here too.
+  fundingRows(input.funding ?? []);
+  return values;
+}
+
+export async function createProject(ctx: KommunContext, input: ProjectInput): Promise<Project> {
+  authorize(ctx, input.municipality);
+  const values = newProject(input);
   return write(ctx, 'createProject', async (m, read, audit) => {
     const { identifiers } = await m.insert(Project, values);
     const id = identifiers[0].localId as number;
@@ -167,6 +185,118 @@ export async function createProject(ctx: KommunContext, input: ProjectInput): Pr
     await audit('Project', input.municipality, id, null, await auditDocument(m, 'Project', input.municipality, id));
     return (await readProject(read, id))!;
   });
+}
+
+/** The most rows one import may hold: a larger file is split, so that one transaction stays short. */
+export const IMPORT_MAX_ROWS = 5000;
+/** Rows per INSERT statement of an import (PostgreSQL takes at most 65,535 parameters a statement). */
+const IMPORT_BATCH = 500;
+/** Problems an import's refusal lists in its message; `extensions.fields` holds them all. */
+const IMPORT_PROBLEMS_IN_MESSAGE = 20;
+
+export interface ImportOutcome {
+  dryRun: boolean;
+  count: number;
+  projects: Project[];
+}
+
+/** Thrown inside a dry run's transaction to roll it back after every statement ran. */
+class DryRunRollback extends Error {}
+
+/**
+ * Every problem of an import's rows, each field named by its row (`input[17].startDate`): the
+ * validators of ProjectInput, the rules createProject applies, and the kommun of each row.
+ */
+async function importProblems(code: string, rows: ProjectInput[]): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  for (const [i, row] of rows.entries()) {
+    const at = `input[${i}]`;
+    const invalid = flattenValidationErrors(await validate(row, { skipMissingProperties: true, forbidUnknownValues: false }), at);
+    problems.push(...invalid);
+    if (row.municipality !== code) problems.push({ field: `${at}.municipality`, problems: [`must be ${code}, the kommun this import is for (got ${row.municipality})`] });
+    if (invalid.length) continue;
+    try {
+      newProject(row);
+    } catch (e) {
+      const fields = e instanceof GraphQLError ? (e.extensions.fields as FieldProblem[] | undefined) : undefined;
+      if (!fields) throw e;
+      problems.push(...fields.map((f) => ({ field: `${at}.${f.field}`, problems: f.problems })));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Announces projects created with the change trigger quiet, as the trigger would (see the
+ * ProjectChangeEvents migration): one CREATED each, sent when the transaction commits.
+ */
+async function announceCreated(m: EntityManager, code: string, locals: number[]): Promise<void> {
+  await m.query(
+    `SELECT count(pg_notify('samverkan_project_changed', json_build_object(
+       'kind', 'CREATED', 'code', $1::text, 'local', id,
+       'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text))
+     FROM unnest($2::int[]) AS id`,
+    [code, locals],
+  );
+}
+
+/** Inserts `rows` in statements of IMPORT_BATCH rows. */
+async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < rows.length; i += IMPORT_BATCH) await insert(rows.slice(i, i + IMPORT_BATCH));
+}
+
+/**
+ * Creates every row of an import as a project of `code`, in one transaction, each with its audit
+ * row: all of them or, when any row is wrong, none (a BAD_USER_INPUT naming every wrong field by
+ * its row). `dryRun` checks everything and runs every statement, then rolls back.
+ */
+export async function importProjects(ctx: KommunContext, code: string, rows: ProjectInput[], dryRun = false): Promise<ImportOutcome> {
+  authorize(ctx, code);
+  if (!rows.length) throw badInput('input', 'holds no rows');
+  if (rows.length > IMPORT_MAX_ROWS) throw badInput('input', `holds ${rows.length} rows; one import takes at most ${IMPORT_MAX_ROWS}: split the file`);
+  const problems = await importProblems(code, rows);
+  if (problems.length) {
+    const shown = problems.slice(0, IMPORT_PROBLEMS_IN_MESSAGE).map((f) => `${f.field}: ${f.problems.join(', ')}`);
+    const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
+    throw new GraphQLError(`Invalid input: nothing was imported. ${shown.join('; ')}${more}.`, { extensions: { code: 'BAD_USER_INPUT', fields: problems } });
+  }
+  const values = rows.map(newProject);
+  try {
+    return await write(ctx, 'importProjects', async (m, read, _audit, auditAll) => {
+      // The change trigger's one event per project costs a setting each, which grows slow by the
+      // thousand: the import keeps it quiet and announces its projects itself, in one statement.
+      await m.query(`SELECT set_config('samverkan.quiet', 'on', true)`);
+      const ids: number[] = [];
+      await insertInBatches(values, async (batch) => {
+        const { identifiers } = await m.insert(Project, batch);
+        ids.push(...identifiers.map((x) => x.localId as number));
+      });
+      const funding = rows.flatMap((row, i) => fundingRows(row.funding ?? []).map((f) => m.create(Funding, { ...f, projectId: ids[i] })));
+      await insertInBatches(funding, async (batch) => void (await m.insert(Funding, batch)));
+      const partners = rows.flatMap((row, i) =>
+        (row.partners ?? []).map((p) => m.create(Partner, { projectId: ids[i], name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipalityCode: p.municipality ?? null })),
+      );
+      await insertInBatches(partners, async (batch) => void (await m.insert(Partner, batch)));
+      const areas = rows.flatMap((row, i) => (row.developmentAreas ?? []).map((areaCode) => ({ projectId: ids[i], areaCode })));
+      await insertInBatches(areas, async (batch) => void (await m.insert(ProjectArea, batch)));
+      const documents = await projectAuditDocuments(m, code, ids);
+      await auditAll('Project', code, ids.map((local) => ({ local, before: null, after: documents.get(local) ?? null })));
+      await announceCreated(m, code, ids);
+      if (dryRun) throw new DryRunRollback();
+      const projects = await read.projectById.loadMany(ids);
+      return {
+        dryRun: false,
+        count: ids.length,
+        projects: projects.map((p, i) => {
+          if (!p || p instanceof Error) throw new Error(`importProjects could not read back the project it created for input[${i}]`);
+          return p;
+        }),
+      };
+    });
+  } catch (e) {
+    if (e instanceof DryRunRollback) return { dryRun: true, count: rows.length, projects: [] };
+    throw e;
+  }
 }
 
 export async function updateProject(ctx: KommunContext, id: string, input: ProjectUpdateInput): Promise<Project> {
