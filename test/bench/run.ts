@@ -9,6 +9,7 @@ import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { drive, type LoadResult } from './load';
 import { cpuMs, rssMiB, table } from './stats';
+import { shardCost } from './shard-cost';
 import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
 
 /**
@@ -55,6 +56,8 @@ interface Row extends LoadResult {
 const rows: Row[] = [];
 /** Milliseconds the deterministic generator takes for 20,000 projects (seeding's own cost). */
 let generatorMs = NaN;
+/** The kommun subgraph's fixed cost per request: S3 directly at one connection, less its SQL by a bare pg client (mean ms). */
+let fixedCost: { directMs: number; floorMs: number; statements: number } | null = null;
 
 /** Sums the SQL statements the kommun instances have run (each reports its total on /health). */
 async function sqlTotal(kommunUrls: string[]): Promise<number> {
@@ -285,6 +288,14 @@ async function main(): Promise<void> {
       await measure('S5', 'varied', 'Samverkan, 13 shards', region.gatewayUrl, await updates(region.gatewayUrl), { ...ours, headers: { authorization: `Bearer ${token}` } });
       await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid!, headers: { authorization: `Bearer ${token}` } });
       await Promise.all(extra.splice(0).map((p) => p.stop()));
+
+      log('\nThe kommun subgraph\'s fixed cost: S3 directly at one connection, and its SQL by a bare pg client…');
+      const cost = await shardCost({ code: '1480', databaseUrl: region.databases.get('1480')!, env: region.serviceEnv, body: gql(OPS.S3), seconds: SECONDS, profileDir: process.env.BENCH_PROFILE });
+      for (const [target, r] of [['kommun subgraph alone, 1 connection', cost.direct], [`its ${cost.statements} SQL statements by bare pg, 1 connection`, cost.floor]] as const) {
+        rows.push({ scenario: 'S3', form: 'identical', target, ...r, sqlPerRequest: null, peakMiB: NaN, gatewayCpuMs: null, gatewayPeakMiB: null });
+      }
+      fixedCost = { directMs: cost.direct.mean, floorMs: cost.floor.mean, statements: cost.statements };
+      log(`  S3 alone: mean ${cost.direct.mean.toFixed(2)} ms; its SQL by bare pg: mean ${cost.floor.mean.toFixed(2)} ms; fixed cost ${(cost.direct.mean - cost.floor.mean).toFixed(2)} ms`);
     } finally {
       await region.stop({ dropDatabases: false });
     }
@@ -367,14 +378,14 @@ function report(started: number): void {
     ]),
   ].filter((b) => Number.isFinite(b.value));
   const minutes = (Date.now() - started) / 60000;
-  const figures = { date: new Date().toISOString(), machine, projectsPerKommun: PROJECTS, connections: CONNECTIONS, growthConnections: GROWTH_CONNECTIONS, seconds: SECONDS, minutes, generatorMs, rows, bar };
+  const figures = { date: new Date().toISOString(), machine, load: os.loadavg(), projectsPerKommun: PROJECTS, connections: CONNECTIONS, growthConnections: GROWTH_CONNECTIONS, seconds: SECONDS, minutes, generatorMs, fixedCost, rows, bar };
   writeFileSync(join(__dirname, 'results/latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
   const fixed = (v: number | null, digits = 1) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
   console.log(`\nSamverkan benchmark, ${figures.date.slice(0, 10)}, ${machine}; synthetic data, ${PROJECTS} projects per kommun unless stated; ${CONNECTIONS} connections (${GROWTH_CONNECTIONS} for remote shards), ${SECONDS} s a run\n`);
   const local = rows.filter((r) => r.delayMs === undefined);
   // Identical and varied side by side, one line per scenario and target.
   const pairs = [...new Map(local.map((r) => [`${r.scenario}|${r.target}`, r])).values()].map((r) => [r.scenario, r.target, find(r.scenario, 'identical', r.target), find(r.scenario, 'varied', r.target)] as const);
-  const half = (r: Row | undefined) => (r ? [r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), r.peakMiB, r.non2xx + r.errors] : ['', '', '', '', '', '', '']);
+  const half = (r: Row | undefined) => (r ? [r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.peakMiB), r.non2xx + r.errors] : ['', '', '', '', '', '', '']);
   console.log(table(
     ['scenario', 'target', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'peak MiB', 'non-2xx', '| varied: p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'peak MiB', 'non-2xx'],
     pairs.map(([s, t, i, v]) => [s, t, ...half(i), ...half(v)]),
@@ -387,7 +398,14 @@ function report(started: number): void {
       remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), r.non2xx + r.errors]),
     ));
   }
+  if (fixedCost) {
+    console.log(
+      `\nThe kommun subgraph's fixed cost per request: S3 directly at one connection ${fixedCost.directMs.toFixed(2)} ms (mean), ` +
+        `its ${fixedCost.statements} SQL statements by a bare pg client ${fixedCost.floorMs.toFixed(2)} ms: ${(fixedCost.directMs - fixedCost.floorMs).toFixed(2)} ms`,
+    );
+  }
   console.log(`\nThe synthetic-data generator: 20,000 projects in ${generatorMs.toFixed(0)} ms`);
+  console.log(`Load average at the end (1, 5, 15 min): ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}`);
   console.log(`\nThe bar\n`);
   console.log(table(['what', 'value', 'bar', 'met'], bar.map((b) => [b.what, b.value.toFixed(2), `${b.lower ? '≤' : '≥'} ${b.limit}`, (b.lower ? b.value <= b.limit : b.value >= b.limit) ? 'yes' : 'NO'])));
   console.log(`\nTotal: ${minutes.toFixed(1)} minutes`);
