@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samverkan/common';
-import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
+import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { drive, type LoadResult } from './load';
@@ -35,6 +35,8 @@ const SHARDS = (process.env.BENCH_SHARDS ?? '13,50,290').split(',').map(Number);
 const KOMMUN_PROCESSES = Number(process.env.BENCH_KOMMUN_PROCESSES ?? os.cpus().length);
 const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
 const BIG = (process.env.BENCH_BIG ?? 'true') !== 'false';
+/** false: leave out the 13-shard scenarios, the baselines and the fixed cost (to rerun only the remote shards). */
+const LOCAL = (process.env.BENCH_LOCAL ?? 'true') !== 'false';
 const op = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
 const OPS = { S1: op('s1-top-projects'), S2: op('s2-stats'), S3: op('s3-kommun'), S4: op('s4-areas'), S5: op('s5-update') };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -184,15 +186,16 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
     const manifestFile = n === 13 ? undefined : syntheticManifest(n);
     const r = await startRegion({
       databaseUrl: pgUrl, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwksUrl,
-      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 10_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' }, memberPort: proxies.memberPort,
+      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' }, memberPort: proxies.memberPort,
     });
     try {
       const kommunUrls = [...r.kommuner.values()];
       const opts = { kommunUrls, pids: pidsOf(r.processes), gatewayPid: gatewayOf(r), connections: GROWTH_CONNECTIONS };
       const domain = await domainOf(r.gatewayUrl, r.manifest.members.map((m) => m.code));
       const target = `${n} shards × 100 projects`;
-      const s1 = await variedBodies('S1', OPS.S1, r.gatewayUrl, domain);
-      const s2 = await variedBodies('S2', OPS.S2, r.gatewayUrl, domain);
+      // Fewer distinct requests, their cursors asked one at a time: a first page at 290 shards takes a while on two cores.
+      const s1 = await variedBodies('S1', OPS.S1, r.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+      const s2 = await variedBodies('S2', OPS.S2, r.gatewayUrl, domain, { pool: 100, concurrency: 1 });
       for (const delayMs of DELAYS) {
         await proxies.setDelay(delayMs);
         await measure('S1', 'identical', target, r.gatewayUrl, gql(OPS.S1), { ...opts, delayMs });
@@ -207,38 +210,30 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
   }
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const t0 = process.hrtime.bigint();
-  generateProjects('1480', 20_000);
-  generatorMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  // 290 kommun instances hold two connections each (a pool of one, and LISTEN for their events).
-  const pg = await ensurePostgres({ url: process.env.BENCH_DATABASE_URL, dataDir: join(REPO_ROOT, '.data/bench-postgres'), port: 54339, maxConnections: 1200, log });
-  // Tokens as in production: an identity provider of the benchmark's own signs them; every service verifies with its JWKS.
-  const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-bench-idp-'));
-  const idp = await startDevIdentityProvider({ dir: idpDir });
+/** The 13-shard region, the monolith and the peers: every scenario in both forms, and the kommun's fixed cost. */
+async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
+  log(`seeding 13 kommuner × ${PROJECTS} projects…`);
   const extra: ServiceProcess[] = [];
   try {
-    log(`PostgreSQL: ${pg.embedded ? 'embedded' : 'BENCH_DATABASE_URL'}; seeding 13 kommuner × ${PROJECTS} projects…`);
-    const region = await startRegion({ databaseUrl: pg.url, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwksUrl: idp.jwksUrl, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
+    const region = await startRegion({ databaseUrl: pgUrl, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwksUrl: idp.jwksUrl, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
     const codes = region.manifest.members.map((m) => m.code);
     try {
       // The monolith: all 13 kommuner's projects in one kommun-subgraph instance, behind a gateway as a single shard.
       for (const db of ['samverkan_bench_monolith', 'samverkan_bench_monoregion']) {
-        await dropDatabase(pg.url, db);
-        await ensureDatabase(pg.url, db);
+        await dropDatabase(pgUrl, db);
+        await ensureDatabase(pgUrl, db);
       }
       const monoGatewayPort = await freePort();
       const auth = { JWT_JWKS_URL: idp.jwksUrl, JWT_SECRET: '', GATEWAY_JWKS_URL: `http://127.0.0.1:${monoGatewayPort}/.well-known/jwks.json` };
       const monolith = runService('monolith', 'services/kommun/src/cli/serve-many.ts', {
-        KOMMUN_INSTANCES: JSON.stringify([{ code: codes.join(','), databaseUrl: withDatabase(pg.url, 'samverkan_bench_monolith'), port: await freePort() }]),
+        KOMMUN_INSTANCES: JSON.stringify([{ code: codes.join(','), databaseUrl: withDatabase(pgUrl, 'samverkan_bench_monolith'), port: await freePort() }]),
         SEED: 'always', SYNTHETIC_PROJECTS: String(PROJECTS), LOG_LEVEL: 'error', DB_POOL_SIZE: '10', ...auth,
       }, { timeoutMs: 600_000 });
       extra.push(monolith);
       const monolithUrl = (await monolith.ready)[0].split(' ')[2];
       const monoRegionPort = await freePort();
       const monoRegion = runService('mono-region', 'services/region/src/index.ts', {
-        DATABASE_URL: withDatabase(pg.url, 'samverkan_bench_monoregion'), PORT: String(monoRegionPort), KOMMUN_URL_TEMPLATE: monolithUrl, LOG_LEVEL: 'error', ...auth,
+        DATABASE_URL: withDatabase(pgUrl, 'samverkan_bench_monoregion'), PORT: String(monoRegionPort), KOMMUN_URL_TEMPLATE: monolithUrl, LOG_LEVEL: 'error', ...auth,
       });
       extra.push(monoRegion);
       const monoRegionUrl = `http://127.0.0.1:${monoRegionPort}/graphql`;
@@ -300,6 +295,25 @@ async function main(): Promise<void> {
       await region.stop({ dropDatabases: false });
     }
 
+  } finally {
+    await Promise.allSettled(extra.map((p) => p.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const t0 = process.hrtime.bigint();
+  generateProjects('1480', 20_000);
+  generatorMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  // 290 kommun instances hold two connections each (a pool of one, and LISTEN for their events).
+  const pg = await ensurePostgres({ url: process.env.BENCH_DATABASE_URL, dataDir: join(REPO_ROOT, '.data/bench-postgres'), port: 54339, maxConnections: 1200, log });
+  // Tokens as in production: an identity provider of the benchmark's own signs them; every service verifies with its JWKS.
+  const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-bench-idp-'));
+  const idp = await startDevIdentityProvider({ dir: idpDir });
+  try {
+    log(`PostgreSQL: ${pg.embedded ? 'embedded' : 'BENCH_DATABASE_URL'}`);
+    if (LOCAL) await local(pg.url, idp);
+
     if (GROWTH) {
       for (const n of SHARDS) {
         log(`\nRemote shards: ${n} shards × 100 projects, round trips ${DELAYS.join(', ')} ms, ${GROWTH_CONNECTIONS} connections…`);
@@ -323,7 +337,6 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.allSettled(extra.map((p) => p.stop()));
     await idp.close();
     rmSync(idpDir, { recursive: true, force: true });
     await pg.stop();

@@ -21,7 +21,7 @@ const FUNDS = ['ESF', 'ERDF', 'INTERREG', 'ERASMUS', 'HORIZON', 'LIFE'];
 const ORDER_FIELDS = ['START_DATE', 'BUDGET_TOTAL', 'EU_COFINANCING', 'TITLE', 'ID'];
 const DIMENSIONS = ['MUNICIPALITY', 'DEVELOPMENT_AREA', 'PROGRAMME', 'FUND', 'STATUS', 'START_YEAR'];
 /** Distinct requests per scenario; they repeat in a cycle far longer than the connections in flight. */
-const POOL = 400;
+const DEFAULT_POOL = 400;
 /** The share of list requests that ask for the second page (after the first page's endCursor). */
 const SECOND_PAGE = 0.3;
 
@@ -78,15 +78,22 @@ const CURSOR: Partial<Record<Scenario, { query: string; at: (data: any) => strin
  * target gave for the first (cursors are the target's own), or stay first pages when there is no
  * second. Returns a body function cycling over them.
  */
-export async function variedBodies(scenario: Scenario, query: string, url: string, domain: Domain, seed = 'bench'): Promise<() => string> {
+export async function variedBodies(
+  scenario: Scenario,
+  query: string,
+  url: string,
+  domain: Domain,
+  options: { seed?: string; pool?: number; concurrency?: number } = {},
+): Promise<() => string> {
+  const { seed = 'bench', pool: POOL = DEFAULT_POOL, concurrency = 8 } = options;
   const rng = rngFor(seed, scenario);
   const drawn = Array.from({ length: POOL }, () => draw(scenario, rng, domain));
   const cursor = CURSOR[scenario];
   const bodies: string[] = new Array(POOL);
   let next = 0;
-  // Eight at a time: the cursors of a few hundred first pages take a few seconds.
+  // A few at a time: the cursors of a few hundred first pages take a few seconds at 13 shards.
   await Promise.all(
-    Array.from({ length: 8 }, async () => {
+    Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < POOL; i = next++) {
         const { secondPage, ...variables } = drawn[i];
         if (secondPage && cursor) {
