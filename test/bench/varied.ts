@@ -110,9 +110,17 @@ export async function variedBodies(
   return () => bodies[n++ % POOL];
 }
 
-/** The region's kommunkoder and development area codes, as `gatewayUrl` answers them. */
+/**
+ * The region's kommunkoder and development area codes, as `gatewayUrl` answers them; polled for up
+ * to a minute, since a gateway over 290 members may answer health before its schema is whole.
+ */
 export async function domainOf(gatewayUrl: string, codes: string[]): Promise<Domain> {
-  const { body } = await postGraphQL(gatewayUrl, '{ developmentAreas { code } }');
+  const until = Date.now() + 60_000;
+  let { body } = await postGraphQL(gatewayUrl, '{ developmentAreas { code } }');
+  while (body.errors && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    ({ body } = await postGraphQL(gatewayUrl, '{ developmentAreas { code } }'));
+  }
   if (body.errors) throw new Error(`development areas: ${JSON.stringify(body.errors)}`);
   return { codes, developmentAreas: (body.data.developmentAreas as Array<{ code: string }>).map((a) => a.code) };
 }
