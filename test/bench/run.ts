@@ -1,44 +1,65 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, mintToken, postGraphQL, withDatabase } from '@samverkan/common';
-import { ensurePostgres, freePort, REPO_ROOT, runService, startRegion, waitForHealth, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
+import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samverkan/common';
+import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { drive, type LoadResult } from './load';
-import { rssMiB, table } from './stats';
+import { cpuMs, rssMiB, table } from './stats';
+import { shardCost } from './shard-cost';
+import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
 
 /**
  * npm run bench: the region on real PostgreSQL with deterministic synthetic volume, each
- * scenario driven by autocannon at fixed concurrency, against Samverkan and the baselines a
- * user could pick instead. Prints a table and writes test/bench/results/latest.json.
+ * scenario driven by autocannon at fixed concurrency, in two forms (every request identical, and
+ * varied: each request with its own variables), against Samverkan and the baselines a user could
+ * pick instead; then the region at 13, 50 and 290 shards with each shard behind a delaying proxy
+ * (remote shards, simulated). Prints a table and writes test/bench/results/latest.json.
  *
  * BENCH_PROJECTS (2000 per kommun), BENCH_SECONDS (8), BENCH_CONNECTIONS (8),
  * BENCH_DATABASE_URL (default: an embedded PostgreSQL in .data/bench-postgres),
- * BENCH_GROWTH (true): also S1 and S2 at 50 and 290 shards and at 20,000 projects per kommun.
+ * BENCH_GROWTH (true): also the remote-shard runs at 13, 50 and 290 shards (BENCH_SHARDS, e.g.
+ * "13,50") and S1 and S2 at 20,000 projects per kommun; BENCH_GROWTH_CONNECTIONS (4) and
+ * BENCH_DELAYS (round trips in ms, "0,5,20") for those; BENCH_BIG=false leaves out the 20,000.
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const GROWTH_CONNECTIONS = Number(process.env.BENCH_GROWTH_CONNECTIONS ?? 4);
+const DELAYS = (process.env.BENCH_DELAYS ?? '0,5,20').split(',').map(Number);
+const SHARDS = (process.env.BENCH_SHARDS ?? '13,50,290').split(',').map(Number);
 /** Processes hosting the 13 kommun subgraphs (one per core by default). */
 const KOMMUN_PROCESSES = Number(process.env.BENCH_KOMMUN_PROCESSES ?? os.cpus().length);
 const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
+const BIG = (process.env.BENCH_BIG ?? 'true') !== 'false';
+/** false: leave out the 13-shard scenarios, the baselines and the fixed cost (to rerun only the remote shards). */
+const LOCAL = (process.env.BENCH_LOCAL ?? 'true') !== 'false';
 const op = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
 const OPS = { S1: op('s1-top-projects'), S2: op('s2-stats'), S3: op('s3-kommun'), S4: op('s4-areas'), S5: op('s5-update') };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+type Form = 'identical' | 'varied';
 interface Row extends LoadResult {
   scenario: string;
+  form: Form;
   target: string;
+  /** Round trip added between the gateway and each shard (remote-shard runs), ms. */
+  delayMs?: number;
   sqlPerRequest: number | null;
   peakMiB: number;
+  /** The gateway's own CPU time per request (user + system, from /proc), ms; null without a Samverkan gateway. */
+  gatewayCpuMs: number | null;
+  /** The gateway process's peak resident memory during the run. */
+  gatewayPeakMiB: number | null;
 }
 const rows: Row[] = [];
 /** Milliseconds the deterministic generator takes for 20,000 projects (seeding's own cost). */
 let generatorMs = NaN;
+/** The kommun subgraph's fixed cost per request: S3 directly at one connection, less its SQL by a bare pg client (mean ms). */
+let fixedCost: { directMs: number; floorMs: number; statements: number } | null = null;
 
 /** Sums the SQL statements the kommun instances have run (each reports its total on /health). */
 async function sqlTotal(kommunUrls: string[]): Promise<number> {
@@ -47,14 +68,17 @@ async function sqlTotal(kommunUrls: string[]): Promise<number> {
   return total;
 }
 
-/** Peak resident memory of the given processes together while `fn` runs. */
-async function peakDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
+/** Peak resident memory of the given processes together, and of `one` alone, while `fn` runs. */
+async function peakDuring<T>(pids: number[], one: number | undefined, fn: () => Promise<T>): Promise<{ value: T; peak: number; onePeak: number }> {
   let peak = 0;
+  let onePeak = 0;
   const sample = () => {
     let sum = 0;
-    for (const pid of pids) {
+    for (const pid of new Set([...pids, ...(one ? [one] : [])])) {
       try {
-        sum += rssMiB(pid);
+        const rss = rssMiB(pid);
+        sum += rss;
+        if (pid === one) onePeak = Math.max(onePeak, rss);
       } catch {
         /* gone */
       }
@@ -64,30 +88,65 @@ async function peakDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ va
   sample();
   const timer = setInterval(sample, 200);
   try {
-    return { value: await fn(), peak };
+    return { value: await fn(), peak, onePeak };
   } finally {
     clearInterval(timer);
     sample();
   }
 }
 
-async function measure(scenario: string, target: string, url: string, body: string | (() => string), opts: { kommunUrls: string[]; pids: number[]; headers?: Record<string, string> }): Promise<Row> {
+interface Target {
+  kommunUrls: string[];
+  pids: number[];
+  /** The Samverkan gateway serving the target, whose own CPU time and memory are reported. */
+  gatewayPid?: number;
+  headers?: Record<string, string>;
+  connections?: number;
+  delayMs?: number;
+}
+
+async function measure(scenario: string, form: Form, target: string, url: string, body: string | (() => string), opts: Target): Promise<Row> {
   const sample = typeof body === 'string' ? body : body();
   const check = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body: sample });
   const checked = (await check.json()) as { errors?: unknown[] };
-  if (!check.ok || checked.errors) throw new Error(`${scenario} on ${target} does not answer cleanly: ${JSON.stringify(checked).slice(0, 400)}`);
-  await drive(url, body, { connections: CONNECTIONS, seconds: 2, headers: opts.headers }); // warm-up
+  if (!check.ok || checked.errors) throw new Error(`${scenario} (${form}) on ${target} does not answer cleanly: ${JSON.stringify(checked).slice(0, 400)}`);
+  const connections = opts.connections ?? CONNECTIONS;
+  await drive(url, body, { connections, seconds: 2, headers: opts.headers }); // warm-up
   const before = await sqlTotal(opts.kommunUrls);
-  const { value, peak } = await peakDuring(opts.pids, () => drive(url, body, { connections: CONNECTIONS, seconds: SECONDS, headers: opts.headers }));
+  const cpuBefore = opts.gatewayPid ? cpuMs(opts.gatewayPid) : 0;
+  const { value, peak, onePeak } = await peakDuring(opts.pids, opts.gatewayPid, () => drive(url, body, { connections, seconds: SECONDS, headers: opts.headers }));
+  const cpu = opts.gatewayPid ? cpuMs(opts.gatewayPid) - cpuBefore : NaN;
   const after = await sqlTotal(opts.kommunUrls);
-  const row: Row = { scenario, target, ...value, sqlPerRequest: opts.kommunUrls.length ? (after - before) / Math.max(1, value.requests) : null, peakMiB: peak };
+  const requests = Math.max(1, value.requests);
+  const row: Row = {
+    scenario,
+    form,
+    target,
+    ...(opts.delayMs === undefined ? {} : { delayMs: opts.delayMs }),
+    ...value,
+    sqlPerRequest: opts.kommunUrls.length ? (after - before) / requests : null,
+    peakMiB: peak,
+    gatewayCpuMs: opts.gatewayPid ? cpu / requests : null,
+    gatewayPeakMiB: opts.gatewayPid ? onePeak : null,
+  };
   rows.push(row);
-  log(`  ${scenario} ${target}: p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.rps.toFixed(0)} req/s, ${row.sqlPerRequest?.toFixed(1) ?? '–'} SQL/req${row.non2xx || row.errors ? `, ${row.non2xx} non-2xx, ${row.errors} errors` : ''}`);
+  log(
+    `  ${scenario} ${form} ${target}: p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.rps.toFixed(0)} req/s, ${row.sqlPerRequest?.toFixed(1) ?? '–'} SQL/req` +
+      `${row.gatewayCpuMs === null ? '' : `, gateway ${row.gatewayCpuMs.toFixed(2)} ms CPU/req, ${row.gatewayPeakMiB!.toFixed(0)} MiB`}` +
+      `${row.non2xx || row.errors ? `, ${row.non2xx} non-2xx, ${row.errors} errors` : ''}`,
+  );
   return row;
+}
+
+/** Both forms of a read scenario against one target; the varied one with the target's own cursors. */
+async function measureBoth(scenario: Scenario, target: string, url: string, domain: Domain, opts: Target): Promise<void> {
+  await measure(scenario, 'identical', target, url, gql(OPS[scenario]), opts);
+  await measure(scenario, 'varied', target, url, await variedBodies(scenario, OPS[scenario], url, domain), opts);
 }
 
 const gql = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
 const pidsOf = (ps: ServiceProcess[]) => ps.map((p) => p.child.pid!).filter(Boolean);
+const gatewayOf = (r: RunningRegion) => r.processes.find((p) => p.name === 'gateway')!.child.pid!;
 
 /** A manifest of `n` synthetic kommuner (codes 3001…, which no Swedish kommun has). */
 function syntheticManifest(n: number): string {
@@ -97,46 +156,89 @@ function syntheticManifest(n: number): string {
   return file;
 }
 
-async function growthRun(label: string, region: RunningRegion): Promise<void> {
-  const kommunUrls = [...region.kommuner.values()];
-  const pids = pidsOf(region.processes);
-  await measure('S1', label, region.gatewayUrl, gql(OPS.S1), { kommunUrls, pids });
-  await measure('S2', label, region.gatewayUrl, gql(OPS.S2), { kommunUrls, pids });
+/** The delaying proxies (test/bench/delay-proxy.ts) in a process of their own. */
+async function startDelayProxies() {
+  const p = runService('delay-proxies', 'test/bench/delay-proxy.ts', {});
+  await p.ready;
+  const waiting = new Map<string, (m: any) => void>();
+  p.child.on('message', (m: { added?: string; port?: number; delayed?: number }) => {
+    const key = m.added !== undefined ? `add:${m.added}` : `delay:${m.delayed}`;
+    waiting.get(key)?.(m);
+    waiting.delete(key);
+  });
+  const ask = <T>(key: string, message: unknown) =>
+    new Promise<T>((resolve) => {
+      waiting.set(key, resolve);
+      p.child.send(message as object);
+    });
+  return {
+    pid: p.child.pid!,
+    memberPort: async (code: string, target: string) => (await ask<{ port: number }>(`add:${code}`, { add: { code, target } })).port,
+    setDelay: async (ms: number) => void (await ask(`delay:${ms}`, { delay: ms })),
+    stop: () => p.stop(),
+  };
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const t0 = process.hrtime.bigint();
-  generateProjects('1480', 20_000);
-  generatorMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  // 290 kommun instances hold two connections each (a pool of one, and LISTEN for their events).
-  const pg = await ensurePostgres({ url: process.env.BENCH_DATABASE_URL, dataDir: join(REPO_ROOT, '.data/bench-postgres'), port: 54339, maxConnections: 1200, log });
+/** The region at `n` shards, each behind a delaying proxy: S1 and S2 at every round trip in DELAYS. */
+async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<void> {
+  const proxies = await startDelayProxies();
+  try {
+    const manifestFile = n === 13 ? undefined : syntheticManifest(n);
+    const r = await startRegion({
+      databaseUrl: pgUrl, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwksUrl,
+      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' }, memberPort: proxies.memberPort,
+    });
+    try {
+      const kommunUrls = [...r.kommuner.values()];
+      const opts = { kommunUrls, pids: pidsOf(r.processes), gatewayPid: gatewayOf(r), connections: GROWTH_CONNECTIONS };
+      const domain = await domainOf(r.gatewayUrl, r.manifest.members.map((m) => m.code));
+      const target = `${n} shards × 100 projects`;
+      // Fewer distinct requests, their cursors asked one at a time: a first page at 290 shards takes a while on two cores.
+      const s1 = await variedBodies('S1', OPS.S1, r.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+      const s2 = await variedBodies('S2', OPS.S2, r.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+      for (const delayMs of DELAYS) {
+        await proxies.setDelay(delayMs);
+        await measure('S1', 'identical', target, r.gatewayUrl, gql(OPS.S1), { ...opts, delayMs });
+        await measure('S1', 'varied', target, r.gatewayUrl, s1, { ...opts, delayMs });
+        await measure('S2', 'varied', target, r.gatewayUrl, s2, { ...opts, delayMs });
+      }
+    } finally {
+      await r.stop();
+    }
+  } finally {
+    await proxies.stop();
+  }
+}
+
+/** The 13-shard region, the monolith and the peers: every scenario in both forms, and the kommun's fixed cost. */
+async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
+  log(`seeding 13 kommuner × ${PROJECTS} projects…`);
   const extra: ServiceProcess[] = [];
   try {
-    log(`PostgreSQL: ${pg.embedded ? 'embedded' : 'BENCH_DATABASE_URL'}; seeding 13 kommuner × ${PROJECTS} projects…`);
-    const region = await startRegion({ databaseUrl: pg.url, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwtSecret: SECRET, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
+    const region = await startRegion({ databaseUrl: pgUrl, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwksUrl: idp.jwksUrl, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
     const codes = region.manifest.members.map((m) => m.code);
     try {
       // The monolith: all 13 kommuner's projects in one kommun-subgraph instance, behind a gateway as a single shard.
       for (const db of ['samverkan_bench_monolith', 'samverkan_bench_monoregion']) {
-        await dropDatabase(pg.url, db);
-        await ensureDatabase(pg.url, db);
+        await dropDatabase(pgUrl, db);
+        await ensureDatabase(pgUrl, db);
       }
+      const monoGatewayPort = await freePort();
+      const auth = { JWT_JWKS_URL: idp.jwksUrl, JWT_SECRET: '', GATEWAY_JWKS_URL: `http://127.0.0.1:${monoGatewayPort}/.well-known/jwks.json` };
       const monolith = runService('monolith', 'services/kommun/src/cli/serve-many.ts', {
-        KOMMUN_INSTANCES: JSON.stringify([{ code: codes.join(','), databaseUrl: withDatabase(pg.url, 'samverkan_bench_monolith'), port: await freePort() }]),
-        SEED: 'always', SYNTHETIC_PROJECTS: String(PROJECTS), JWT_SECRET: SECRET, LOG_LEVEL: 'error', DB_POOL_SIZE: '10',
+        KOMMUN_INSTANCES: JSON.stringify([{ code: codes.join(','), databaseUrl: withDatabase(pgUrl, 'samverkan_bench_monolith'), port: await freePort() }]),
+        SEED: 'always', SYNTHETIC_PROJECTS: String(PROJECTS), LOG_LEVEL: 'error', DB_POOL_SIZE: '10', ...auth,
       }, { timeoutMs: 600_000 });
       extra.push(monolith);
       const monolithUrl = (await monolith.ready)[0].split(' ')[2];
       const monoRegionPort = await freePort();
       const monoRegion = runService('mono-region', 'services/region/src/index.ts', {
-        DATABASE_URL: withDatabase(pg.url, 'samverkan_bench_monoregion'), PORT: String(monoRegionPort), KOMMUN_URL_TEMPLATE: monolithUrl, LOG_LEVEL: 'error', JWT_SECRET: SECRET,
+        DATABASE_URL: withDatabase(pgUrl, 'samverkan_bench_monoregion'), PORT: String(monoRegionPort), KOMMUN_URL_TEMPLATE: monolithUrl, LOG_LEVEL: 'error', ...auth,
       });
       extra.push(monoRegion);
       const monoRegionUrl = `http://127.0.0.1:${monoRegionPort}/graphql`;
       await Promise.race([waitForHealth(monoRegionUrl.replace('/graphql', '/health'), 60_000), monoRegion.ready]);
-      const monoGatewayPort = await freePort();
-      const monoGateway = runService('mono-gateway', 'gateway/src/index.ts', { PORT: String(monoGatewayPort), REGION_URL: monoRegionUrl, LOG_LEVEL: 'error', JWT_SECRET: SECRET });
+      const monoGateway = runService('mono-gateway', 'gateway/src/index.ts', { PORT: String(monoGatewayPort), REGION_URL: monoRegionUrl, LOG_LEVEL: 'error', ...auth });
       extra.push(monoGateway);
       const monoGatewayUrl = `http://127.0.0.1:${monoGatewayPort}/graphql`;
       await Promise.race([waitForHealth(monoGatewayUrl.replace('/graphql', '/health'), 60_000, true), monoGateway.ready]);
@@ -159,17 +261,18 @@ async function main(): Promise<void> {
       await waitForHealth(`http://127.0.0.1:${hivePort}/healthcheck`, 120_000, true);
 
       const kommunUrls = [...region.kommuner.values()];
-      const ours = pidsOf(region.processes);
+      const ours = { kommunUrls, pids: pidsOf(region.processes), gatewayPid: gatewayOf(region) };
       const single = { kommunUrls: [monolithUrl], pids: pidsOf([monolith, monoRegion]) };
-      log(`\nScenarios (${CONNECTIONS} connections, ${SECONDS} s each):`);
+      const domain = await domainOf(region.gatewayUrl, codes);
+      log(`\nScenarios (${CONNECTIONS} connections, ${SECONDS} s each, identical and varied):`);
       for (const s of ['S1', 'S2', 'S3', 'S4'] as const) {
-        await measure(s, 'Samverkan, 13 shards', region.gatewayUrl, gql(OPS[s]), { kommunUrls, pids: ours });
-        await measure(s, 'monolith behind Samverkan', monoGatewayUrl, gql(OPS[s]), { ...single, pids: [...single.pids, monoGateway.child.pid!] });
-        if (s === 'S3') await measure(s, 'kommun subgraph directly', region.kommuner.get('1480')!, gql(OPS.S3), { kommunUrls, pids: ours });
-        await measure(s, 'stock @apollo/gateway, 1 shard', stockUrl, gql(OPS[s]), { ...single, pids: [...single.pids, stock.child.pid!] });
-        await measure(s, 'Hive Gateway, 1 shard', hiveUrl, gql(OPS[s]), { ...single, pids: [...single.pids, hive.child.pid!] });
+        await measureBoth(s, 'Samverkan, 13 shards', region.gatewayUrl, domain, ours);
+        await measureBoth(s, 'monolith behind Samverkan', monoGatewayUrl, domain, { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid! });
+        if (s === 'S3') await measureBoth(s, 'kommun subgraph directly', region.kommuner.get('1480')!, domain, { kommunUrls, pids: ours.pids });
+        await measureBoth(s, 'stock @apollo/gateway, 1 shard', stockUrl, domain, { ...single, pids: [...single.pids, stock.child.pid!] });
+        await measureBoth(s, 'Hive Gateway, 1 shard', hiveUrl, domain, { ...single, pids: [...single.pids, hive.child.pid!] });
       }
-      const token = await mintToken({ role: 'kommun-editor', subject: 'bench', municipality: '1480' }, { secret: SECRET });
+      const token = await idp.token({ role: 'kommun-editor', subject: 'bench', municipality: '1480' });
       /** Updates rotating over 1480's projects as that gateway sees them. */
       const updates = async (url: string) => {
         const { body } = await postGraphQL(url, '{ projects(first: 100, filter: { municipalities: ["1480"] }) { nodes { id } } }');
@@ -177,39 +280,65 @@ async function main(): Promise<void> {
         let n = 0;
         return () => gql(OPS.S5, { id: ids[n++ % ids.length], title: `Updated ${n}` });
       };
-      await measure('S5', 'Samverkan, 13 shards', region.gatewayUrl, await updates(region.gatewayUrl), { kommunUrls, pids: ours, headers: { authorization: `Bearer ${token}` } });
-      await measure('S5', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], headers: { authorization: `Bearer ${token}` } });
+      await measure('S5', 'varied', 'Samverkan, 13 shards', region.gatewayUrl, await updates(region.gatewayUrl), { ...ours, headers: { authorization: `Bearer ${token}` } });
+      await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid!, headers: { authorization: `Bearer ${token}` } });
       await Promise.all(extra.splice(0).map((p) => p.stop()));
+
+      log('\nThe kommun subgraph\'s fixed cost: S3 directly at one connection, and its SQL by a bare pg client…');
+      const cost = await shardCost({ code: '1480', databaseUrl: region.databases.get('1480')!, env: region.serviceEnv, body: gql(OPS.S3), seconds: SECONDS, profileDir: process.env.BENCH_PROFILE });
+      for (const [target, r] of [['kommun subgraph alone, 1 connection', cost.direct], [`its ${cost.statements} SQL statements by bare pg, 1 connection`, cost.floor]] as const) {
+        rows.push({ scenario: 'S3', form: 'identical', target, ...r, sqlPerRequest: null, peakMiB: NaN, gatewayCpuMs: null, gatewayPeakMiB: null });
+      }
+      fixedCost = { directMs: cost.direct.mean, floorMs: cost.floor.mean, statements: cost.statements };
+      log(`  S3 alone: mean ${cost.direct.mean.toFixed(2)} ms; its SQL by bare pg: mean ${cost.floor.mean.toFixed(2)} ms; fixed cost ${(cost.direct.mean - cost.floor.mean).toFixed(2)} ms`);
     } finally {
       await region.stop({ dropDatabases: false });
     }
 
+  } finally {
+    await Promise.allSettled(extra.map((p) => p.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const t0 = process.hrtime.bigint();
+  generateProjects('1480', 20_000);
+  generatorMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  // 290 kommun instances hold two connections each (a pool of one, and LISTEN for their events).
+  const pg = await ensurePostgres({ url: process.env.BENCH_DATABASE_URL, dataDir: join(REPO_ROOT, '.data/bench-postgres'), port: 54339, maxConnections: 1200, log });
+  // Tokens as in production: an identity provider of the benchmark's own signs them; every service verifies with its JWKS.
+  const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-bench-idp-'));
+  const idp = await startDevIdentityProvider({ dir: idpDir });
+  try {
+    log(`PostgreSQL: ${pg.embedded ? 'embedded' : 'BENCH_DATABASE_URL'}`);
+    if (LOCAL) await local(pg.url, idp);
+
     if (GROWTH) {
-      for (const n of [13, 50, 290]) {
-        log(`\nGrowth: ${n} shards × 100 projects…`);
-        const manifestFile = n === 13 ? undefined : syntheticManifest(n);
+      for (const n of SHARDS) {
+        log(`\nRemote shards: ${n} shards × 100 projects, round trips ${DELAYS.join(', ')} ms, ${GROWTH_CONNECTIONS} connections…`);
         try {
-          const r = await startRegion({ databaseUrl: pg.url, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwtSecret: SECRET, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 10_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' } });
-          try {
-            await growthRun(`${n} shards × 100 projects`, r);
-          } finally {
-            await r.stop();
-          }
+          await remoteShards(n, pg.url, idp.jwksUrl);
         } catch (err) {
           // One growth step failing must not lose the figures already measured.
           log(`  ${n} shards: ${(err as Error).message.split('\n')[0]}`);
         }
       }
+    }
+    if (GROWTH && BIG) {
       log(`\nGrowth: 13 shards × 20,000 projects…`);
-      const big = await startRegion({ databaseUrl: pg.url, databasePrefix: 'samverkan_bench_big', freePorts: true, seed: 'always', syntheticProjects: 20_000, jwtSecret: SECRET, kommunPoolSize: 4, logLevel: 'error' });
+      const big = await startRegion({ databaseUrl: pg.url, databasePrefix: 'samverkan_bench_big', freePorts: true, seed: 'always', syntheticProjects: 20_000, jwksUrl: idp.jwksUrl, kommunPoolSize: 4, logLevel: 'error' });
       try {
-        await growthRun('13 shards × 20,000 projects', big);
+        const opts = { kommunUrls: [...big.kommuner.values()], pids: pidsOf(big.processes), gatewayPid: gatewayOf(big) };
+        await measure('S1', 'identical', '13 shards × 20,000 projects', big.gatewayUrl, gql(OPS.S1), opts);
+        await measure('S2', 'identical', '13 shards × 20,000 projects', big.gatewayUrl, gql(OPS.S2), opts);
       } finally {
         await big.stop();
       }
     }
   } finally {
-    await Promise.allSettled(extra.map((p) => p.stop()));
+    await idp.close();
+    rmSync(idpDir, { recursive: true, force: true });
     await pg.stop();
   }
   report(started);
@@ -236,26 +365,63 @@ function runHive(peerDir: string, supergraphFile: string, port: number): Service
 
 function report(started: number): void {
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const p50 = (s: string, t: string) => rows.find((r) => r.scenario === s && r.target === t)?.p50 ?? NaN;
-  const rps = (s: string, t: string) => rows.find((r) => r.scenario === s && r.target === t)?.rps ?? NaN;
-  const ratio = (a: number, b: number) => a / b;
+  const find = (s: string, f: Form, t: string, delayMs?: number) => rows.find((r) => r.scenario === s && r.form === f && r.target === t && r.delayMs === delayMs);
+  const p50 = (s: string, f: Form, t: string, d?: number) => find(s, f, t, d)?.p50 ?? NaN;
+  const rps = (s: string, f: Form, t: string) => find(s, f, t)?.rps ?? NaN;
+  const cpu = (s: string, f: Form, t: string, d?: number) => find(s, f, t, d)?.gatewayCpuMs ?? NaN;
+  const mem = (s: string, f: Form, t: string, d?: number) => find(s, f, t, d)?.gatewayPeakMiB ?? NaN;
+  const [shards, mono, direct] = ['Samverkan, 13 shards', 'monolith behind Samverkan', 'kommun subgraph directly'];
+  const [at13, at290] = ['13 shards × 100 projects', '290 shards × 100 projects'];
   const bar = [
-    { what: 'S1 p50 vs monolith', value: ratio(p50('S1', 'Samverkan, 13 shards'), p50('S1', 'monolith behind Samverkan')), limit: 1.5, lower: true },
-    { what: 'S2 p50 vs monolith', value: ratio(p50('S2', 'Samverkan, 13 shards'), p50('S2', 'monolith behind Samverkan')), limit: 1.3, lower: true },
-    { what: 'S3 p50 via gateway vs direct', value: ratio(p50('S3', 'Samverkan, 13 shards'), p50('S3', 'kommun subgraph directly')), limit: 1.2, lower: true },
-    ...['S1', 'S2', 'S3', 'S4'].flatMap((s) => [
-      { what: `${s} req/s, 1 shard: Samverkan / stock @apollo/gateway`, value: ratio(rps(s, 'monolith behind Samverkan'), rps(s, 'stock @apollo/gateway, 1 shard')), limit: 1, lower: false },
-      { what: `${s} req/s, 1 shard: Samverkan / Hive Gateway`, value: ratio(rps(s, 'monolith behind Samverkan'), rps(s, 'Hive Gateway, 1 shard')), limit: 1, lower: false },
+    ...(['identical', 'varied'] as const).flatMap((f) => [
+      { what: `S1 p50 vs monolith (${f})`, value: p50('S1', f, shards) / p50('S1', f, mono), limit: 1.5, lower: true },
+      { what: `S2 p50 vs monolith (${f})`, value: p50('S2', f, shards) / p50('S2', f, mono), limit: 1.3, lower: true },
+      { what: `S3 p50 via gateway vs direct (${f})`, value: p50('S3', f, shards) / p50('S3', f, direct), limit: 1.2, lower: true },
     ]),
-    { what: 'S1 p50 at 290 shards vs 13', value: ratio(p50('S1', '290 shards × 100 projects'), p50('S1', '13 shards × 100 projects')), limit: 3, lower: true },
+    ...['S1', 'S2', 'S3', 'S4'].flatMap((s) =>
+      (['identical', 'varied'] as const).flatMap((f) => [
+        { what: `${s} req/s, 1 shard: Samverkan / stock @apollo/gateway (${f})`, value: rps(s, f, mono) / rps(s, f, 'stock @apollo/gateway, 1 shard'), limit: 1, lower: false },
+        { what: `${s} req/s, 1 shard: Samverkan / Hive Gateway (${f})`, value: rps(s, f, mono) / rps(s, f, 'Hive Gateway, 1 shard'), limit: 1, lower: false },
+      ]),
+    ),
+    ...(['identical', 'varied'] as const).flatMap((f) => [
+      { what: `20 ms round trips: S1 p50 at 290 shards vs 13 (${f})`, value: p50('S1', f, at290, 20) / p50('S1', f, at13, 20), limit: 1.5, lower: true },
+      { what: `20 ms round trips: gateway CPU/request, S1 at 290 vs 13 (${f})`, value: cpu('S1', f, at290, 20) / cpu('S1', f, at13, 20), limit: 8, lower: true },
+      { what: `20 ms round trips: gateway peak memory, S1 at 290 vs 13 (${f})`, value: mem('S1', f, at290, 20) / mem('S1', f, at13, 20), limit: 1.5, lower: true },
+    ]),
   ].filter((b) => Number.isFinite(b.value));
-  const figures = { date: new Date().toISOString(), machine, projectsPerKommun: PROJECTS, connections: CONNECTIONS, seconds: SECONDS, minutes: (Date.now() - started) / 60000, generatorMs, rows, bar };
+  const minutes = (Date.now() - started) / 60000;
+  const figures = { date: new Date().toISOString(), machine, load: os.loadavg(), projectsPerKommun: PROJECTS, connections: CONNECTIONS, growthConnections: GROWTH_CONNECTIONS, seconds: SECONDS, minutes, generatorMs, fixedCost, rows, bar };
   writeFileSync(join(__dirname, 'results/latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  console.log(`\nSamverkan benchmark, ${figures.date.slice(0, 10)}, ${machine}; synthetic data, ${PROJECTS} projects per kommun unless stated; ${CONNECTIONS} connections, ${SECONDS} s a run\n`);
-  console.log(table(['scenario', 'target', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'peak MiB', 'non-2xx'], rows.map((r) => [r.scenario, r.target, r.p50, r.p99, r.rps, r.sqlPerRequest === null ? '–' : r.sqlPerRequest.toFixed(1), r.peakMiB, r.non2xx + r.errors])));
+  const fixed = (v: number | null, digits = 1) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+  console.log(`\nSamverkan benchmark, ${figures.date.slice(0, 10)}, ${machine}; synthetic data, ${PROJECTS} projects per kommun unless stated; ${CONNECTIONS} connections (${GROWTH_CONNECTIONS} for remote shards), ${SECONDS} s a run\n`);
+  const local = rows.filter((r) => r.delayMs === undefined);
+  // Identical and varied side by side, one line per scenario and target.
+  const pairs = [...new Map(local.map((r) => [`${r.scenario}|${r.target}`, r])).values()].map((r) => [r.scenario, r.target, find(r.scenario, 'identical', r.target), find(r.scenario, 'varied', r.target)] as const);
+  const half = (r: Row | undefined) => (r ? [r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.peakMiB), r.non2xx + r.errors] : ['', '', '', '', '', '', '']);
+  console.log(table(
+    ['scenario', 'target', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'peak MiB', 'non-2xx', '| varied: p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'peak MiB', 'non-2xx'],
+    pairs.map(([s, t, i, v]) => [s, t, ...half(i), ...half(v)]),
+  ));
+  const remote = rows.filter((r) => r.delayMs !== undefined);
+  if (remote.length) {
+    console.log(`\nRemote shards, simulated: a delaying proxy per shard (the round trip split evenly between the two directions), ${GROWTH_CONNECTIONS} connections\n`);
+    console.log(table(
+      ['scenario', 'form', 'shards', 'round trip ms', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'non-2xx'],
+      remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), r.non2xx + r.errors]),
+    ));
+  }
+  if (fixedCost) {
+    console.log(
+      `\nThe kommun subgraph's fixed cost per request: S3 directly at one connection ${fixedCost.directMs.toFixed(2)} ms (mean), ` +
+        `its ${fixedCost.statements} SQL statements by a bare pg client ${fixedCost.floorMs.toFixed(2)} ms: ${(fixedCost.directMs - fixedCost.floorMs).toFixed(2)} ms`,
+    );
+  }
   console.log(`\nThe synthetic-data generator: 20,000 projects in ${generatorMs.toFixed(0)} ms`);
+  console.log(`Load average at the end (1, 5, 15 min): ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}`);
   console.log(`\nThe bar\n`);
   console.log(table(['what', 'value', 'bar', 'met'], bar.map((b) => [b.what, b.value.toFixed(2), `${b.lower ? '≤' : '≥'} ${b.limit}`, (b.lower ? b.value <= b.limit : b.value >= b.limit) ? 'yes' : 'NO'])));
+  console.log(`\nTotal: ${minutes.toFixed(1)} minutes`);
 }
 
 main().catch((err) => {

@@ -26,8 +26,10 @@ export class CountingLogger implements TypeOrmLogger {
   /** Statements since start, over all requests. */
   total = 0;
   constructor(private readonly logger?: Logger) {}
-  logQuery(): void {
+  logQuery(query: string, parameters?: unknown[]): void {
     this.total++;
+    // At trace level, each statement with its parameters (the benchmark replays them as the SQL floor).
+    if (this.logger?.isLevelEnabled('trace')) this.logger.trace({ query, parameters }, 'SQL statement');
     const tally = storage.getStore();
     if (tally) tally.count++;
   }

@@ -29,8 +29,13 @@ export interface ServiceProcess {
  * swc with decorator metadata: see nodeArgs), resolving `ready` once it prints a line that is exactly `READY` (or, with
  * `readyOnAnyLine`, the first READY line).
  */
-export function runService(name: string, entry: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; echo?: (line: string) => void; readyOnFirst?: boolean } = {}): ServiceProcess {
-  const child = spawn(process.execPath, nodeArgs(entry), {
+export function runService(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: { timeoutMs?: number; echo?: (line: string) => void; readyOnFirst?: boolean; /** Node's own flags, e.g. --cpu-prof (which NODE_OPTIONS refuses). */ nodeFlags?: string[] } = {},
+): ServiceProcess {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...nodeArgs(entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     // The IPC channel is how the service learns that its parent is gone, even after a SIGKILL.
