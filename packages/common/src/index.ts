@@ -1,6 +1,5 @@
+export * from '@samverkan/contract';
 export * from './config';
-export * from './ids';
-export * from './cursor';
 export * from './auth';
 export * from './audit';
 export * from './signing-keys';
@@ -10,7 +9,6 @@ export * from './sql-counter';
 export * from './federation';
 export * from './dates';
 export * from './testing';
-export * from './domain';
 export * from './protection';
 export * from './cost';
 export * from './database';
