@@ -12,7 +12,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Each workspace must declare in its own package.json every package it imports, @samverkan/* included:
 // the root package.json does not count for them.
-const workspaces = ['packages/common', 'packages/contract', 'packages/conformance', 'packages/region-runner', 'services/kommun', 'services/region', 'gateway', 'test', 'dashboard'];
+const workspaces = ['packages/common', 'packages/contract', 'packages/server-kit', 'packages/subgraph-kit', 'packages/conformance', 'packages/region-runner', 'services/kommun', 'services/region', 'gateway', 'test', 'dashboard'];
 
 // Files that only run under jest or as developer tools: these may import devDependencies.
 // Absolute, so that the globs hold whatever directory ESLint runs from.
