@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { stopOnSignals } from '@samverkan/common';
+import { stopOnSignals } from '@samverkan/server-kit';
 import { devKeyFile, rotateKeyFile, startDevIdentityProvider } from './dev-idp';
 import { REPO_ROOT } from './processes';
 import { startRegion } from './region';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { connectAndMigrate, createPostgresDataSource, keepDatesAsStrings, type CountedDataSource, type Logger } from '@samverkan/common';
+import { type Logger } from '@samverkan/server-kit';
+import { connectAndMigrate, createPostgresDataSource, keepDatesAsStrings, type CountedDataSource } from '@samverkan/subgraph-kit';
 import { entities } from './entities';
 import { migrations } from './migrations';
 

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { badInput, formatId, parseId, recordAudit, requireKommunEditor, type AuditDocument, type EntityKind } from '@samverkan/common';
+import { formatId, parseId, type EntityKind } from '@samverkan/contract';
+import { badInput, requireKommunEditor } from '@samverkan/server-kit';
+import { recordAudit, type AuditDocument } from '@samverkan/subgraph-kit';
 import type { KommunContext } from '../context';
 import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
 import { PartnerRole } from '../graphql/enums';

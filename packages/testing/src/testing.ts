@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/subgraph-kit/database-admin';
 import { getIntrospectionQuery, type IntrospectionOptions } from 'graphql';
 
 /**
@@ -12,37 +13,6 @@ export interface TestDatabase {
   url: string;
   name: string;
   drop(): Promise<void>;
-}
-
-/** Replaces the database name in a PostgreSQL URL. */
-export function withDatabase(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-/** Creates the database if it does not exist yet (idempotent). */
-export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
-  if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`unsafe database name ${database}`);
-  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
-  if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`unsafe database name ${database}`);
-  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 /** The test run this process belongs to: set by jest's global setup to the jest process's pid. */

@@ -1,0 +1,3 @@
+export * from './testing';
+// Tests create and drop databases on the test server with the same helpers the region runner uses.
+export { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/subgraph-kit/database-admin';
