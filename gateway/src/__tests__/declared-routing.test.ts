@@ -7,7 +7,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { encodeCursor } from '@samverkan/contract';
-import { postGraphQL } from '@samverkan/testing';
+import { postGraphQL } from '@samverkan/testing/graphql';
 import { readGatewayConfig } from '../config';
 import { createGateway, type RegionalGateway } from '../server';
 import { composeSupergraph } from '../supergraph';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type Logger } from '@samverkan/server-kit';
-import { connectAndMigrate, createPostgresDataSource, keepDatesAsStrings, type CountedDataSource } from '@samverkan/subgraph-kit';
+import { connectAndMigrate, createPostgresDataSource, type CountedDataSource } from '@samverkan/subgraph-kit';
+import { keepDatesAsStrings } from '@samverkan/subgraph-kit/dates';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
