@@ -12,7 +12,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Each workspace must declare in its own package.json every package it imports, @samverkan/* included:
 // the root package.json does not count for them.
-const workspaces = ['packages/common', 'packages/conformance', 'packages/region-runner', 'services/kommun', 'services/region', 'gateway', 'test', 'dashboard'];
+const workspaces = ['packages/contract', 'packages/server-kit', 'packages/subgraph-kit', 'packages/testing', 'packages/conformance', 'packages/region-runner', 'services/kommun', 'services/region', 'gateway', 'test', 'dashboard'];
 
 // Files that only run under jest or as developer tools: these may import devDependencies.
 // Absolute, so that the globs hold whatever directory ESLint runs from.
@@ -73,9 +73,9 @@ export default defineConfig(
     rules: { 'import-x/no-extraneous-dependencies': ['error', { packageDir: [root], devDependencies: true }] },
   },
   {
-    // Tests, and the helpers only tests use (packages/common/src/testing.ts), may use `any` for
+    // Tests, and the helpers only tests use (packages/testing), may use `any` for
     // fixtures and loosely typed GraphQL responses.
-    files: ['**/__tests__/**', '**/*.test.ts', 'test/**', 'packages/common/src/testing.ts'],
+    files: ['**/__tests__/**', '**/*.test.ts', 'test/**', 'packages/testing/src/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -1,4 +1,4 @@
-import { createAssertionSigner, generateSigningKey, readKeyFile, type AssertionSigner, type Logger } from '@samverkan/common';
+import { createAssertionSigner, generateSigningKey, readKeyFile, type AssertionSigner, type Logger } from '@samverkan/server-kit';
 import type { GatewayConfig } from './config';
 
 /**

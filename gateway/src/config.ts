@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ASSERTION_MAX_TTL_S, authEnv, ConfigError, env, GATEWAY_ISSUER, metricsEnv, readConfig, suggestionEnv } from '@samverkan/common';
+import { ASSERTION_MAX_TTL_S, authEnv, ConfigError, env, GATEWAY_ISSUER, metricsEnv, readConfig, suggestionEnv } from '@samverkan/server-kit';
 import { SCHEMA_DIR } from './supergraph';
 
 const REPO_DIR = join(SCHEMA_DIR, '..');

@@ -2,7 +2,7 @@
 import express from 'express';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { Credentials } from '@samverkan/common';
+import type { Credentials } from '@samverkan/server-kit';
 import type { Run } from './export';
 
 /**

@@ -1,6 +1,6 @@
 // First: tracing instruments the HTTP modules before the server loads them.
 import { stopTracing } from './tracing';
-import { ConfigError, stopOnSignals } from '@samverkan/common';
+import { ConfigError, stopOnSignals } from '@samverkan/server-kit';
 import { readGatewayConfig } from './config';
 import { createGateway } from './server';
 

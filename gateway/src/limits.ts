@@ -1,5 +1,5 @@
 import type { GraphQLError, ValidationRule } from 'graphql';
-import { checkVariables, costCheck, costPlugin, hideSuggestions, inputProblem, limitError, type CostLimits, type CostRequest } from '@samverkan/common';
+import { checkVariables, costCheck, costPlugin, hideSuggestions, inputProblem, limitError, type CostLimits, type CostRequest } from '@samverkan/server-kit';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RoutingDeclaration } from './routing/declaration';

@@ -1,7 +1,7 @@
 import { getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { REGION_AUDIENCE, type AssertionSigner, type Identity } from '@samverkan/common';
+import { REGION_AUDIENCE, type AssertionSigner, type Identity } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
 import { rootFields } from './documents';
 import type { ShardClient } from './shards/client';

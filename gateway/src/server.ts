@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { GRAPHQL_PATH, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type AssertionSigner, type Identity, type Logger } from '@samverkan/common';
+import { GRAPHQL_PATH, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import { createGatewayAssertions } from './assertions';
 import { queryLimits } from './limits';
 import { requestDeadline, type Deadline } from './deadline';

@@ -1,7 +1,7 @@
 import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/common';
+import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
 import { rootFields } from './documents';
 import { findCutEntities, graftCut } from './pipeline/cuts';

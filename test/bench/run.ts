@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samverkan/common';
+import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samverkan/testing';
 import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/common';
+import { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/testing';
 import { ensurePostgres, REPO_ROOT, startDevIdentityProvider } from '@samverkan/region-runner';
 import { shardCost, startKommun } from './shard-cost';
 

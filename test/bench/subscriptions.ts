@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import os from 'node:os';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { mintToken, postGraphQL, TEST_SERVER_URL } from '@samverkan/common';
+import { mintToken } from '@samverkan/server-kit';
+import { postGraphQL, TEST_SERVER_URL } from '@samverkan/testing';
 import { startRegion } from '@samverkan/region-runner';
 import { quantile, rssMiB, table } from './stats';
 

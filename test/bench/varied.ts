@@ -1,4 +1,4 @@
-import { postGraphQL } from '@samverkan/common';
+import { postGraphQL } from '@samverkan/testing/graphql';
 import { rngFor, type Rng } from '../differential/generator';
 
 /**

@@ -1,5 +1,5 @@
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { postGraphQL } from '@samverkan/common';
+import { postGraphQL } from '@samverkan/testing';
 
 /** One project as the generator draws filter values from it. */
 export interface PoolProject {

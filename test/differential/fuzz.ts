@@ -3,7 +3,7 @@ import { apiSchema, loadDataPool } from './data-pool';
 import { EVERY_SHAPE, generateOperation, readRoutingFacts, type Shapes } from './generator';
 import { describeFailure, runOperation, type Outcome } from './run';
 import { shrink } from './shrink';
-import { postGraphQL } from '@samverkan/common';
+import { postGraphQL } from '@samverkan/testing';
 import { startTwinRegions, type TwinRegions } from './twin-regions';
 
 /**

@@ -30,7 +30,6 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { gatewayEnv } from '@samverkan/gateway/src/config';
-import { REPO_ROOT } from '@samverkan/region-runner';
 import type { DataPool, PoolProject } from './data-pool';
 
 /**
@@ -162,7 +161,7 @@ function fieldsOfSdl(sdl: string): Map<string, { keys: string[]; fields: string[
   return out;
 }
 
-export function readRoutingFacts(schemaDir = join(REPO_ROOT, 'schema')): RoutingFacts {
+export function readRoutingFacts(schemaDir = join(__dirname, '../../schema')): RoutingFacts {
   const kommun = fieldsOfSdl(readFileSync(join(schemaDir, 'kommun.graphql'), 'utf8'));
   const region = fieldsOfSdl(readFileSync(join(schemaDir, 'region.graphql'), 'utf8'));
   const declaration = JSON.parse(readFileSync(join(schemaDir, 'kommun.routing.json'), 'utf8')) as {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { connectAndMigrate, dropDatabase, ensureDatabase, postGraphQL, testDatabaseName, TEST_SERVER_URL, withDatabase, type GraphQLBody } from '@samverkan/common';
+import { connectAndMigrate } from '@samverkan/subgraph-kit';
+import { dropDatabase, ensureDatabase, postGraphQL, testDatabaseName, TEST_SERVER_URL, withDatabase, type GraphQLBody } from '@samverkan/testing';
 import { createDataSource } from '@samverkan/kommun/src/data-source';
 import { freePort, readManifest, REPO_ROOT, runService, runToCompletion, waitForHealth, type ServiceProcess } from '@samverkan/region-runner';
 import { Client } from 'pg';

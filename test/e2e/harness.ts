@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type GraphQLBody, type Identity } from '@samverkan/common';
+import { type Identity } from '@samverkan/server-kit';
+import { postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type GraphQLBody } from '@samverkan/testing';
 import type { Client } from 'graphql-ws';
 import {
   runService,

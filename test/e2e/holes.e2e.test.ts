@@ -1,5 +1,5 @@
 import { Client as PgClient } from 'pg';
-import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
+import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/testing';
 import { freePort, type ServiceProcess } from '@samverkan/region-runner';
 import { eventually, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 

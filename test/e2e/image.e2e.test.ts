@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase } from '@samverkan/common';
+import { dropDatabase, ensureDatabase, postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase } from '@samverkan/testing';
 import { freePort, REPO_ROOT, startDevIdentityProvider, waitForHealth, type DevIdentityProvider } from '@samverkan/region-runner';
 
 /**

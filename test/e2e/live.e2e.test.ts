@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
-import { ensureDatabase, dropDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
+import { ensureDatabase, dropDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/testing';
 import { freePort, type ServiceProcess } from '@samverkan/region-runner';
 import { eventually, listen, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 

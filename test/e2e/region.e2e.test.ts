@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { comparePositions, decodeCursor, postGraphQL } from '@samverkan/common';
+import { comparePositions, decodeCursor } from '@samverkan/contract';
+import { postGraphQL } from '@samverkan/testing';
 import { decodeJwt } from 'jose';
 import { compareGroupKeys } from '@samverkan/gateway/src/routing/merge';
 

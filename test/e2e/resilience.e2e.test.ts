@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { ensureDatabase, withDatabase, TEST_SERVER_URL, dropDatabase, testDatabaseName } from '@samverkan/common';
+import { ensureDatabase, withDatabase, TEST_SERVER_URL, dropDatabase, testDatabaseName } from '@samverkan/testing';
 import { runService, type ServiceProcess } from '@samverkan/region-runner';
 import { eventually, startE2ERegion, startProxy, type E2ERegion, type Proxy } from './harness';
 

@@ -1,18 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createAssertionSigner,
-  generateSigningKey,
-  kommunAudience,
-  mintToken,
-  postGraphQL,
-  REGION_AUDIENCE,
-  writeKeyFile,
-  type AssertionSigner,
-  type Identity,
-  type SigningKey,
-} from '@samverkan/common';
+import { createAssertionSigner, generateSigningKey, kommunAudience, mintToken, REGION_AUDIENCE, writeKeyFile, type AssertionSigner, type Identity, type SigningKey } from '@samverkan/server-kit';
+import { postGraphQL } from '@samverkan/testing';
 import { eventually, startE2ERegion, type E2ERegion } from './harness';
 import { snapshotDatabase } from './snapshot';
 

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/common';
+import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/testing';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
 import { eventually, listen, startE2ERegion, type E2ERegion } from './harness';
 
@@ -34,7 +34,7 @@ const kommunSockets = (code: string) => socketsAt(region.kommuner.get(code)!);
 const editorOf = (code: string) => region.token({ role: 'kommun-editor', subject: `e2e-${code}`, municipality: code });
 
 async function createVia(url: string, code: string, title: string) {
-  const { postGraphQL } = await import('@samverkan/common');
+  const { postGraphQL } = await import('@samverkan/testing');
   const { body }: { body: any } = await postGraphQL(
     url,
     `mutation($i: ProjectInput!) { createProject(input: $i) { id } }`,

@@ -1,4 +1,4 @@
-import { sweepTestDatabases, TEST_SERVER_URL } from '@samverkan/common';
+import { sweepTestDatabases, TEST_SERVER_URL } from '@samverkan/testing';
 
 /**
  * Before the db and e2e tiers: names this run (its databases carry the id, see `testDatabaseName`)

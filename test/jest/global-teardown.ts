@@ -1,4 +1,4 @@
-import { sweepTestDatabases, TEST_SERVER_URL } from '@samverkan/common';
+import { sweepTestDatabases, TEST_SERVER_URL } from '@samverkan/testing';
 
 /** After the db and e2e tiers: drops what this run left behind, also when a suite failed before its `afterAll`. */
 export default async function globalTeardown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { REPO_ROOT } from '@samverkan/region-runner';
-import { TEST_SERVER_URL, withDatabase } from '@samverkan/common';
+import { TEST_SERVER_URL, withDatabase } from '@samverkan/testing';
 
 /**
  * `npm run test:loaded`: `npm test` as it runs on a shared, busy machine. Holds HELD_CONNECTIONS

@@ -1,4 +1,4 @@
-import { ConfigError, fieldSuggestions } from '@samverkan/common';
+import { ConfigError, fieldSuggestions } from '@samverkan/server-kit';
 import { readGatewayConfig } from '../config';
 
 const base = { REGION_URL: 'http://127.0.0.1:4100/graphql' };

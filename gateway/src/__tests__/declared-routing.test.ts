@@ -6,7 +6,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { encodeCursor, postGraphQL } from '@samverkan/common';
+import { encodeCursor } from '@samverkan/contract';
+import { postGraphQL } from '@samverkan/testing/graphql';
 import { readGatewayConfig } from '../config';
 import { createGateway, type RegionalGateway } from '../server';
 import { composeSupergraph } from '../supergraph';

@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { buildClientSchema, parse } from 'graphql';
-import { standardIntrospectionRequests } from '@samverkan/common';
+import { standardIntrospectionRequests } from '@samverkan/testing/graphql';
 import { readGatewayConfig } from '../config';
 import { createGateway, type RegionalGateway } from '../server';
 

@@ -1,7 +1,8 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse, type GraphQLSchema } from 'graphql';
-import { comparePositions, decodeCursor, encodeCursor, type CursorPosition, type Logger } from '@samverkan/common';
+import { comparePositions, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/contract';
+import { type Logger } from '@samverkan/server-kit';
 import type { Deadline } from '../deadline';
 import type { RoutingDeclaration } from '../routing/declaration';
 import { ShardedDataSource } from '../sharded-data-source';

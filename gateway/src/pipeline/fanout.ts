@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { Logger } from '@samverkan/common';
+import type { Logger } from '@samverkan/server-kit';
 import type { Deadline } from '../deadline';
 import { callerError, holeError, isForTheCaller, unknownError, type Path } from '../holes';
 import type { ShardAnswer, ShardClient } from '../shards/client';

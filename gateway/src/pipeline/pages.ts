@@ -1,4 +1,4 @@
-import { comparePositions, decodeCursor } from '@samverkan/common';
+import { comparePositions, decodeCursor } from '@samverkan/contract';
 import { HIDDEN } from '../routing/inject';
 
 type Obj = Record<string, unknown>;

@@ -12,7 +12,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { KOMMUNKOD } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
 import { fragmentsOf, replaceDefinition, responseKey, rootFields, subsetOperation, usageOf, usedDefinitions, variableDefinition, withVariableArguments } from '../documents';
 import { unknownError } from '../holes';
 import type { ConnectionRule, RoutingDeclaration } from '../routing/declaration';

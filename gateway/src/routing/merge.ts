@@ -21,7 +21,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { compareCodePoints, comparePositions, decodeCursor, type CursorPosition } from '@samverkan/common';
+import { compareCodePoints, comparePositions, decodeCursor, type CursorPosition } from '@samverkan/contract';
 import type { ConnectionRule, GroupRule, RoutingDeclaration } from './declaration';
 import { HIDDEN } from './inject';
 

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/common';
+import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/server-kit';
 import { fetchBudget, writeBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {

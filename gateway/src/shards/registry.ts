@@ -1,4 +1,4 @@
-import type { Logger } from '@samverkan/common';
+import type { Logger } from '@samverkan/server-kit';
 import { ShardFailure, type ShardClient } from './client';
 import type { ContractChecker } from './contract';
 

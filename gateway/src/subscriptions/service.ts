@@ -19,7 +19,8 @@ import {
 import { Repeater } from '@graphql-yoga/subscription';
 import { LRUCache } from 'lru-cache';
 import type { ApolloServer } from '@apollo/server';
-import { KOMMUNKOD, type Logger } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
+import { type Logger } from '@samverkan/server-kit';
 import { requestDeadline } from '../deadline';
 import { fragmentsOf, parseVariableDefinition, usageOf, usedDefinitions } from '../documents';
 import type { RoutingDeclaration, SubscriptionRule } from '../routing/declaration';

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import type { Logger } from '@samverkan/common';
+import type { Logger } from '@samverkan/server-kit';
 import type { MemberRegistry } from '../shards/registry';
 import { valueAtPath } from '../routing/owner';
 

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { KOMMUNKOD } from '@samverkan/contract';
 import { formatHuman, formatJUnit, runConformance } from './index';
 
 const USAGE = `Usage: samverkan-check <subgraph url> [--token <editor token>] [--full] [--municipality <kommunkod>] [--junit <out.xml>] [--contract <kommun.graphql>]
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
     console.error(`Give one subgraph URL (http:// or https://).\n\n${USAGE}`);
     return 2;
   }
-  if (values.municipality !== undefined && !/^\d{4}$/.test(values.municipality)) {
+  if (values.municipality !== undefined && !KOMMUNKOD.test(values.municipality)) {
     console.error('--municipality must be a 4-digit SCB kommunkod, e.g. 1480.');
     return 2;
   }

@@ -45,8 +45,8 @@ export interface ProjectFilter {
   synthetic?: boolean;
 }
 
-/** `<kommunkod>:<kind>:<n>`, the form of every kommun-owned id. */
-export const OWNED_ID = /^(\d{4}):(project|membership|twintown):([1-9]\d{0,9})$/;
+/** `<kommunkod>:<kind>:<n>`, the form of every kommun-owned id (the contract's). */
+export { OWNED_ID } from '@samverkan/contract';
 
 /** The number at the end of a project id: the last part of the tie-break. */
 export function localOf(id: string): number {

@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { transformFileSync, type Options } from '@swc/core';
 
 /** The workspaces that run in production, in the order they are listed; the others (tests, the dashboard's sources) only build. */
-export const DEPLOYABLES = ['packages/common', 'packages/conformance', 'packages/region-runner', 'services/kommun', 'services/region', 'gateway'] as const;
+export const DEPLOYABLES = ['packages/contract', 'packages/server-kit', 'packages/subgraph-kit', 'packages/conformance', 'packages/region-runner', 'services/kommun', 'services/region', 'gateway'] as const;
 
 /** Production entry points of the image, by the name its `command` uses. */
 export const ENTRY_POINTS = {
@@ -15,7 +15,7 @@ export const ENTRY_POINTS = {
   'region:migrate': 'services/region/src/cli/migrate.js',
   'region:seed': 'services/region/src/cli/seed.js',
   start: 'packages/region-runner/src/cli.js',
-  token: 'packages/common/src/cli/token.js',
+  token: 'packages/server-kit/src/cli/token.js',
   check: 'packages/conformance/src/cli.js',
 } as const;
 

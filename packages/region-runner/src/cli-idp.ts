@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { ensureKeyFile } from '@samverkan/common';
+import { ensureKeyFile } from '@samverkan/server-kit';
 import { devKeyFile, retirePreviousKeys, rotateKeyFile } from './dev-idp';
 import { REPO_ROOT } from './processes';
 

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { stopOnSignals } from '@samverkan/common';
+import { stopOnSignals } from '@samverkan/server-kit';
 import { devKeyFile, rotateKeyFile, startDevIdentityProvider } from './dev-idp';
 import { REPO_ROOT } from './processes';
 import { startRegion } from './region';
@@ -16,6 +16,22 @@ import { startRegion } from './region';
  * with the key; `npm start -- --rotate-key` (or `npm run idp -- rotate` while running) starts a
  * rollover, `npm run idp -- retire` ends it.
  */
+/**
+ * Set once Ctrl-C (or SIGTERM) arrives. The terminal sends it to every process of the region at
+ * once, the embedded PostgreSQL too: what the services say about their connections closing under
+ * them, or a start cut short, is expected, not news; only errors are shown from then on.
+ */
+let stopping = false;
+const noteStop = (): void => {
+  stopping = true;
+  // During the start, the region stops by failing to start: this process waits for its services to
+  // end (a service whose parent is gone cannot write its last lines), then exits quietly (see the
+  // end of this file). Should anything hang, this ends it.
+  setTimeout(() => process.exit(130), 30_000).unref();
+};
+process.once('SIGINT', noteStop);
+process.once('SIGTERM', noteStop);
+
 async function main(): Promise<void> {
   const started = Date.now();
   if (process.env.JWT_SECRET) console.error('JWT_SECRET is ignored by npm start: the region verifies tokens with the development identity provider\'s public keys.');
@@ -28,7 +44,9 @@ async function main(): Promise<void> {
     seed: process.argv.includes('--reseed') ? 'always' : 'if-empty',
     syntheticProjects: process.env.SYNTHETIC_PROJECTS ? Number(process.env.SYNTHETIC_PROJECTS) : undefined,
     gatewayPort: process.env.PORT ? Number(process.env.PORT) : undefined,
-    echo: (line) => process.stderr.write(`${line}\n`),
+    echo: (line) => {
+      if (!stopping || isError(line)) process.stderr.write(`${line}\n`);
+    },
   }).catch(async (err: unknown) => {
     await idp.close();
     throw err;
@@ -64,7 +82,17 @@ Ctrl-C stops everything.`);
   }, 30_000);
 }
 
+/** A service's log line at level error or above (pino's JSON: 50 is error). */
+function isError(line: string): boolean {
+  try {
+    return ((JSON.parse(line) as { level?: unknown }).level as number) >= 50;
+  } catch {
+    return false;
+  }
+}
+
 main().catch((err) => {
+  if (stopping) process.exit(130);
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

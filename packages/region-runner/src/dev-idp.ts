@@ -1,16 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ensureKeyFile,
-  generateSigningKey,
-  mintToken,
-  publicJwks,
-  readKeyFile,
-  serveJwks,
-  writeKeyFile,
-  type Identity,
-  type SigningKey,
-} from '@samverkan/common';
+import { ensureKeyFile, generateSigningKey, mintToken, publicJwks, readKeyFile, serveJwks, writeKeyFile, type Identity, type SigningKey } from '@samverkan/server-kit';
 import { REPO_ROOT } from './processes';
 
 /** Where `npm start` keeps the development identity provider's keys (beside the embedded PostgreSQL). */

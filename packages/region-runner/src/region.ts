@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/common';
+import { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/subgraph-kit/database-admin';
 import { ensurePostgres, type PostgresServer } from './postgres';
 import { readManifest, type RegionManifest } from './manifest';
 import { REPO_ROOT, runService, runToCompletion, waitForHealth, type ServiceProcess } from './processes';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertionEnv, authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
+import { assertionEnv, authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/server-kit';
 
 /**
  * Everything a kommun's subgraph reads from its environment. A wrong value stops the start with

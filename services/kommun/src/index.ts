@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 // First: tracing instruments the HTTP modules before the server loads them.
 import { stopTracing } from './tracing';
-import { ConfigError, stopOnSignals } from '@samverkan/common';
+import { ConfigError, stopOnSignals } from '@samverkan/server-kit';
 import { readKommunConfig } from './config';
 import { createKommunServer } from './server';
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { contractLink } from '@samverkan/conformance/version';
-import { buildFederatedSchema, idRangeProblem, parseId, type FederatedSchema } from '@samverkan/common';
+import { idRangeProblem, parseId } from '@samverkan/contract';
+import { buildFederatedSchema, type FederatedSchema } from '@samverkan/subgraph-kit';
 import type { KommunContext } from './context';
 import { resolvers } from './resolvers';
 import { projectByGlobalId } from './resolvers/project.resolver';

@@ -4,27 +4,8 @@ import { ApolloServer } from '@apollo/server';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from '@graphql-yoga/subscription';
-import {
-  GRAPHQL_PATH,
-  createApp,
-  createLogger,
-  fieldSuggestions,
-  serverOptions,
-  socketHooks,
-  kommunAudience,
-  verifierFor,
-  jsonErrors,
-  listen,
-  mountSubgraph,
-  poolGauges,
-  poolOf,
-  ServiceMetrics,
-  standardPlugins,
-  statementReport,
-  subgraphProtection,
-  type Logger,
-  type StatementTally,
-} from '@samverkan/common';
+import { GRAPHQL_PATH, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, kommunAudience, verifierFor, jsonErrors, listen, poolGauges, ServiceMetrics, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
+import { mountSubgraph, poolOf, statementReport, type StatementTally } from '@samverkan/subgraph-kit';
 import type { KommunConfig } from './config';
 import type { KommunContext } from './context';
 import { connectAndMigrate, createDataSource } from './data-source';

@@ -1,4 +1,4 @@
-import { startTracing } from '@samverkan/common/src/tracing';
+import { startTracing } from '@samverkan/server-kit/tracing';
 
 /**
  * Tracing, when an OTLP endpoint is configured (see startTracing). The entry point imports this

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { assertionEnv, authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/common';
+import { assertionEnv, authEnv, env, readConfig, metricsEnv, suggestionEnv } from '@samverkan/server-kit';
 
 /** The repository root: data file paths are resolved from here, whatever the working directory. */
 export const REPO_ROOT = join(__dirname, '../../..');

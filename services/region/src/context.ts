@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Credentials } from '@samverkan/common';
+import type { Credentials } from '@samverkan/server-kit';
 import type { Loaders } from './store/loaders';
 
 /** What every resolver of the region subgraph gets. */

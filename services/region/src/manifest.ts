@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CATALOGUE_CODE, Fund, KOMMUNKOD } from '@samverkan/common';
+import { CATALOGUE_CODE, Fund, KOMMUNKOD } from '@samverkan/contract';
 import { CATALOGUE_CODE_RULE } from './graphql/inputs';
 
 /*

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { buildFederatedSchema, KOMMUNKOD, type FederatedSchema } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
+import { buildFederatedSchema, type FederatedSchema } from '@samverkan/subgraph-kit';
 import type { RegionContext } from './context';
 import { resolvers } from './resolvers';
 import { lookup } from './resolvers/lookup';

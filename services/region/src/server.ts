@@ -1,25 +1,8 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import {
-  createApp,
-  createLogger,
-  fieldSuggestions,
-  serverOptions,
-  REGION_AUDIENCE,
-  verifierFor,
-  jsonErrors,
-  listen,
-  mountSubgraph,
-  poolGauges,
-  poolOf,
-  ServiceMetrics,
-  standardPlugins,
-  statementReport,
-  subgraphProtection,
-  type Logger,
-  type StatementTally,
-} from '@samverkan/common';
+import { createApp, createLogger, fieldSuggestions, serverOptions, REGION_AUDIENCE, verifierFor, jsonErrors, listen, poolGauges, ServiceMetrics, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
+import { mountSubgraph, poolOf, statementReport, type StatementTally } from '@samverkan/subgraph-kit';
 import type { RegionConfig } from './config';
 import type { RegionContext } from './context';
 import { connectAndMigrate, createDataSource } from './data-source';
@@ -28,7 +11,7 @@ import { buildRegionSchema } from './schema';
 import { seedRegionIfEmpty } from './seed';
 import { createLoaders } from './store/loaders';
 
-export { GRAPHQL_PATH } from '@samverkan/common';
+export { GRAPHQL_PATH } from '@samverkan/server-kit';
 
 type HttpContext = RegionContext & { tally: StatementTally };
 

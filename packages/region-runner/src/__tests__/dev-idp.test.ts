@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTokenVerifier } from '@samverkan/common';
+import { createTokenVerifier } from '@samverkan/server-kit';
 import { startDevIdentityProvider, type DevIdentityProvider } from '../dev-idp';
 
 /** The development identity provider `npm start` runs: its key file, its JWKS, a rollover. */

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
-import { postGraphQL } from '@samverkan/common';
+import { postGraphQL } from '@samverkan/testing';
 import { CONTRACT_FILE } from '../cli/emit-schema';
 import { snapshot, startKommun, type KommunHarness } from './harness';
 

@@ -1,4 +1,5 @@
-import { mintToken, postGraphQL } from '@samverkan/common';
+import { mintToken } from '@samverkan/server-kit';
+import { postGraphQL } from '@samverkan/testing';
 import { generateProjects } from '../seed/synthetic';
 import { SECRET, snapshot, startKommun, type KommunHarness } from './harness';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@samverkan/common';
+import { ConfigError } from '@samverkan/server-kit';
 import { readKommunConfig } from '../config';
 
 const base = { KOMMUNKOD: '1480', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' };

@@ -1,3 +1,7 @@
+/**
+ * Builds the schema from the entity classes, which carry TypeORM's decorators (not pg).
+ * @unit-tier-loads typeorm
+ */
 import { readFileSync } from 'node:fs';
 import { CONTRACT_FILE, kommunContractSdl } from '../cli/emit-schema';
 

@@ -1,4 +1,5 @@
-import { createTestDatabase, mintToken, postGraphQL, type Identity, type TestDatabase } from '@samverkan/common';
+import { mintToken, type Identity } from '@samverkan/server-kit';
+import { createTestDatabase, postGraphQL, type TestDatabase } from '@samverkan/testing';
 import { readKommunConfig } from '../config';
 import { createKommunServer, type KommunServer } from '../server';
 import { seedKommun } from '../seed/seeder';

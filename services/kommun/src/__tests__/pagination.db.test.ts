@@ -1,4 +1,5 @@
-import { comparePositions, decodeCursor, type CursorPosition, type GraphQLBody } from '@samverkan/common';
+import { comparePositions, decodeCursor, type CursorPosition } from '@samverkan/contract';
+import { type GraphQLBody } from '@samverkan/testing';
 import { generateProjects } from '../seed/synthetic';
 import { startKommun, type KommunHarness } from './harness';
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { createLogger, readConfig, runMigrations } from '@samverkan/common';
+import { createLogger, readConfig } from '@samverkan/server-kit';
+import { runMigrations } from '@samverkan/subgraph-kit';
 import { kommunEnv } from '../config';
 import { createDataSource } from '../data-source';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { z } from 'zod';
-import { createLogger, readConfig } from '@samverkan/common';
+import { createLogger, readConfig } from '@samverkan/server-kit';
 import { kommunEnv } from '../config';
 import { connectAndMigrate, createDataSource } from '../data-source';
 import { demoSeedFor, seedKommun } from '../seed/seeder';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 // First: tracing instruments the HTTP modules before the servers load them.
 import { stopTracing } from '../tracing';
 import { z } from 'zod';
-import { createLogger, readConfig, stopOnSignals } from '@samverkan/common';
+import { createLogger, readConfig, stopOnSignals } from '@samverkan/server-kit';
 import { readKommunConfig } from '../config';
 import { createKommunServer, type KommunServer } from '../server';
 import { demoSeedFor, seedKommun } from '../seed/seeder';

@@ -4,7 +4,7 @@ import { Municipality } from './references';
 import { PageInfo } from './types';
 
 /*
- * The kommun's audit trail as the API shows it (see @samverkan/common's audit.ts). There is no
+ * The kommun's audit trail as the API shows it (see @samverkan/subgraph-kit's audit.ts). There is no
  * mutation on it: it is written by the writes themselves and refuses changes in the database.
  */
 

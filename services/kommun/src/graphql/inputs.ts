@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DecidingBody, Fund, PartnerRole, PartnerType, ProjectStatus } from './enums';
-import { CATALOGUE_CODE, KOMMUNKOD } from '@samverkan/common';
+import { CATALOGUE_CODE, KOMMUNKOD } from '@samverkan/contract';
 
 const MAX_AMOUNT = 1e12;
 const kommunkod = { message: '$property must be a 4-digit SCB kommunkod such as 1480' };

@@ -14,7 +14,7 @@ import { Fund, OrderDirection, ProjectOrderField, ProjectStatus, ChangeKind } fr
 import { Project } from '../entities/project';
 import { DevelopmentArea, FundingProgramme, JointInitiative, Municipality } from './references';
 
-import { CATALOGUE_CODE, KOMMUNKOD } from '@samverkan/common';
+import { CATALOGUE_CODE, KOMMUNKOD } from '@samverkan/contract';
 
 @ObjectType({ simpleResolvers: true, description: "A project's budget. rate is euCofinancing / total." })
 export class Budget {

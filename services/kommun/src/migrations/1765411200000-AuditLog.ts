@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The audit trail of writes (see @samverkan/common's audit.ts): one row per entity a mutation
+ * The audit trail of writes (see @samverkan/subgraph-kit's audit.ts): one row per entity a mutation
  * changed, written in the mutation's transaction. Append-only in the database itself: statement
  * triggers refuse every UPDATE, DELETE and TRUNCATE, enabled ALWAYS so that not even a session in
  * replica mode (`session_replication_role`) skips them. The project change notifications

@@ -1,6 +1,8 @@
 import { Args, ArgsType, Ctx, Field, ID, Int, Query, Resolver } from 'type-graphql';
 import { IsOptional, ValidateNested } from 'class-validator';
-import { badInput, changedFields, documentText, encodeAuditCursor, KOMMUNKOD, readAuditPage, requireAuditReader } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
+import { badInput, requireAuditReader } from '@samverkan/server-kit';
+import { changedFields, documentText, encodeAuditCursor, readAuditPage } from '@samverkan/subgraph-kit';
 import type { KommunContext } from '../context';
 import { AuditEntry, AuditEntryConnection, AuditFilter } from '../graphql/audit';
 import { AUDITED_ENTITIES, AUDITED_OPERATIONS } from '../store/audit';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { formatId } from '@samverkan/common';
+import { formatId } from '@samverkan/contract';
 import type { KommunContext } from '../context';
 import { Membership } from '../entities/membership';
 import { TwinTown } from '../entities/twin-town';

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, KOMMUNKOD } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
+import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
 import { Membership } from '../entities/membership';
 import { Strategy } from '../entities/strategy';

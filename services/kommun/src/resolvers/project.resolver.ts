@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, formatId, parseId } from '@samverkan/common';
+import { formatId, parseId } from '@samverkan/contract';
+import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
 import { Funding } from '../entities/funding';
 import { Partner } from '../entities/partner';

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { filter, pipe, type PubSub } from '@graphql-yoga/subscription';
-import { badInput, formatId, KOMMUNKOD } from '@samverkan/common';
+import { formatId, KOMMUNKOD } from '@samverkan/contract';
+import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
 import { ChangeKind } from '../graphql/enums';
 import { Project } from '../entities';

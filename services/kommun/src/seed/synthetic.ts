@@ -10,6 +10,7 @@
  */
 import catalogueJson from '../../../../schema/catalogue.json';
 import grJson from '../../../../schema/regions/gr.json';
+import { Fund as ContractFund } from '@samverkan/contract';
 import type {
   Fund,
   PartnerType,
@@ -103,21 +104,7 @@ export interface GeneratorCatalogue {
   networks: readonly { id: string; forums: readonly string[] }[];
 }
 
-const FUNDS: readonly Fund[] = [
-  'ESF',
-  'ERDF',
-  'INTERREG',
-  'ERASMUS',
-  'AMIF',
-  'HORIZON',
-  'LIFE',
-  'CREATIVE_EUROPE',
-  'CEF',
-  'JTF',
-  'EAFRD',
-  'NATIONAL',
-  'OTHER',
-];
+const FUNDS: readonly Fund[] = Object.values(ContractFund);
 const isFund = (value: string): value is Fund => (FUNDS as readonly string[]).includes(value);
 
 /** Funds that count as EU co-financing (national funding such as Sida does not). */

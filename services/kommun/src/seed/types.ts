@@ -2,28 +2,22 @@
  * Plain demo records, independent of TypeORM and GraphQL, so that the same data can seed a
  * kommun's own database, a combined benchmark database, or be compared in tests.
  */
+import type {
+  DecidingBody as ContractDecidingBody,
+  Fund as ContractFund,
+  PartnerRole as ContractPartnerRole,
+  PartnerType as ContractPartnerType,
+  ProjectStatus as ContractProjectStatus,
+} from '@samverkan/contract';
 
+// The contract's vocabulary (defined once there), as the plain strings the seed records spell.
 /** Fund families (EU and national) that a funding programme belongs to. */
-export type Fund =
-  | 'ESF' // Europeiska socialfonden (ESF / ESF+)
-  | 'ERDF' // Europeiska regionala utvecklingsfonden (ERUF)
-  | 'INTERREG'
-  | 'ERASMUS'
-  | 'AMIF' // Asyl-, migrations- och integrationsfonden
-  | 'HORIZON'
-  | 'LIFE'
-  | 'CREATIVE_EUROPE'
-  | 'CEF'
-  | 'JTF'
-  | 'EAFRD' // landsbygdsfonden
-  | 'NATIONAL' // e.g. Sida, Tillväxtverket
-  | 'OTHER';
-
-export type ProjectStatus = 'PLANNED' | 'ONGOING' | 'COMPLETED' | 'CANCELLED';
-export type PartnerType = 'MUNICIPALITY' | 'REGION' | 'UNIVERSITY' | 'COMPANY' | 'NGO' | 'AGENCY' | 'NETWORK' | 'OTHER';
-export type PartnerRole = 'LEAD' | 'PARTNER' | 'ASSOCIATE';
+export type Fund = `${ContractFund}`;
+export type ProjectStatus = `${ContractProjectStatus}`;
+export type PartnerType = `${ContractPartnerType}`;
+export type PartnerRole = `${ContractPartnerRole}`;
 /** kommunfullmäktige (the council) or kommunstyrelsen (the executive board). */
-export type DecidingBody = 'KOMMUNFULLMAKTIGE' | 'KOMMUNSTYRELSEN';
+export type DecidingBody = `${ContractDecidingBody}`;
 
 export interface SeedFunding {
   /** Code of a programme in the region's catalogue, e.g. 'ESF-2014-2020'. */

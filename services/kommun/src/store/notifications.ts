@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Logger } from '@samverkan/common';
+import type { Logger } from '@samverkan/server-kit';
 import type { ChangeKind } from '../graphql/enums';
 
 /**

@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import { validate } from 'class-validator';
-import { badInput, flattenValidationErrors, formatId, parseId, recordAudit, recordAudits, requireKommunEditor, type AuditDocument, type EntityKind, type FieldProblem } from '@samverkan/common';
+import { formatId, parseId, type EntityKind } from '@samverkan/contract';
+import { badInput, flattenValidationErrors, requireKommunEditor, type FieldProblem } from '@samverkan/server-kit';
+import { recordAudit, recordAudits, type AuditDocument } from '@samverkan/subgraph-kit';
 import type { KommunContext } from '../context';
 import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
 import { PartnerRole } from '../graphql/enums';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { postGraphQL } from '@samverkan/common';
+import { postGraphQL } from '@samverkan/testing';
 import { REGION_SCHEMA_FILE } from '../cli/emit-schema';
 import { snapshot, startRegion, type RegionHarness } from './harness';
 

@@ -1,4 +1,5 @@
-import { mintToken, postGraphQL } from '@samverkan/common';
+import { mintToken } from '@samverkan/server-kit';
+import { postGraphQL } from '@samverkan/testing';
 import { SECRET, snapshot, startRegion, type RegionHarness } from './harness';
 
 /**

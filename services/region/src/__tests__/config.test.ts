@@ -1,4 +1,4 @@
-import { ConfigError } from '@samverkan/common';
+import { ConfigError } from '@samverkan/server-kit';
 import { join } from 'node:path';
 import { readRegionConfig, REPO_ROOT } from '../config';
 

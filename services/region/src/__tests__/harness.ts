@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, mintToken, postGraphQL, type Identity, type TestDatabase } from '@samverkan/common';
+import { mintToken, type Identity } from '@samverkan/server-kit';
+import { createTestDatabase, postGraphQL, type TestDatabase } from '@samverkan/testing';
 import { readRegionConfig, REPO_ROOT } from '../config';
 import { createRegionServer, type RegionServer } from '../server';
 

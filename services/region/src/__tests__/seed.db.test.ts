@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { createTestDatabase } from '@samverkan/common';
+import { createTestDatabase } from '@samverkan/testing';
 import { REPO_ROOT } from '../config';
 import { connectAndMigrate, createDataSource } from '../data-source';
 import { DataFileError, loadCatalogue, loadManifest, parseCatalogue, parseManifest, subgraphUrlsFrom } from '../manifest';

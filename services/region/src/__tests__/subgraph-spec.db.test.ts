@@ -1,5 +1,5 @@
 import { buildClientSchema } from 'graphql';
-import { standardIntrospectionRequests } from '@samverkan/common';
+import { standardIntrospectionRequests } from '@samverkan/testing';
 import { startRegion, type RegionHarness } from './harness';
 
 let h: RegionHarness;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, readConfig } from '@samverkan/common';
+import { createLogger, readConfig } from '@samverkan/server-kit';
 import { regionEnv } from '../config';
 import { connectAndMigrate, createDataSource } from '../data-source';
 import { loadCatalogue, loadManifest, subgraphUrlsFrom } from '../manifest';

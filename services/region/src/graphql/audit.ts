@@ -2,7 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { IsOptional, MaxLength, MinLength } from 'class-validator';
 
 /*
- * The region's audit trail as the API shows it (see @samverkan/common's audit.ts). Its types have
+ * The region's audit trail as the API shows it (see @samverkan/subgraph-kit's audit.ts). Its types have
  * names of their own: the kommun contract's AuditEntry is another subgraph's type, and the
  * supergraph composes both. There is no mutation on it.
  */

@@ -1,10 +1,10 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayUnique, IsOptional, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
-import { KOMMUNKOD } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
 import { Fund } from './enums';
 
 /** Catalogue ids and codes: what the kommun contract accepts as references, too. */
-import { CATALOGUE_CODE } from '@samverkan/common';
+import { CATALOGUE_CODE } from '@samverkan/contract';
 export const CATALOGUE_CODE_RULE = 'must be a catalogue code (a letter or digit, then letters, digits, + . _ -; at most 64)';
 
 const catalogueCode = { message: `$property ${CATALOGUE_CODE_RULE}` };

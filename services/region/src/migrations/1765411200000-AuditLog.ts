@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The audit trail of the region's writes (see @samverkan/common's audit.ts): one row per entity a
+ * The audit trail of the region's writes (see @samverkan/subgraph-kit's audit.ts): one row per entity a
  * mutation changed, written in the mutation's transaction. Only region editors write here, so the
  * actor has no kommun. Append-only in the database itself: statement triggers refuse every UPDATE,
  * DELETE and TRUNCATE, enabled ALWAYS so that not even a session in replica mode

@@ -1,6 +1,7 @@
 import { Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
 import { IsOptional, ValidateNested } from 'class-validator';
-import { changedFields, documentText, encodeAuditCursor, readAuditPage, requireAuditReader } from '@samverkan/common';
+import { requireAuditReader } from '@samverkan/server-kit';
+import { changedFields, documentText, encodeAuditCursor, readAuditPage } from '@samverkan/subgraph-kit';
 import type { RegionContext } from '../context';
 import { RegionAuditEntry, RegionAuditEntryConnection, RegionAuditFilter } from '../graphql/audit';
 import { AUDITED_ENTITIES, AUDITED_OPERATIONS } from '../store/audit';

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { CATALOGUE_CODE } from '@samverkan/common';
+import { CATALOGUE_CODE } from '@samverkan/contract';
 
 /**
  * Looks a catalogue entry up by code or id. A malformed key names nothing that could exist, so it

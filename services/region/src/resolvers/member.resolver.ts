@@ -1,5 +1,6 @@
 import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { badInput, KOMMUNKOD } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
+import { badInput } from '@samverkan/server-kit';
 import type { RegionContext } from '../context';
 import { Member } from '../entities';
 import { MemberInput } from '../graphql/inputs';

@@ -1,4 +1,4 @@
-import type { AuditDocument, AuditQueryable } from '@samverkan/common';
+import type { AuditDocument, AuditQueryable } from '@samverkan/subgraph-kit';
 
 /**
  * What the region's audit rows hold of each entity: its stored fields as the API names them, a

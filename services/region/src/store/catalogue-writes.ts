@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, changedFields } from '@samverkan/common';
+import { badInput } from '@samverkan/server-kit';
+import { changedFields } from '@samverkan/subgraph-kit';
 import type { RegionContext } from '../context';
 import { JointInitiative, Network, type DevelopmentArea, type FundingProgramme } from '../entities';
 import type { DevelopmentAreaInput, FundingProgrammeInput, JointInitiativeInput, NetworkInput } from '../graphql/inputs';

@@ -1,7 +1,8 @@
 import type { RegionContext } from '../context';
 import { Member } from '../entities';
 import type { MemberInput } from '../graphql/inputs';
-import { KOMMUNKOD, badInput } from '@samverkan/common';
+import { KOMMUNKOD } from '@samverkan/contract';
+import { badInput } from '@samverkan/server-kit';
 import { audited, auditedDelete, authorize, notFound, refresh, write } from './write-support';
 
 /**

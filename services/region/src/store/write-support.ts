@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
-import { CATALOGUE_CODE, badInput, recordAudit, requireRegionEditor, type AuditDocument } from '@samverkan/common';
+import { CATALOGUE_CODE } from '@samverkan/contract';
+import { badInput, requireRegionEditor } from '@samverkan/server-kit';
+import { recordAudit, type AuditDocument } from '@samverkan/subgraph-kit';
 import type { RegionContext } from '../context';
 import { CATALOGUE_CODE_RULE } from '../graphql/inputs';
 import { auditDocument, type AuditedEntity } from './audit';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError, getNamedType, getNullableType, isIntrospectionType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor } from './cursor';
+import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor } from '@samverkan/contract';
 
 /** What one operation may cost. Each answers its own `extensions.code`. */
 export interface CostLimits {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Identity } from './auth';
+import type { Identity } from '@samverkan/server-kit';
 
 /**
  * The audit trail (offentlighetsprincipen: a public office answers for its records). Every write

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { mintToken, type Identity } from '../auth';
 import { readConfig } from '../config';
-import { KOMMUNKOD } from '../ids';
+import { KOMMUNKOD } from '@samverkan/contract';
 import { readKeyFile } from '../signing-keys';
 
 const REPO_ROOT = join(__dirname, '../../../..');

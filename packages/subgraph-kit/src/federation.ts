@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { GraphQLError, Kind, getNamedType, isObjectType, parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -26,7 +25,8 @@ export interface FederatedSchema {
  * Builds a Federation v2 subgraph from type-graphql resolvers: type-graphql builds the schema,
  * its SDL (with `@key` and friends) gets the `@link` header, and @apollo/subgraph adds
  * `_service` and `_entities`. `referenceResolvers` maps entity type names to their
- * `__resolveReference`.
+ * `__resolveReference`. type-graphql reads decorator metadata: the service imports
+ * reflect-metadata before its decorated classes (this package installs no global of its own).
  */
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ValidationError } from 'class-validator';
 import type { Logger } from 'pino';
+import { USER_ERROR_CODES } from '@samverkan/contract';
 
 export interface FieldProblem {
   /** Path of the offending input field, e.g. `partners[1].country`. */
@@ -28,29 +29,7 @@ export function badInput(field: string, problem: string): GraphQLError {
   });
 }
 
-const PASS_THROUGH = new Set([
-  'BAD_USER_INPUT',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'BAD_REQUEST',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'MUNICIPALITY_UNAVAILABLE',
-  'MUNICIPALITY_UNKNOWN',
-  'REGION_UNAVAILABLE',
-  'QUERY_TOO_COMPLEX',
-  'QUERY_TOO_DEEP',
-  'TOO_MANY_ALIASES',
-  'PAGE_SIZE_EXCEEDED',
-  'REQUEST_TIMEOUT',
-  'QUERY_TOO_LARGE',
-  'TOO_MANY_DIRECTIVES',
-  'CONFLICT',
-]);
+const PASS_THROUGH: ReadonlySet<string> = new Set(USER_ERROR_CODES);
 
 export interface ErrorFormatterOptions {
   /**

@@ -1,6 +1,6 @@
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { CountingLogger } from './sql-counter';
-import type { Logger } from './logger';
+import type { Logger } from '@samverkan/server-kit';
 
 export interface PostgresDataSourceOptions {
   url: string;

@@ -1,11 +1,12 @@
 import { KOMMUNKOD, MAX_LOCAL_ID } from './ids';
+import { ProjectOrderField as OrderFields, type OrderDirection as OrderDirections } from './domain';
 /**
  * Keyset cursors for project lists. A cursor holds the position of one project in a global order
  * (sort value, kommunkod, local id), so that every shard can continue after it and the gateway can
  * merge the shards' pages into one order with the same comparison.
  */
-export type ProjectOrderField = 'START_DATE' | 'BUDGET_TOTAL' | 'EU_COFINANCING' | 'TITLE' | 'ID';
-export type OrderDirection = 'ASC' | 'DESC';
+type ProjectOrderField = `${OrderFields}`;
+type OrderDirection = `${OrderDirections}`;
 
 export interface CursorPosition {
   field: ProjectOrderField;
@@ -25,7 +26,7 @@ export function encodeCursor(p: CursorPosition): string {
   return Buffer.from(JSON.stringify([p.field, p.direction, p.value, p.code, p.local])).toString('base64url');
 }
 
-const FIELDS: ReadonlySet<string> = new Set(['START_DATE', 'BUDGET_TOTAL', 'EU_COFINANCING', 'TITLE', 'ID']);
+const FIELDS: ReadonlySet<string> = new Set<string>(Object.values(OrderFields));
 
 /**
  * Decodes a cursor this API issued; refuses one it did not. Given the order of the list it pages

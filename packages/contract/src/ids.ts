@@ -11,7 +11,8 @@ export const KOMMUNKOD = /^\d{4}$/;
  * as both the kommun contract and the region subgraph accept it.
  */
 export const CATALOGUE_CODE = /^[A-Za-z0-9][A-Za-z0-9+._-]{0,63}$/;
-const ID = /^(\d{4}):(project|membership|twintown):([1-9]\d{0,9})$/;
+/** `<kommunkod>:<kind>:<n>`, the form of every kommun-owned id. */
+export const OWNED_ID = /^(\d{4}):(project|membership|twintown):([1-9]\d{0,9})$/;
 
 /** The largest local number: every kommun table is keyed by a PostgreSQL `serial` (an `integer`). */
 export const MAX_LOCAL_ID = 2 ** 31 - 1;
@@ -31,7 +32,7 @@ export interface ParsedId {
  * can exist, and would make PostgreSQL refuse the statement it reached.
  */
 export function parseId(id: string, kind?: EntityKind): ParsedId | null {
-  const m = ID.exec(id);
+  const m = OWNED_ID.exec(id);
   if (!m) return null;
   if (kind && m[2] !== kind) return null;
   const local = Number(m[3]);

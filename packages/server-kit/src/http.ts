@@ -1,13 +1,11 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from './logger';
 import { createErrorFormatter, type ErrorFormatterOptions } from './errors';
-import { currentTally, withStatementTally, type StatementTally } from './sql-counter';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -31,35 +29,6 @@ export function serverOptions(logger: Logger, errors: ErrorFormatterOptions = {}
  */
 export function standardPlugins(httpServer: http.Server): ApolloServerPlugin[] {
   return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()];
-}
-
-/** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */
-export const statementReport: ApolloServerPlugin<{ tally: StatementTally }> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind === 'single') {
-          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.tally.count };
-        }
-      },
-    };
-  },
-};
-
-/**
- * Mounts a subgraph's GraphQL endpoint: JSON bodies up to `maxBody`, a statement tally in scope for
- * the whole request, and the context the service builds (with that tally).
- */
-export function mountSubgraph<C extends BaseContext & { tally: StatementTally }>(
-  app: express.Express,
-  apollo: ApolloServer<C>,
-  context: (req: express.Request) => Promise<Omit<C, 'tally'>>,
-  maxBody = '1mb',
-): void {
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => ({ ...(await context(req)), tally: currentTally() ?? { count: 0 } }) as C,
-  });
-  app.use(GRAPHQL_PATH, express.json({ limit: maxBody }), (req, res, next) => withStatementTally({ count: 0 }, () => graphql(req, res, next)));
 }
 
 /** Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack. */

@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './cursor';
+export * from './domain';
+export * from './error-codes';

@@ -1,0 +1,7 @@
+// What loads pg has an entry of its own, so that building a schema does not load it:
+// '@samverkan/subgraph-kit/dates' (keepDatesAsStrings) and '@samverkan/subgraph-kit/database-admin'.
+export * from './database';
+export * from './federation';
+export * from './sql-counter';
+export * from './subgraph-http';
+export * from './audit';
