@@ -82,6 +82,9 @@ export async function contractFit(contract: GraphQLSchema, memberSdl: string): P
   const lacks: string[] = [];
   for (const change of await diff(contract, member)) {
     if (change.criticality.level !== CriticalityLevel.Breaking) continue;
+    // Directive definitions (the federation directives a subgraph imports) are no part of what
+    // the contract's clients read: a member importing only @key is as good as one importing all.
+    if (change.type.startsWith('DIRECTIVE_') && !change.type.startsWith('DIRECTIVE_USAGE')) continue;
     if (older && LACKING.has(change.type) && change.path) lacks.push(change.path);
     else problems.push(`${change.message}${LACKING.has(change.type) && !older ? ` (it announces ${version ? `version ${version}` : 'no version'}, so it must have all of version ${CONTRACT_VERSION})` : ''}`);
   }

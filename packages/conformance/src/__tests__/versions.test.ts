@@ -40,6 +40,12 @@ describe('contractFit: how a member fits the contract', () => {
     expect(await contractFit(contract, current)).toEqual({ problems: [], lacks: [], version: CONTRACT_VERSION });
   });
 
+  it('a member that imports fewer federation directives than the contract file (only those it uses) still fits whole', async () => {
+    const fewer = current.replace(/import: \[[^\]]*\]/, 'import: ["@key", "@shareable"]');
+    expect(fewer).not.toBe(current);
+    expect(await contractFit(contract, fewer)).toEqual({ problems: [], lacks: [], version: CONTRACT_VERSION });
+  });
+
   it('a member announcing an older minor joins, lacking what was added since', async () => {
     const fit = await contractFit(contract, announce(v10, '1.0'));
     expect(fit.problems).toEqual([]);
