@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { USER_ERROR_CODES } from '@samverkan/contract';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { MemberRegistry } from './shards/registry';
 
@@ -6,28 +7,19 @@ import type { MemberRegistry } from './shards/registry';
 export type Path = ReadonlyArray<string | number>;
 
 /**
- * Codes of a kommun's errors that are meant for the caller: what was asked was wrong, not
- * allowed, or not there. They pass on as the kommun gave them, naming the kommun. Any other error
- * of a kommun (INTERNAL_SERVER_ERROR, no code, a query the kommun could not run) is a hole.
+ * Codes of the user-facing list (`USER_ERROR_CODES`) that, coming from a kommun, mean its data is
+ * missing rather than that the caller asked wrongly: the kommun's own upstream or deadline trouble,
+ * or a request shape the gateway never sends. Such an error is a hole.
  */
-const FOR_THE_CALLER = new Set([
-  'BAD_USER_INPUT',
-  // A value the gateway passes on as it came (a Date literal, say) that the kommun refuses.
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'BAD_REQUEST',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'MUNICIPALITY_UNKNOWN',
-  'PAGE_SIZE_EXCEEDED',
-  'QUERY_TOO_COMPLEX',
-  'QUERY_TOO_DEEP',
-  'TOO_MANY_ALIASES',
-  'QUERY_TOO_LARGE',
-  'TOO_MANY_DIRECTIVES',
-]);
+const MISSING_NOT_WRONG = new Set<string>(['MUNICIPALITY_UNAVAILABLE', 'REGION_UNAVAILABLE', 'REQUEST_TIMEOUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * Codes of a kommun's errors that are meant for the caller: what was asked was wrong, not
+ * allowed, or not there (a value the gateway passes on as it came, a Date literal say, that the
+ * kommun refuses among them). They pass on as the kommun gave them, naming the kommun. Any other
+ * error of a kommun (INTERNAL_SERVER_ERROR, no code, a query the kommun could not run) is a hole.
+ */
+const FOR_THE_CALLER: ReadonlySet<string> = new Set(USER_ERROR_CODES.filter((code) => !MISSING_NOT_WRONG.has(code)));
 
 /** Extensions a kommun may add that say how it failed inside: never passed on. */
 const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'originalError']);

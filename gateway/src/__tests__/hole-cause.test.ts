@@ -1,5 +1,5 @@
 import { LATE, fetchBudget } from '../deadline';
-import { holeCause } from '../holes';
+import { holeCause, isForTheCaller } from '../holes';
 
 /** The reasons the gateway writes into holes, each counted under the cause an operator would look for. */
 describe('holeCause', () => {
@@ -19,5 +19,14 @@ describe('holeCause', () => {
     ['no subgraph URL is registered for it', 'unavailable'],
   ])('%s → %s', (reason, cause) => {
     expect(holeCause(reason)).toBe(cause);
+  });
+});
+
+describe('isForTheCaller: a kommun\'s error passed on, or a hole', () => {
+  it.each(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'MUNICIPALITY_UNKNOWN', 'PAGE_SIZE_EXCEEDED', 'QUERY_TOO_COMPLEX'])('%s is the caller\'s to read', (code) => {
+    expect(isForTheCaller(code)).toBe(true);
+  });
+  it.each(['INTERNAL_SERVER_ERROR', 'MUNICIPALITY_UNAVAILABLE', 'REGION_UNAVAILABLE', 'REQUEST_TIMEOUT', undefined, 42])('%s means the kommun\'s data is missing', (code) => {
+    expect(isForTheCaller(code)).toBe(false);
   });
 });
