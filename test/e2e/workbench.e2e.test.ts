@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { axeViolations, launchLocalBrowser, type LocalBrowser } from './browser';
 import { startE2ERegion, type E2ERegion } from './harness';
 
 /**
@@ -17,12 +17,11 @@ const DIST = join(ROOT, 'dashboard/dist');
 const OPERATIONS = join(ROOT, 'schema/operations');
 
 let region: E2ERegion;
-let context: BrowserContext;
+let browser: LocalBrowser;
 let page: Page;
-let profile: string;
 let analyst: string;
 let origin: string;
-const blocked: string[] = [];
+let blocked: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -30,36 +29,16 @@ beforeAll(async () => {
   region = await startE2ERegion({ syntheticProjects: 5, gatewayEnv: { TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS: 'true' } });
   origin = new URL(region.gatewayUrl).origin;
   analyst = await region.token({ role: 'region-editor', subject: 'e2e-workbench-analyst' });
-  profile = mkdtempSync(join(tmpdir(), 'samverkan-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await context.route('**/*', (route) => {
-    const { hostname } = new URL(route.request().url());
-    if (hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
-    blocked.push(route.request().url());
-    return route.abort();
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchLocalBrowser({ width: 1400, height: 900 });
+  ({ page, blocked } = browser);
   page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await region?.stop();
 });
 
-/** The WCAG 2.1 A and AA violations axe-core finds on the page as it is now, one line each. */
-async function axeViolations(): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const result: any = await page.evaluate("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })");
-  return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Replaces the text of the Monaco editor inside `selector` (typing would trip its auto-closing brackets). */
 async function setEditor(selector: string, text: string) {
@@ -117,16 +96,16 @@ describe("the analysts' workbench", () => {
   test('axe-core finds no WCAG 2.1 AA violation on the workbench: its editors, its docs explorer, a result and the export', async () => {
     // The page as the previous test left it: a result shown, the export's list picker open.
     expect(await page.$('#csv-list')).not.toBeNull();
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${origin}/graphiql/`);
     await page.waitForSelector('.graphiql-tab');
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     // GraphiQL remembers that its docs explorer was open.
     if (await page.$('button[aria-label="Show Documentation Explorer"]')) await page.click('button[aria-label="Show Documentation Explorer"]');
     await page.waitForSelector('.graphiql-doc-explorer');
     if (!(await page.$('.graphiql-doc-explorer-field-name'))) await page.click('.graphiql-doc-explorer-content a.graphiql-doc-explorer-type-name:text-is("Query")');
     await page.waitForSelector('.graphiql-doc-explorer-field-name');
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   test('the dashboard links to the workbench, and the workbench back', async () => {
@@ -187,7 +166,7 @@ describe("a kommun editor's import of projects", () => {
     await page.click('#import-form button[type=submit]');
     await page.waitForSelector('#import-commit');
     expect(await page.$$eval('#import-preview tbody tr', (r) => r.map((x) => [x.getAttribute('data-row'), x.children[1].textContent]))).toEqual(goodRows.map((r, i) => [String(i + 2), r[1]]));
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.click('#import-commit');
     await page.waitForSelector('#import-done');
     const projects = await imported('Importtest');
@@ -212,7 +191,7 @@ describe("a kommun editor's import of projects", () => {
     expect(await page.$$eval('#import-problems tbody tr', (r) => r.map((x) => [x.getAttribute('data-row'), x.getAttribute('data-column')]))).toEqual([['3', 'status']]);
     expect(await page.textContent('#import-problems tbody tr')).toContain('PÅGÅR');
     expect(await page.$('#import-commit')).toBeNull();
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect((await imported('Feltest')).totalCount).toBe(0);
   });
 
@@ -234,6 +213,6 @@ describe("a kommun editor's import of projects", () => {
   test('axe-core finds no WCAG 2.1 AA violation on the import page', async () => {
     await page.goto(`${origin}/?vy=import`);
     await page.waitForSelector('#panel-import');
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
