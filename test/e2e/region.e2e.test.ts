@@ -7,7 +7,7 @@ import { compareGroupKeys } from '@samverkan/gateway/src/routing/merge';
 
 const OPERATIONS = join(__dirname, '../../schema/operations');
 const operation = (name: string) => readFileSync(join(OPERATIONS, `${name}.graphql`), 'utf8');
-import { startE2ERegion, type E2ERegion } from './harness';
+import { eventually, startE2ERegion, type E2ERegion } from './harness';
 
 /** The whole GR region on real PostgreSQL: one query reaches all 13 kommuner. */
 let region: E2ERegion;
@@ -304,6 +304,29 @@ describe('request ids', () => {
     const given = await fetch(region.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'lb-0001' }, body: JSON.stringify({ query: '{ projects(first: 2) { totalCount } }' }) });
     expect(given.headers.get('x-request-id')).toBe('lb-0001');
     expect(new Set([...region.proxies.values()].flatMap((p) => p.state.requestIds))).toEqual(new Set(['lb-0001']));
+  });
+});
+
+describe('the funding-programme catalogue, read by the kommuner from the region at run time', () => {
+  it('a programme a region editor adds is known at a kommun\'s next write, which takes its fund from it', async () => {
+    const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-catalogue' });
+    const editor = await region.token({ role: 'kommun-editor', subject: 'e2e-catalogue', municipality: '1480' });
+    const code = `E2E-PROG-${Date.now()}`;
+    const create = (programme: string) =>
+      region.gql('mutation($i: ProjectInput!) { createProject(input: $i) { id funding { programme { code } fund amount } } }', { i: { municipality: '1480', title: `Katalog ${programme}`, status: 'PLANNED', startDate: '2026-04-01', funding: [{ programme, amount: 1000 }] } }, editor);
+    // Not in the catalogue yet: the write needs the fund named.
+    const before = await create(code);
+    expect(before.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(before.body.errors?.[0]?.message).toMatch(/not in the catalogue/);
+    await data('mutation($i: FundingProgrammeInput!) { upsertFundingProgramme(input: $i) { code } }', { i: { code, name: 'Nytt program', fund: 'LIFE' } }, regionEditor);
+    // The kommun asks the region again for a code it does not know, at most once a second.
+    const after = await eventually('the new programme known to the kommun', async () => {
+      const r = await create(code);
+      return r.body.errors ? undefined : r;
+    });
+    expect(after.body.data.createProject.funding).toEqual([{ programme: { code }, fund: 'LIFE', amount: 1000 }]);
+    await data('mutation($id: ID!) { deleteProject(id: $id) }', { id: after.body.data.createProject.id }, editor);
+    await data('mutation($c: ID!) { deleteFundingProgramme(code: $c) }', { c: code }, regionEditor);
   });
 });
 

@@ -59,7 +59,7 @@ export function composeFile(manifest: RegionManifest): string {
     services[`kommun-${m.code}`] = {
       ...image,
       command: ['node', 'services/kommun/src/index.js'],
-      environment: { ...subgraph, KOMMUNKOD: m.code, DATABASE_URL: pg(composeDatabase(m.code)), PORT: String(m.port) },
+      environment: { ...subgraph, KOMMUNKOD: m.code, DATABASE_URL: pg(composeDatabase(m.code)), PORT: String(m.port), REGION_URL: 'http://region:4100/graphql' },
       healthcheck: healthcheck(m.port, '/health'),
       depends_on: { ...healthy('postgres'), seed: { condition: 'service_completed_successfully' } },
       labels: { 'se.samverkan.kommun': m.name },

@@ -135,6 +135,9 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       ...options.serviceEnv,
     };
 
+    // The region's port is chosen now: the kommuner read its programme catalogue from it at run time.
+    const regionPort = await port(options.regionPort ?? 4100);
+
     // The kommun subgraphs, spread over the host processes.
     const members = await Promise.all(manifest.members.map(async (m) => ({ ...m, port: await port(m.port) })));
     const hosts = Math.max(1, Math.min(options.kommunProcesses ?? 1, members.length));
@@ -146,6 +149,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
         DB_POOL_SIZE: String(options.kommunPoolSize ?? 4),
         SEED: options.seed ?? 'if-empty',
         SYNTHETIC_PROJECTS: String(options.syntheticProjects ?? 200),
+        REGION_URL: `http://127.0.0.1:${regionPort}/graphql`,
         KOMMUN_INSTANCES: JSON.stringify(mine.map((m) => ({ code: m.code, databaseUrl: databases.get(m.code), port: m.port }))),
       }, { echo: options.echo, timeoutMs: 120_000 });
       processes.push(p);
@@ -158,7 +162,6 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     }
 
     // The region subgraph, with a manifest whose ports are the ones the kommuner listen on.
-    const regionPort = await port(options.regionPort ?? 4100);
     const runManifest = join(mkdtempSync(join(tmpdir(), 'samverkan-')), `${manifest.id}.json`);
     const advertised = await Promise.all(members.map(async (m) => ({ ...m, port: options.memberPort ? await options.memberPort(m.code, kommuner.get(m.code)!) : m.port })));
     writeFileSync(runManifest, JSON.stringify({ ...manifest, members: advertised }, null, 2));

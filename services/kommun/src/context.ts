@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Credentials } from '@samverkan/server-kit';
+import type { ProgrammeCatalogue } from './catalogue';
 import type { Loaders } from './store/loaders';
 
 /** What every resolver of the kommun subgraph gets. */
@@ -9,4 +10,6 @@ export interface KommunContext {
   codes: ReadonlySet<string>;
   credentials: Credentials;
   loaders: Loaders;
+  /** The region's funding-programme catalogue, as this instance knows it now. */
+  catalogue: ProgrammeCatalogue;
 }

@@ -7,6 +7,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { GRAPHQL_PATH, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, kommunAudience, verifierFor, jsonErrors, listen, poolGauges, ServiceMetrics, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
 import { mountSubgraph, poolOf, statementReport, type StatementTally } from '@samverkan/subgraph-kit';
 import type { KommunConfig } from './config';
+import { ProgrammeCatalogue } from './catalogue';
 import type { KommunContext } from './context';
 import { connectAndMigrate, createDataSource } from './data-source';
 import { buildKommunSchema } from './schema';
@@ -45,6 +46,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger, [...codes].map(kommunAudience));
+  const catalogue = new ProgrammeCatalogue({ regionUrl: config.REGION_URL, maxAgeMs: config.CATALOGUE_MAX_AGE_MS, minRefreshMs: 1000, logger });
 
   const metrics = new ServiceMetrics('kommun', config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));
@@ -58,7 +60,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
       context: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const credentials = await verify(typeof auth === 'string' ? auth : undefined);
-        const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), pubSub, changes: listener };
+        const context: SubscriptionContext = { db, codes, credentials, loaders: createLoaders(db), catalogue, pubSub, changes: listener };
         return context;
       },
       // The same limits as over HTTP, checked before anything is subscribed or run.
@@ -104,7 +106,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
   });
   app.get('/metrics', metrics.handler());
   // Up to 16 MiB: an import of 5,000 projects is one mutation.
-  mountSubgraph(app, apollo, async (req) => ({ db, codes, credentials: await verify(req.headers.authorization), loaders: createLoaders(db) }), '16mb');
+  mountSubgraph(app, apollo, async (req) => ({ db, codes, credentials: await verify(req.headers.authorization), loaders: createLoaders(db), catalogue }), '16mb');
   app.use(jsonErrors(logger));
 
   let stopped = false;

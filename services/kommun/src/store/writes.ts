@@ -17,7 +17,7 @@ import type {
   TwinTownInput,
   TwinTownUpdateInput,
 } from '../graphql/inputs';
-import { fundOf } from '../catalogue';
+import type { FundOf } from '../catalogue';
 import { auditDocument, projectAuditDocuments, type AuditedEntity } from './audit';
 import { createLoaders, type Loaders } from './loaders';
 import type { Queryable } from './project-query';
@@ -106,7 +106,7 @@ function checkDates(start: string | undefined | null, end: string | undefined | 
   if (start && end && end < start) throw badInput(field, `must not be before the start date ${start} (got ${end})`);
 }
 
-function fundingRows(lines: FundingInput[]): Array<Pick<Funding, 'programmeCode' | 'fund' | 'amount'>> {
+function fundingRows(lines: FundingInput[], fundOf: FundOf): Array<Pick<Funding, 'programmeCode' | 'fund' | 'amount'>> {
   return lines.map((line, i) => {
     const fund = line.fund ?? fundOf(line.programme);
     if (!fund) {
@@ -114,6 +114,11 @@ function fundingRows(lines: FundingInput[]): Array<Pick<Funding, 'programmeCode'
     }
     return { programmeCode: line.programme, fund, amount: line.amount };
   });
+}
+
+/** The catalogue lookup for writes that name these projects' programmes (see ProgrammeCatalogue). */
+function programmesOf(ctx: KommunContext, inputs: Array<ProjectInput | ProjectUpdateInput>): Promise<FundOf> {
+  return ctx.catalogue.lookup(inputs.flatMap((input) => (input.funding ?? []).filter((line) => !line.fund).map((line) => line.programme)));
 }
 
 /** Rules that span fields: dates in order, EU share within the budget, at most one lead partner. */
@@ -131,10 +136,10 @@ function checkProject(p: Pick<Project, 'startDate' | 'endDate' | 'budgetTotal' |
 }
 
 /** Lists given replace the old ones; null clears a list, as it clears any other field. */
-async function replaceChildren(m: EntityManager, local: number, input: ProjectInput | ProjectUpdateInput): Promise<void> {
+async function replaceChildren(m: EntityManager, local: number, input: ProjectInput | ProjectUpdateInput, fundOf: FundOf): Promise<void> {
   if (input.funding !== undefined) {
     await m.delete(Funding, { projectId: local });
-    const rows = fundingRows(input.funding ?? []).map((f) => m.create(Funding, { ...f, projectId: local }));
+    const rows = fundingRows(input.funding ?? [], fundOf).map((f) => m.create(Funding, { ...f, projectId: local }));
     if (rows.length) await m.insert(Funding, rows);
   }
   if (input.partners !== undefined) {
@@ -153,7 +158,7 @@ async function replaceChildren(m: EntityManager, local: number, input: ProjectIn
 }
 
 /** The stored values of a new project; a BAD_USER_INPUT naming the field when a rule is broken. */
-function newProject(input: ProjectInput) {
+function newProject(input: ProjectInput, fundOf: FundOf) {
   if (!input.title) throw badInput('title', 'is required');
   if (!input.status) throw badInput('status', 'is required');
   if (!input.startDate) throw badInput('startDate', 'is required');
@@ -173,17 +178,18 @@ function newProject(input: ProjectInput) {
   };
   checkProject(values, input);
   // The funding lines' rules (a programme the catalogue lacks needs its fund) are checked here too.
-  fundingRows(input.funding ?? []);
+  fundingRows(input.funding ?? [], fundOf);
   return values;
 }
 
 export async function createProject(ctx: KommunContext, input: ProjectInput): Promise<Project> {
   authorize(ctx, input.municipality);
-  const values = newProject(input);
+  const fundOf = await programmesOf(ctx, [input]);
+  const values = newProject(input, fundOf);
   return write(ctx, 'createProject', async (m, read, audit) => {
     const { identifiers } = await m.insert(Project, values);
     const id = identifiers[0].localId as number;
-    await replaceChildren(m, id, input);
+    await replaceChildren(m, id, input, fundOf);
     await audit('Project', input.municipality, id, null, await auditDocument(m, 'Project', input.municipality, id));
     return (await readProject(read, id))!;
   });
@@ -209,7 +215,7 @@ class DryRunRollback extends Error {}
  * Every problem of an import's rows, each field named by its row (`input[17].startDate`): the
  * validators of ProjectInput, the rules createProject applies, and the kommun of each row.
  */
-async function importProblems(code: string, rows: ProjectInput[]): Promise<FieldProblem[]> {
+async function importProblems(code: string, rows: ProjectInput[], fundOf: FundOf): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   for (const [i, row] of rows.entries()) {
     const at = `input[${i}]`;
@@ -218,7 +224,7 @@ async function importProblems(code: string, rows: ProjectInput[]): Promise<Field
     if (row.municipality !== code) problems.push({ field: `${at}.municipality`, problems: [`must be ${code}, the kommun this import is for (got ${row.municipality})`] });
     if (invalid.length) continue;
     try {
-      newProject(row);
+      newProject(row, fundOf);
     } catch (e) {
       const fields = e instanceof GraphQLError ? (e.extensions.fields as FieldProblem[] | undefined) : undefined;
       if (!fields) throw e;
@@ -256,13 +262,14 @@ export async function importProjects(ctx: KommunContext, code: string, rows: Pro
   authorize(ctx, code);
   if (!rows.length) throw badInput('input', 'holds no rows');
   if (rows.length > IMPORT_MAX_ROWS) throw badInput('input', `holds ${rows.length} rows; one import takes at most ${IMPORT_MAX_ROWS}: split the file`);
-  const problems = await importProblems(code, rows);
+  const fundOf = await programmesOf(ctx, rows);
+  const problems = await importProblems(code, rows, fundOf);
   if (problems.length) {
     const shown = problems.slice(0, IMPORT_PROBLEMS_IN_MESSAGE).map((f) => `${f.field}: ${f.problems.join(', ')}`);
     const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
     throw new GraphQLError(`Invalid input: nothing was imported. ${shown.join('; ')}${more}.`, { extensions: { code: 'BAD_USER_INPUT', fields: problems } });
   }
-  const values = rows.map(newProject);
+  const values = rows.map((row) => newProject(row, fundOf));
   try {
     return await write(ctx, 'importProjects', async (m, read, _audit, auditAll) => {
       // The change trigger's one event per project costs a setting each, which grows slow by the
@@ -273,7 +280,7 @@ export async function importProjects(ctx: KommunContext, code: string, rows: Pro
         const { identifiers } = await m.insert(Project, batch);
         ids.push(...identifiers.map((x) => x.localId as number));
       });
-      const funding = rows.flatMap((row, i) => fundingRows(row.funding ?? []).map((f) => m.create(Funding, { ...f, projectId: ids[i] })));
+      const funding = rows.flatMap((row, i) => fundingRows(row.funding ?? [], fundOf).map((f) => m.create(Funding, { ...f, projectId: ids[i] })));
       await insertInBatches(funding, async (batch) => void (await m.insert(Funding, batch)));
       const partners = rows.flatMap((row, i) =>
         (row.partners ?? []).map((p) => m.create(Partner, { projectId: ids[i], name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipalityCode: p.municipality ?? null })),
@@ -306,6 +313,7 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
   for (const required of ['title', 'status', 'startDate'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
+  const fundOf = await programmesOf(ctx, [input]);
   return write(ctx, 'updateProject', async (m, read, audit) => {
     const current = await m.findOne(Project, { where: { localId: local, municipalityCode: code }, lock: { mode: 'pessimistic_write' } });
     if (!current) throw notFound('project', id);
@@ -329,7 +337,7 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
     }
     checkProject({ ...current, ...next }, input);
     await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
-    await replaceChildren(m, local, input);
+    await replaceChildren(m, local, input, fundOf);
     await audit('Project', code, local, before, await auditDocument(m, 'Project', code, local));
     return (await readProject(read, local))!;
   });
