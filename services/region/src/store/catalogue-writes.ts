@@ -5,7 +5,7 @@ import type { RegionContext } from '../context';
 import { JointInitiative, Network, type DevelopmentArea, type FundingProgramme } from '../entities';
 import type { DevelopmentAreaInput, FundingProgrammeInput, JointInitiativeInput, NetworkInput } from '../graphql/inputs';
 import { auditDocument } from './audit';
-import { audited, auditedDelete, authorize, checkCode, notFound, refresh, requireExisting, stillUsed, write } from './write-support';
+import { audited, auditedDelete, authorize, checkCode, notFound, requireExisting, stillUsed, write } from './write-support';
 
 /*
  * Writes to the region's catalogues. Each is one transaction, with its audit rows: every check
@@ -60,7 +60,6 @@ export async function upsertDevelopmentArea(ctx: RegionContext, input: Developme
       if (changedFields(agreementsBefore[i], after).length) await audit('Agreement', id, agreementsBefore[i], after);
     }
   });
-  refresh(ctx);
   return (await ctx.loaders.areaByCode.load(input.code))!;
 }
 
@@ -91,7 +90,6 @@ export async function deleteDevelopmentArea(ctx: RegionContext, code: string): P
       m.query('DELETE FROM development_area WHERE code = $1', [code]),
     );
   });
-  refresh(ctx);
   return code;
 }
 
@@ -108,7 +106,6 @@ export async function upsertNetwork(ctx: RegionContext, input: NetworkInput): Pr
       ),
     ),
   );
-  refresh(ctx);
   return (await ctx.loaders.networkById.load(input.id))!;
 }
 
@@ -122,7 +119,6 @@ export async function deleteNetwork(ctx: RegionContext, id: string): Promise<str
   await write(ctx, 'deleteNetwork', (m, audit) =>
     auditedDelete(m, audit, 'Network', id, () => notFound('network', 'id', id), () => m.getRepository(Network).delete({ id })),
   );
-  refresh(ctx);
   return id;
 }
 
@@ -140,7 +136,6 @@ export async function upsertFundingProgramme(ctx: RegionContext, input: FundingP
       ),
     ),
   );
-  refresh(ctx);
   return (await ctx.loaders.programmeByCode.load(input.code))!;
 }
 
@@ -157,7 +152,6 @@ export async function deleteFundingProgramme(ctx: RegionContext, code: string): 
       m.query('DELETE FROM funding_programme WHERE code = $1', [code]),
     );
   });
-  refresh(ctx);
   return code;
 }
 
@@ -177,7 +171,6 @@ export async function upsertJointInitiative(ctx: RegionContext, input: JointInit
       [input.id, input.name, input.description ?? null, input.started ?? null, input.programme ?? null, areas, input.lead ?? null, input.partners ?? []],
     ));
   });
-  refresh(ctx);
   return (await ctx.loaders.initiativeById.load(input.id))!;
 }
 
@@ -191,6 +184,5 @@ export async function deleteJointInitiative(ctx: RegionContext, id: string): Pro
   await write(ctx, 'deleteJointInitiative', (m, audit) =>
     auditedDelete(m, audit, 'JointInitiative', id, () => notFound('joint initiative', 'id', id), () => m.getRepository(JointInitiative).delete({ id })),
   );
-  refresh(ctx);
   return id;
 }

@@ -3,7 +3,7 @@ import { Member } from '../entities';
 import type { MemberInput } from '../graphql/inputs';
 import { KOMMUNKOD } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
-import { audited, auditedDelete, authorize, notFound, refresh, write } from './write-support';
+import { audited, auditedDelete, authorize, notFound, write } from './write-support';
 
 /**
  * Adds a kommun to the member registry (medlemsregistret) or replaces its entry. `joined_at` is
@@ -22,7 +22,6 @@ export async function upsertMember(ctx: RegionContext, input: MemberInput): Prom
       ),
     ),
   );
-  refresh(ctx);
   return (await ctx.loaders.memberByCode.load(input.code))!;
 }
 
@@ -33,6 +32,5 @@ export async function removeMember(ctx: RegionContext, code: string): Promise<st
   await write(ctx, 'removeMember', (m, audit) =>
     auditedDelete(m, audit, 'Municipality', code, () => notFound('member kommun', 'code', code), () => m.getRepository(Member).delete({ code })),
   );
-  refresh(ctx);
   return code;
 }

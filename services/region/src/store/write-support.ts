@@ -19,14 +19,18 @@ export type Audit = (entity: AuditedEntity, key: string, before: AuditDocument, 
 /**
  * Runs a write in one transaction, in which `work` records each entity it changes with `audit`:
  * an audit row that cannot be written fails the write, and a write that fails leaves no audit row.
- * The caller is authorized before (see `authorize`).
+ * Once it has committed, the request's loaders are replaced, so that nothing read afterwards
+ * (the write's own answer among it) comes from what they cached before. The caller is
+ * authorized before (see `authorize`).
  */
 export async function write<T>(ctx: RegionContext, operation: string, work: (m: EntityManager, audit: Audit) => Promise<T>): Promise<T> {
   const actor = ctx.credentials.identity;
   if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
-  return ctx.db.transaction((m) =>
+  const result = await ctx.db.transaction((m) =>
     work(m, (entity, key, before, after) => recordAudit(m, actor, operation, { entityType: entity, entityId: key, before, after })),
   );
+  ctx.loaders = createLoaders(ctx.db);
+  return result;
 }
 
 /**
@@ -46,11 +50,6 @@ export async function auditedDelete(m: EntityManager, audit: Audit, entity: Audi
   if (!before) throw missing();
   await remove();
   await audit(entity, key, before, null);
-}
-
-/** After a write, the request's loaders must not answer from what they cached before it. */
-export function refresh(ctx: RegionContext): void {
-  ctx.loaders = createLoaders(ctx.db);
 }
 
 /** Scalar arguments are not validated by class-validator: this checks a code argument by hand. */
