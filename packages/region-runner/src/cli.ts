@@ -63,6 +63,7 @@ Samverkan: ${region.manifest.name}, ${region.kommuner.size} kommuner, ready in $
 
 Gateway: ${region.gatewayUrl}
 Health:  ${region.gatewayUrl.replace('/graphql', '/health')}
+Dashboard: ${region.gatewayUrl.replace('/graphql', '/')}   Workbench (GraphiQL): ${region.gatewayUrl.replace('/graphql', '/graphiql/')}
 
 Tokens: development identity provider ${idp.jwksUrl}
   key ${key.kid} (EdDSA) in ${relative(REPO_ROOT, idp.keyFile)}; no service holds a shared secret.
