@@ -1,13 +1,21 @@
-import type { DataSource } from 'typeorm';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/contract';
 import type { Project } from '../entities/project';
 import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
 import { Params } from './sql';
+import { projectColumns, type KommunDb } from './tables';
 
-/** What reads need: a pool (`DataSource`) or a transaction (`EntityManager`). */
-export type Queryable = Pick<DataSource, 'query'>;
+/** `any($1::<type>[])`: one parameter for a list, whatever its length, so the statement's text stays the same. */
+export function anyOf<T>(values: readonly T[], type: 'int' | 'text'): RawBuilder<T> {
+  return sql<T>`any(${values}::${sql.raw(type)}[])`;
+}
+
+/** Runs a statement written as text on `db` (a pool or a transaction). */
+async function query<R>(db: KommunDb, text: string, params: unknown[]): Promise<R[]> {
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+}
 
 /** What a project list hangs off: the root, a kommun, an area, a programme or an initiative. */
 export type Scope = 'root' | 'municipality' | 'area' | 'programme' | 'initiative';
@@ -120,7 +128,7 @@ export interface Page {
  * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow.
  */
 export async function loadPages(
-  db: Queryable,
+  db: KommunDb,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
@@ -144,7 +152,7 @@ export async function loadPages(
       ORDER BY ${sort.expr} ${dir}, p.municipality_code ${dir}, p.id ${dir}
       LIMIT ${params.add(page.first + 1, '::int')}
     ) x`;
-  const rows: ProjectRow[] = await db.query(sql, params.values);
+  const rows = await query<ProjectRow>(db, sql, params.values);
   const out = new Map<string, Page>(keys.map((k) => [k, { rows: [], hasNextPage: false }]));
   for (const row of rows) {
     const p = out.get(row.scopeKey)!;
@@ -167,7 +175,7 @@ export function cursorOf(row: ProjectRow, order: ProjectOrder): string {
 
 /** One statement counting the matches of every parent in `keys`. */
 export async function countMatches(
-  db: Queryable,
+  db: KommunDb,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
@@ -175,7 +183,8 @@ export async function countMatches(
   const params = new Params();
   const keysParam = params.add(keys, '::text[]');
   const where = [scopeCondition(scope), ...filterConditions(filter, params)];
-  const rows: Array<{ key: string; n: number }> = await db.query(
+  const rows = await query<{ key: string; n: number }>(
+    db,
     `SELECT k.key, (SELECT count(*)::int FROM project p WHERE ${where.join(' AND ')}) AS n FROM unnest(${keysParam}) AS k(key)`,
     params.values,
   );
@@ -183,7 +192,7 @@ export async function countMatches(
 }
 
 /** Projects by local id, one statement. */
-export async function loadProjectsById(db: Queryable, ids: readonly number[]): Promise<Map<number, Project>> {
-  const rows: Project[] = await db.query(`SELECT ${PROJECT_COLUMNS} FROM project p WHERE p.id = ANY($1::int[])`, [ids]);
+export async function loadProjectsById(db: KommunDb, ids: readonly number[]): Promise<Map<number, Project>> {
+  const rows: Project[] = await db.selectFrom('project').select(projectColumns).where('project.id', '=', anyOf(ids, 'int')).execute();
   return new Map(rows.map((r) => [r.localId, r]));
 }
