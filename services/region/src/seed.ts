@@ -1,7 +1,7 @@
-import { sql } from "kysely";
-import type { DataSource } from "typeorm";
-import { regionDb, type RegionDb } from "./store/tables";
-import type { Catalogue, RegionManifest } from "./manifest";
+import { sql } from 'kysely';
+import type { DataSource } from 'typeorm';
+import { regionDb, type RegionDb } from './store/tables';
+import type { Catalogue, RegionManifest } from './manifest';
 
 /** What a seed wrote. */
 export interface RegionSeedSummary {
@@ -15,9 +15,8 @@ export interface RegionSeedSummary {
 }
 
 // Concurrent seeds (several replicas starting on one empty database) take turns on this lock.
-const SEED_LOCK_KEY = "samverkan-region-seed";
-const seedLock = (m: RegionDb) =>
-  sql`SELECT pg_advisory_xact_lock(hashtext(${SEED_LOCK_KEY}))`.execute(m);
+const SEED_LOCK_KEY = 'samverkan-region-seed';
+const seedLock = (m: RegionDb) => sql`SELECT pg_advisory_xact_lock(hashtext(${SEED_LOCK_KEY}))`.execute(m);
 
 /**
  * Replaces the region, its member registry and its catalogues with the committed data files, in
@@ -54,26 +53,21 @@ export async function seedRegionIfEmpty(
     .execute(async (m) => {
       await seedLock(m);
       const { n } = await m
-        .selectFrom("region")
-        .select((eb) => eb.cast<number>(eb.fn.countAll(), "integer").as("n"))
+        .selectFrom('region')
+        .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
         .executeTakeFirstOrThrow();
       return n ? null : replaceEverything(m, manifest, catalogue, subgraphUrls);
     });
 }
 
-async function replaceEverything(
-  m: RegionDb,
-  manifest: RegionManifest,
-  c: Catalogue,
-  urls: Record<string, string>,
-): Promise<RegionSeedSummary> {
+async function replaceEverything(m: RegionDb, manifest: RegionManifest, c: Catalogue, urls: Record<string, string>): Promise<RegionSeedSummary> {
   // Referrers go first and come back last: initiatives name programmes, areas name agreements.
   // Each table is emptied, then filled with one statement (none for an empty list).
-  await m.deleteFrom("joint_initiative").execute();
-  await m.deleteFrom("development_area").execute();
-  await m.deleteFrom("region").execute();
+  await m.deleteFrom('joint_initiative').execute();
+  await m.deleteFrom('development_area').execute();
+  await m.deleteFrom('region').execute();
   await m
-    .insertInto("region")
+    .insertInto('region')
     .values({
       id: manifest.id,
       name: manifest.name,
@@ -82,10 +76,10 @@ async function replaceEverything(
     })
     .execute();
   await replaceMembers(m, manifest, urls);
-  await m.deleteFrom("agreement").execute();
+  await m.deleteFrom('agreement').execute();
   if (c.agreements.length)
     await m
-      .insertInto("agreement")
+      .insertInto('agreement')
       .values(
         c.agreements.map((a) => ({
           id: a.id,
@@ -100,7 +94,7 @@ async function replaceEverything(
       .execute();
   if (c.developmentAreas.length)
     await m
-      .insertInto("development_area")
+      .insertInto('development_area')
       .values(
         c.developmentAreas.map((a) => ({
           code: a.code,
@@ -111,10 +105,10 @@ async function replaceEverything(
         })),
       )
       .execute();
-  await m.deleteFrom("network").execute();
+  await m.deleteFrom('network').execute();
   if (c.networks.length)
     await m
-      .insertInto("network")
+      .insertInto('network')
       .values(
         c.networks.map((n) => ({
           id: n.id,
@@ -127,10 +121,10 @@ async function replaceEverything(
         })),
       )
       .execute();
-  await m.deleteFrom("funding_programme").execute();
+  await m.deleteFrom('funding_programme').execute();
   if (c.fundingProgrammes.length)
     await m
-      .insertInto("funding_programme")
+      .insertInto('funding_programme')
       .values(
         c.fundingProgrammes.map((p) => ({
           code: p.code,
@@ -142,7 +136,7 @@ async function replaceEverything(
       .execute();
   if (c.jointInitiatives.length)
     await m
-      .insertInto("joint_initiative")
+      .insertInto('joint_initiative')
       .values(
         c.jointInitiatives.map((i) => ({
           id: i.id,
@@ -168,17 +162,11 @@ async function replaceEverything(
 }
 
 /** Members are upserted rather than recreated, so that each keeps the date it joined. */
-async function replaceMembers(
-  m: RegionDb,
-  manifest: RegionManifest,
-  urls: Record<string, string>,
-): Promise<void> {
+async function replaceMembers(m: RegionDb, manifest: RegionManifest, urls: Record<string, string>): Promise<void> {
   const codes = manifest.members.map((x) => x.code);
   await m
-    .deleteFrom("member")
-    .where((eb) =>
-      eb.not(eb("code", "=", eb.fn.any(sql<string[]>`${codes}::char(4)[]`))),
-    )
+    .deleteFrom('member')
+    .where((eb) => eb.not(eb('code', '=', eb.fn.any(sql<string[]>`${codes}::char(4)[]`))))
     .execute();
   if (!codes.length) return;
   const rows = manifest.members.map((x) => ({
@@ -190,15 +178,15 @@ async function replaceMembers(
     subgraph_url: urls[x.code] ?? null,
   }));
   await m
-    .insertInto("member")
+    .insertInto('member')
     .values(rows)
     .onConflict((oc) =>
-      oc.column("code").doUpdateSet((eb) => ({
-        name: eb.ref("excluded.name"),
-        official_name: eb.ref("excluded.official_name"),
-        county: eb.ref("excluded.county"),
-        population: eb.ref("excluded.population"),
-        subgraph_url: eb.ref("excluded.subgraph_url"),
+      oc.column('code').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        official_name: eb.ref('excluded.official_name'),
+        county: eb.ref('excluded.county'),
+        population: eb.ref('excluded.population'),
+        subgraph_url: eb.ref('excluded.subgraph_url'),
       })),
     )
     .execute();
