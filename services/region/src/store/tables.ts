@@ -1,4 +1,4 @@
-import type { ColumnType, Kysely, Selectable } from 'kysely';
+import type { ColumnType, Kysely } from 'kysely';
 import type { DataSource } from 'typeorm';
 import { kyselyOver, type AuditLogTable } from '@samverkan/subgraph-kit';
 import type { Fund } from '@samverkan/contract';
@@ -113,5 +113,3 @@ export const COLUMNS = {
     'partners',
   ],
 } as const;
-
-export type Row<T extends keyof RegionTables> = Selectable<RegionTables[T]>;

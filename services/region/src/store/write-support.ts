@@ -96,5 +96,3 @@ export async function requireExisting(m: RegionDb, target: Referenced, keys: rea
   const missing = keys.findIndex((k) => !found.has(k));
   if (missing >= 0) throw badInput(field(missing), `there is no ${target.what} ${keys[missing]}`);
 }
-
-export type { RegionTables };
