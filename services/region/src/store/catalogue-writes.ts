@@ -6,7 +6,7 @@ import type { DevelopmentArea, FundingProgramme, JointInitiative, Network } from
 import type { DevelopmentAreaInput, FundingProgrammeInput, JointInitiativeInput, NetworkInput } from '../graphql/inputs';
 import { auditDocument } from './audit';
 import type { RegionDb } from './tables';
-import { audited, auditedDelete, authorize, checkCode, notFound, requireExisting, stillUsed, write, type Referenced } from './write-support';
+import { anyKey, audited, auditedDelete, authorize, checkCode, notFound, requireExisting, stillUsed, write, type Referenced } from './write-support';
 
 /*
  * Writes to the region's catalogues. Each is one transaction, with its audit rows: every check
@@ -14,9 +14,20 @@ import { audited, auditedDelete, authorize, checkCode, notFound, requireExisting
  * delete cannot slip between a check and the write.
  */
 
-const AGREEMENT: Referenced = { table: 'agreement', key: 'id', what: 'agreement' };
-const AREA: Referenced = { table: 'development_area', key: 'code', what: 'development area' };
-const PROGRAMME: Referenced = { table: 'funding_programme', key: 'code', what: 'funding programme' };
+const AGREEMENT: Referenced = {
+  what: 'agreement',
+  lockExisting: async (m, keys) => (await m.selectFrom('agreement').select('id as key').where('id', '=', anyKey(keys)).forShare().execute()).map((r) => r.key),
+};
+const AREA: Referenced = {
+  what: 'development area',
+  lockExisting: async (m, keys) =>
+    (await m.selectFrom('development_area').select('code as key').where('code', '=', anyKey(keys)).forShare().execute()).map((r) => r.key),
+};
+const PROGRAMME: Referenced = {
+  what: 'funding programme',
+  lockExisting: async (m, keys) =>
+    (await m.selectFrom('funding_programme').select('code as key').where('code', '=', anyKey(keys)).forShare().execute()).map((r) => r.key),
+};
 
 /** The agreement a development area belongs to, its row locked for the write; undefined when there is no such area. */
 async function lockArea(m: RegionDb, code: string): Promise<{ agreementId: string | null } | undefined> {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { sql, type Kysely } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { CATALOGUE_CODE } from '@samverkan/contract';
 import { badInput, requireRegionEditor } from '@samverkan/server-kit';
 import { recordAudit, type AuditDocument } from '@samverkan/subgraph-kit';
@@ -71,28 +71,24 @@ export function stillUsed(what: string, field: string, key: string, users: strin
   );
 }
 
-/** A table whose rows other catalogue entries name by key, as a write checks them. */
+/** A catalogue table whose rows other entries name by key: which of some keys exist, their rows locked FOR SHARE. */
 export interface Referenced {
-  table: 'agreement' | 'development_area' | 'funding_programme';
-  key: 'id' | 'code';
   what: string;
+  lockExisting(m: RegionDb, keys: readonly string[]): Promise<string[]>;
+}
+
+/** `any($1::text[])`: a list of keys as one parameter. */
+export function anyKey(keys: readonly string[]): RawBuilder<string> {
+  return sql<string>`any(${[...keys]}::text[])`;
 }
 
 /**
- * Checks that every key exists in `table`, locking the rows (FOR SHARE) so that no concurrent
+ * Checks that every key exists in `target`, locking the rows (FOR SHARE) so that no concurrent
  * delete can remove them before this transaction commits. Names the first missing one.
  */
 export async function requireExisting(m: RegionDb, target: Referenced, keys: readonly string[], field: (index: number) => string): Promise<void> {
   if (!keys.length) return;
-  // The three tables share the shape of their key: a text column named by `key`.
-  const table = m as unknown as Kysely<Record<Referenced['table'], Record<Referenced['key'], string>>>;
-  const rows = await table
-    .selectFrom(target.table)
-    .select(sql.ref<string>(target.key).as('k'))
-    .where(sql.ref(target.key), '=', sql<string>`any(${[...keys]}::text[])`)
-    .forShare()
-    .execute();
-  const found = new Set(rows.map((r) => r.k));
+  const found = new Set(await target.lockExisting(m, keys));
   const missing = keys.findIndex((k) => !found.has(k));
   if (missing >= 0) throw badInput(field(missing), `there is no ${target.what} ${keys[missing]}`);
 }
