@@ -354,14 +354,15 @@ function compareGroup(run: Run, id: string, what: string, got: StatsAnswer, want
 }
 
 /** `_entities` and the fields the kommun contributes to the region's entities. */
-export async function checkEntities(run: Run, facts: Facts, options: { fixturesOnly?: boolean } = {}): Promise<void> {
+export async function checkEntities(run: Run, facts: Facts, options: { fixturesOnly?: boolean; filter?: ProjectFilter } = {}): Promise<void> {
   const all = facts.all;
   const own = facts.codes[0];
   if (!own || !all) {
     run.skip('entities.own-and-foreign', 'the kommun has no projects and no kommunkod was given');
     return;
   }
-  // Over the checker's fixtures, only the lists of entities no other project belongs to are known.
+  // Over the checker's fixtures, the entities' lists are walked with the fixtures' filter (they
+  // share catalogue codes with the kommun's own projects), and the kommun's whole lists are not.
   const whole = !options.fixturesOnly;
   if (whole) await run.check('entities.own-and-foreign', async () => {
     const sample = all.slice(0, 3);
@@ -390,7 +391,7 @@ export async function checkEntities(run: Run, facts: Facts, options: { fixturesO
 
   const scoped = async (id: string, scope: Scope, want: ProjectNode[]) => {
     await run.check(id, async () => {
-      const w = await walk(run, id, scope, { first: 100 });
+      const w = await walk(run, id, scope, { first: 100, filter: options.filter });
       if (!same(ids(w.nodes), ids(want))) run.fail(id, `${scope.name}: ${difference(ids(w.nodes), ids(want))}`, w.pages[0]);
       if (w.complete && w.totalCount !== want.length) run.fail(id, `${scope.name}: totalCount is ${w.totalCount}, expected ${want.length}`, w.pages[0]);
     });
