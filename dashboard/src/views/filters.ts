@@ -1,4 +1,4 @@
-import { FUNDS, STATUSES, type Words } from '../i18n';
+import { FUNDS, STATUSES, term, type Words } from '../i18n';
 import { h } from '../render';
 import type { ViewState } from '../state';
 
@@ -26,8 +26,8 @@ export function filterForm(state: ViewState, catalogue: Catalogue, t: Words, go:
     h('div', { className: 'field' }, h('label', { for: 'f-aktiv' }, t.activeOn), h('input', { id: 'f-aktiv', name: 'f-aktiv', type: 'date', value: state.activeOn })),
     select('f-omrade', t.area, state.area, catalogue.developmentAreas.map((a) => [a.code, state.lang === 'en' ? (a.nameEn ?? a.name) : a.name])),
     select('f-program', t.programme, state.programme, catalogue.fundingProgrammes.map((p) => [p.code, p.name])),
-    select('f-fond', t.fund, state.fund, FUNDS.map((f) => [f, f])),
-    select('f-status', t.status, state.status, STATUSES.map((s) => [s, t[s]])),
+    select('f-fond', t.fund, state.fund, FUNDS.map((f) => [f, term(state.lang, f)])),
+    select('f-status', t.status, state.status, STATUSES.map((s) => [s, term(state.lang, s)])),
     h('div', { className: 'field' }, h('label', { for: 'f-text' }, t.text), h('input', { id: 'f-text', name: 'f-text', type: 'search', value: state.text })),
     h('div', { className: 'actions' }, h('button', { type: 'submit' }, t.apply), h('button', { type: 'button', id: 'f-clear', onClick: () => go(cleared(state)) }, t.clear)),
   );
