@@ -33,8 +33,7 @@ const GROUPINGS: Grouping[] = [
   { key: 'byProgramme', dimension: 'PROGRAMME', name: (g, _s, t) => g.programme?.name ?? t.unknown, drill: (g, s) => (g.programme ? { ...s, programme: g.programme.code } : null) },
   { key: 'byFund', dimension: 'FUND', name: (g, s, t) => (g.fund ? term(s.lang, g.fund) : t.unknown), drill: (g, s) => (g.fund ? { ...s, fund: g.fund } : null) },
   { key: 'byStatus', dimension: 'STATUS', name: (g, s, t) => (g.status ? term(s.lang, g.status) : t.unknown), drill: (g, s) => (g.status ? { ...s, status: g.status } : null) },
-  // The contract has no filter by start year, so its bars lead nowhere (yet).
-  { key: 'byStartYear', dimension: 'START_YEAR', name: (g, _s, t) => (g.startYear ? String(g.startYear) : t.unknown) },
+  { key: 'byStartYear', dimension: 'START_YEAR', name: (g, _s, t) => (g.startYear ? String(g.startYear) : t.unknown), drill: (g, s) => (g.startYear ? { ...s, startYear: String(g.startYear) } : null) },
 ];
 
 /** The overview: key figures, the stats by each dimension, initiatives, networks and twin towns. */

@@ -16,7 +16,8 @@ interface Page {
 const PAGE_SIZE = 25;
 
 const back = (state: ViewState, t: Words, go: (s: ViewState) => void) => {
-  const next: ViewState = { ...state, view: 'overview', initiative: '', pages: [] };
+  // The drill-downs that only the list shows (an initiative, a start year) end there.
+  const next: ViewState = { ...state, view: 'overview', initiative: '', startYear: '', pages: [] };
   return h('p', {}, h('a', { href: writeState(next), onClick: (e: Event) => (e.preventDefault(), go(next)) }, t.back));
 };
 
@@ -41,6 +42,7 @@ export async function projectList(state: ViewState, t: Words, go: (s: ViewState)
     { className: 'panel wide', id: 'panel-projects', 'aria-labelledby': 'h-projects' },
     back(state, t, go),
     h('h2', { id: 'h-projects' }, `${t.projects} (${page?.totalCount ?? 0})`),
+    state.startYear ? h('p', { id: 'drill-start-year' }, t.startedIn.replace('{year}', state.startYear)) : '',
     coverageNote(missingAt(answer), scope, catalogue, t),
     table(
       t.projects,
