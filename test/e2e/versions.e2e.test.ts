@@ -11,16 +11,25 @@ import { eventually, startE2ERegion, type E2ERegion } from './harness';
  */
 let region: E2ERegion;
 let older: Awaited<ReturnType<typeof startIndependentKommun>>;
+let previous: Awaited<ReturnType<typeof startIndependentKommun>>;
 const CODE = '0583';
+/** A member on 1.2, the minor before the date range filters (its SDL announces 1.2 itself). */
+const PREVIOUS = '0584';
 
 beforeAll(async () => {
   region = await startE2ERegion({ syntheticProjects: 3 });
   older = await startIndependentKommun({ code: CODE, token: 'editor-of-0583', contractFile: join(REPO_ROOT, 'schema/contract/kommun-v1.0.graphql'), announce: '1.0' });
   const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-versions' });
   await region.gql('mutation($i: MemberInput!) { upsertMember(input: $i) { code } }', { i: { code: CODE, name: 'Motala', county: 'Östergötlands län', subgraphUrl: older.url } }, regionEditor);
-  await eventually('the older member active', async () => (await region.health()).members.find((m: any) => m.code === CODE && m.state === 'active'));
+  previous = await startIndependentKommun({ code: PREVIOUS, token: 'editor-of-0584', contractFile: join(REPO_ROOT, 'schema/contract/kommun-v1.2.graphql') });
+  await region.gql('mutation($i: MemberInput!) { upsertMember(input: $i) { code } }', { i: { code: PREVIOUS, name: 'Vadstena', county: 'Östergötlands län', subgraphUrl: previous.url } }, regionEditor);
+  await eventually('the older members active', async () => {
+    const members = (await region.health()).members;
+    return [CODE, PREVIOUS].every((code) => members.find((m: any) => m.code === code && m.state === 'active'));
+  });
 }, 120_000);
 afterAll(async () => {
+  await previous?.stop();
   await older?.stop();
   await region?.stop();
 });
@@ -53,4 +62,35 @@ it('is a named hole where an answer needs what its version lacks, not the error 
   // The same field of a current member answers.
   const current = await region.gql('{ auditLog(municipality: "1480", first: 1) { nodes { id } } }', undefined, token);
   expect(current.body.errors).toBeUndefined();
+});
+
+describe('the date range filters of 1.3, asked of members on 1.0 and 1.2', () => {
+  const members = { [CODE]: 'Motala', [PREVIOUS]: 'Vadstena' };
+
+  it.each([
+    ['written in the operation', '{ projects(filter: { activeDuring: { from: "2020-01-01" } }, first: 100) { totalCount nodes { id } } }', undefined],
+    ['in a variable', 'query ($f: ProjectFilter) { projects(filter: $f, first: 100) { totalCount nodes { id } } }', { f: { startDate: { to: '2030-12-31' } } }],
+  ])('a fetch using one %s is a named hole for each, and the rest of the region answers', async (_, query, variables) => {
+    const { body } = await region.gql(query, variables);
+    const holes = (body.errors ?? []).filter((e: any) => e.extensions?.code === 'MUNICIPALITY_UNAVAILABLE');
+    expect(holes.map((e: any) => e.extensions.municipality).sort()).toEqual([CODE, PREVIOUS]);
+    for (const e of holes) {
+      expect(e.extensions.reason).toMatch(/implements contract version 1\.[02], which has no .*ProjectFilter\.(activeDuring|startDate)/);
+    }
+    expect((body.errors ?? []).filter((e: any) => e.extensions?.code !== 'MUNICIPALITY_UNAVAILABLE')).toEqual([]);
+    expect(body.extensions.missingMunicipalities).toEqual(Object.entries(members).map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code)));
+    // The current members' projects are all there: the same list asked of them alone.
+    const currentCodes = (await region.health()).members.filter((m: any) => !(m.code in members)).map((m: any) => m.code);
+    const filter = variables ? variables.f : { activeDuring: { from: '2020-01-01' } };
+    const alone = await region.gql('query ($f: ProjectFilter) { projects(filter: $f, first: 100) { totalCount } }', { f: { ...filter, municipalities: currentCodes } });
+    expect(alone.body.errors).toBeUndefined();
+    expect(body.data.projects.totalCount).toBe(alone.body.data.projects.totalCount);
+    expect(body.data.projects.totalCount).toBeGreaterThan(0);
+  });
+
+  it('a list without them still reaches the older members', async () => {
+    const { body } = await region.gql(`{ projects(filter: { municipalities: ["${PREVIOUS}"], activeOn: "2024-06-01" }, first: 0) { totalCount } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions?.missingMunicipalities ?? []).toEqual([]);
+  });
 });

@@ -126,7 +126,7 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
   const writeHeaders: Record<string, string> = scope.writeAuthorization ? { authorization: scope.writeAuthorization } : {};
   return Promise.all(
     requests.map(async (request): Promise<Outcome> => {
-      const gaps = scope.versions?.gaps(request.codes, request.query) ?? [];
+      const gaps = scope.versions?.gaps(request.codes, request.query, request.variables) ?? [];
       if (gaps.length) {
         // Not sent: it would be refused for what its contract version lacks. Each such kommun is a
         // hole; a combined instance's other kommuner too, since they share the request.

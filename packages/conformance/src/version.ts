@@ -9,7 +9,7 @@ export const CONTRACT_URL = 'https://samverkan.se/contract/kommun';
  * changes that break members or clients. schema/contract/ keeps each released version's SDL, and
  * schema/kommun.graphql is the latest (a test holds them to it).
  */
-export const CONTRACT_VERSION = '1.2';
+export const CONTRACT_VERSION = '1.3';
 
 export const contractLink = (version: string = CONTRACT_VERSION): string => `${CONTRACT_URL}/v${version}`;
 

@@ -53,6 +53,14 @@ describe('contractFit: how a member fits the contract', () => {
     expect(fit.lacks).toEqual(expect.arrayContaining(['Query.auditLog', 'AuditEntry']));
   });
 
+  it('a member on 1.2 joins, lacking the date range filters of 1.3', async () => {
+    const v12 = released.find((r) => r.version === '1.2')!.sdl;
+    const fit = await contractFit(contract, v12);
+    expect(fit.problems).toEqual([]);
+    expect(fit.version).toBe('1.2');
+    expect(fit.lacks).toEqual(expect.arrayContaining(['DateRange', 'ProjectFilter.activeDuring', 'ProjectFilter.startDate']));
+  });
+
   it('an older schema that does not say so is held to the whole contract', async () => {
     const fit = await contractFit(contract, v10);
     expect(fit.lacks).toEqual([]);

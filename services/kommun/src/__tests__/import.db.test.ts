@@ -82,6 +82,9 @@ test('every wrong row is named, with each rule of createProject and the kommun o
     row(5, { municipality: '1481' }),
     row(6, { funding: [{ programme: 'NOT-IN-CATALOGUE', amount: 1 }] }),
     row(7, { title: undefined }),
+    row(8, { developmentAreas: ['EU-FUNDS', 'NO-SUCH-AREA'] }),
+    row(9, { initiative: 'no-such-initiative' }),
+    row(10, { initiative: 'eu-handslag', developmentAreas: ['EU-NETWORKS'] }),
   ];
   const { body } = await h.gql(IMPORT, { municipality: '1480', input: rows }, editor);
   expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -93,7 +96,12 @@ test('every wrong row is named, with each rule of createProject and the kommun o
     'input[5].municipality',
     'input[6].funding[0].fund',
     'input[7].title',
+    'input[8].developmentAreas',
+    'input[9].initiative',
   ]);
+  // Codes the region's catalogue does not know are named, as the catalogue's own are let through (row 10).
+  expect(body.errors[0].message).toContain("input[8].developmentAreas: NO-SUCH-AREA is not a development area of the region's catalogue");
+  expect(body.errors[0].message).toContain("input[9].initiative: no-such-initiative is not a joint initiative of the region's catalogue");
   expect(await snapshot(h)).toEqual(before);
 });
 

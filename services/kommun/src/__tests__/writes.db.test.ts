@@ -111,6 +111,8 @@ interface BadCase {
   notFound?: () => string;
   /** Defaults to the editor of 1480. */
   as?: () => string;
+  /** What the error message must say besides the field, e.g. the code it refused. */
+  says?: string;
 }
 
 const p = (i = 0) => ids.projects[i];
@@ -160,6 +162,21 @@ const badCases: BadCase[] = [
     query: CREATE_PROJECT,
     variables: () => ({ input: { ...minimalProject, funding: [{ programme: 'NO-SUCH-PROGRAMME', amount: 10 }] } }),
     field: 'funding[0].fund',
+  },
+  // The region's catalogue (here schema/catalogue.json: no REGION_URL) decides which codes exist.
+  {
+    name: 'createProject: a development area the catalogue does not know',
+    query: CREATE_PROJECT,
+    variables: () => ({ input: { ...minimalProject, developmentAreas: ['EU-FUNDS', 'NO-SUCH-AREA'] } }),
+    field: 'developmentAreas',
+    says: 'NO-SUCH-AREA is not a development area',
+  },
+  {
+    name: 'createProject: a joint initiative the catalogue does not know',
+    query: CREATE_PROJECT,
+    variables: () => ({ input: { ...minimalProject, initiative: 'no-such-initiative' } }),
+    field: 'initiative',
+    says: 'no-such-initiative is not a joint initiative',
   },
   { name: 'createProject: invalid kommunkod', query: CREATE_PROJECT, variables: () => ({ input: { ...minimalProject, municipality: '148' } }), field: 'municipality' },
   {
@@ -240,6 +257,21 @@ const badCases: BadCase[] = [
       input: { title: 'Half-written', funding: [{ programme: 'ESF-2014-2020', amount: 5 }, { programme: 'NO-SUCH-PROGRAMME', amount: 10 }] },
     }),
     field: 'funding[1].fund',
+  },
+
+  {
+    name: 'updateProject: a development area the catalogue does not know',
+    query: UPDATE_PROJECT,
+    variables: () => ({ id: p(), input: { title: 'Changed too', developmentAreas: ['NO-SUCH-AREA', 'EU-FUNDS', 'ALSO-UNKNOWN'] } }),
+    field: 'developmentAreas',
+    says: 'NO-SUCH-AREA, ALSO-UNKNOWN are not development areas',
+  },
+  {
+    name: 'updateProject: a joint initiative the catalogue does not know',
+    query: UPDATE_PROJECT,
+    variables: () => ({ id: p(), input: { title: 'Changed too', initiative: 'no-such-initiative' } }),
+    field: 'initiative',
+    says: 'no-such-initiative is not a joint initiative',
   },
 
   // deleteProject
@@ -328,6 +360,7 @@ describe('refused writes name the field and change nothing', () => {
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
       expect(error.message).toContain(`${c.field}: `);
       expect(error.extensions?.fields.map((f: { field: string }) => f.field)).toContain(c.field);
+      if (c.says) expect(error.message).toContain(c.says);
     }
     expect(body.data ?? null).toBeNull();
     expect(await snapshot(h)).toEqual(before);

@@ -9,6 +9,8 @@ import {
   MaxLength,
   MinLength,
   IsEnum,
+  ValidateBy,
+  ValidateNested,
 } from 'class-validator';
 import { Fund, OrderDirection, ProjectOrderField, ProjectStatus, ChangeKind } from './enums';
 import { Project } from '../entities/project';
@@ -66,6 +68,32 @@ export class ProjectConnection {
   filter?: ProjectFilter;
 }
 
+/** `to` is not before `from`, when both are given (dates as YYYY-MM-DD compare as text). */
+function NotBeforeFrom(): PropertyDecorator {
+  return ValidateBy({
+    name: 'notBeforeFrom',
+    validator: {
+      validate: (to: unknown, args) => {
+        const from = (args?.object as DateRange | undefined)?.from;
+        return to == null || from == null || String(from) <= String(to);
+      },
+      defaultMessage: (args) => `to (${String(args?.value)}) must not be before from (${String((args?.object as DateRange | undefined)?.from)})`,
+    },
+  });
+}
+
+@InputType({ description: 'A period of days, both ends inclusive. Either end may be omitted: the period is then open on that side. from after to is a BAD_USER_INPUT error.' })
+export class DateRange {
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The first day (inclusive); omitted: no lower bound.' })
+  @IsOptional()
+  from?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The last day (inclusive); omitted: no upper bound. Not before from.' })
+  @IsOptional()
+  @NotBeforeFrom()
+  to?: string;
+}
+
 @InputType({ description: 'Restricts a project list. Every given criterion must hold.' })
 export class ProjectFilter {
   @Field(() => [ID], { nullable: true, description: 'kommunkoder' })
@@ -104,6 +132,16 @@ export class ProjectFilter {
   @Field(() => LocalDateResolver, { nullable: true, description: 'Projects running on this date.' })
   @IsOptional()
   activeOn?: string;
+
+  @Field(() => DateRange, { nullable: true, description: 'Projects whose startDate lies in the range (both ends inclusive). Since contract 1.3.' })
+  @IsOptional()
+  @ValidateNested()
+  startDate?: DateRange;
+
+  @Field(() => DateRange, { nullable: true, description: 'Projects whose running period overlaps the range: startDate <= to and (endDate is null or endDate >= from), an omitted end of the range leaving its side open. activeOn: d is activeDuring: { from: d, to: d }. Since contract 1.3.' })
+  @IsOptional()
+  @ValidateNested()
+  activeDuring?: DateRange;
 
   @Field({ nullable: true, description: 'Words to find in title, summary or department.' })
   @IsOptional()
