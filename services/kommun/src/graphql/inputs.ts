@@ -138,7 +138,10 @@ abstract class ProjectFields {
   department?: string | null;
 }
 
-@InputType({ description: 'A new project. title, status and startDate are required.' })
+@InputType({
+  description:
+    'A new project. title, status and startDate are required. A project without a title, with an end before its start, or with more EU co-financing than its total: BAD_USER_INPUT, and nothing is written (writes.bad-input).',
+})
 export class ProjectInput extends ProjectFields {
   @Field(() => ID, { description: 'kommunkod of the owning kommun.' })
   @Matches(KOMMUNKOD, kommunkod)
