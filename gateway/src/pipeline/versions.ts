@@ -98,7 +98,7 @@ export interface VersionGap {
 }
 
 /**
- * Members on an older minor version of the contract join, lacking what was added since (see
+ * Members on an older version of the contract join, lacking what was added since (see
  * `contractFit`). A fetch that uses any of that is not sent to them: each is a hole, named with
  * what its version lacks, and the rest of the answer stays exact.
  */

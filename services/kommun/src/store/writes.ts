@@ -174,9 +174,6 @@ async function replaceChildren(m: EntityManager, local: number, input: ProjectIn
 
 /** The stored values of a new project; a BAD_USER_INPUT naming the field when a rule is broken. */
 function newProject(input: ProjectInput, known: CatalogueView) {
-  if (!input.title) throw badInput('title', 'is required');
-  if (!input.status) throw badInput('status', 'is required');
-  if (!input.startDate) throw badInput('startDate', 'is required');
   const values = {
     municipalityCode: input.municipality,
     title: input.title,
@@ -378,7 +375,6 @@ function uniqueViolation(e: unknown): boolean {
 
 export async function createMembership(ctx: KommunContext, input: MembershipInput): Promise<Membership> {
   authorize(ctx, input.municipality);
-  if (!input.network) throw badInput('network', 'is required');
   try {
     return await write(ctx, 'createMembership', async (m, read, audit) => {
       const { identifiers } = await m.getRepository(Membership).insert({
@@ -441,13 +437,11 @@ async function loadTwinTown(m: EntityManager, code: string, local: number): Prom
 
 export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): Promise<TwinTown> {
   authorize(ctx, input.municipality);
-  if (!input.city) throw badInput('city', 'is required');
-  if (!input.country) throw badInput('country', 'is required');
   return write(ctx, 'createTwinTown', async (m, _read, audit) => {
     const { identifiers } = await m.getRepository(TwinTown).insert({
       municipalityCode: input.municipality,
       city: input.city,
-      country: input.country!.toUpperCase(),
+      country: input.country.toUpperCase(),
       since: input.since ?? null,
       focus: input.focus ?? [],
     });
