@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { KOMMUNKOD } from '@samverkan/contract';
+import { KOMMUNKOD, MUNICIPALITY_QUERY_DESCRIPTION } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
 import { Membership } from '../entities/membership';
@@ -18,7 +18,7 @@ export function servedMunicipality(ctx: KommunContext, code: string): Municipali
 
 @Resolver(() => Municipality)
 export class MunicipalityResolver {
-  @Query(() => Municipality, { nullable: true, description: "A kommun by its 4-digit SCB kommunkod. A kommun's subgraph answers null for a kommun it does not serve (entities.own-and-foreign). A code that is not 4 digits: BAD_USER_INPUT (errors.malformed-kommunkod)." })
+  @Query(() => Municipality, { nullable: true, description: MUNICIPALITY_QUERY_DESCRIPTION })
   @Directive('@shareable')
   municipality(@Arg('code', () => ID) code: string, @Ctx() ctx: KommunContext): Municipality | null {
     if (!KOMMUNKOD.test(code)) throw badInput('code', `must be a 4-digit SCB kommunkod such as 1480 (got "${code}")`);
