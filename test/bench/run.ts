@@ -235,6 +235,7 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
 async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
   log(`seeding 13 kommuner × ${PROJECTS} projects…`);
   const extra: ServiceProcess[] = [];
+  let replicas: Awaited<ReturnType<typeof startReplicas>> | null = null;
   try {
     const region = await startRegion({ databaseUrl: pgUrl, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwksUrl: idp.jwksUrl, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
     const codes = region.manifest.members.map((m) => m.code);
@@ -287,7 +288,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       const domain = await domainOf(region.gatewayUrl, codes);
       // Two replicas with the response cache in a shared Redis, behind a round-robin balancer:
       // what the cache does for identical reads (a wall of dashboards).
-      const replicas = (await redisAnswers(REDIS_URL)) ? await startReplicas(region, 2, REDIS_URL) : null;
+      replicas = (await redisAnswers(REDIS_URL)) ? await startReplicas(region, 2, REDIS_URL) : null;
       if (!replicas) log(`Redis does not answer at ${REDIS_URL}: the replicas with a shared cache are left out`);
       const replicaTarget = { kommunUrls, pids: [...pidsOf(region.processes), ...(replicas?.pids ?? [])], gatewayPid: replicas?.pids[0], gatewayPids: replicas?.pids };
       log(`\nScenarios (${CONNECTIONS} connections, ${SECONDS} s each, identical and varied):`);
@@ -311,6 +312,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid!, headers: { authorization: `Bearer ${token}` } });
       await Promise.all(extra.splice(0).map((p) => p.stop()));
       await replicas?.stop();
+      replicas = null;
 
       log('\nThe kommun subgraph\'s fixed cost: S3 directly at one connection, and its SQL by a bare pg client…');
       const cost = await shardCost({ code: '1480', databaseUrl: region.databases.get('1480')!, env: region.serviceEnv, body: gql(OPS.S3), seconds: SECONDS, profileDir: process.env.BENCH_PROFILE });
@@ -324,7 +326,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
     }
 
   } finally {
-    await Promise.allSettled(extra.map((p) => p.stop()));
+    await Promise.allSettled([...extra.map((p) => p.stop()), replicas?.stop()]);
   }
 }
 
