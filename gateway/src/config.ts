@@ -84,7 +84,7 @@ export const gatewayEnv = {
    * cache (when RESPONSE_CACHE_TTL_S is set) and the persisted documents clients register. Unset:
    * each replica keeps its own, in memory.
    */
-  REDIS_URL: z.url({ message: 'must be a Redis URL, e.g. redis://127.0.0.1:6379' }).refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a Redis URL, redis:// or rediss://, e.g. redis://127.0.0.1:6379' }).optional(),
   /** Every key this gateway keeps in Redis starts with this, so several regions (or tests) can share one Redis. Default `samverkan:`. */
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('samverkan:'),
   /** A Redis command not answered by then fails, and the request goes on without the cache. Default 250. */
