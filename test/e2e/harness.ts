@@ -136,7 +136,7 @@ export async function startProxy(target: string) {
     failHttp: false,
     failFrom: Infinity,
     rewrite: null as ((answer: any) => any) | null,
-    /** Hold back what the kommun sends over WebSockets (its events) until `releaseEvents`. Keep it short: pings wait too. */
+    /** Hold back the events (graphql-ws `next` messages) the kommun sends until `releaseEvents`; pings and pongs pass. */
     holdEvents: false,
     bodies: [] as string[],
     authorizations: [] as Array<string | undefined>,
@@ -188,7 +188,7 @@ export async function startProxy(target: string) {
       upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
       upstream.write(head);
       socket.pipe(upstream);
-      upstream.on('data', (chunk: Buffer) => (state.holdEvents ? held.push([socket as net.Socket, chunk]) : socket.write(chunk)));
+      upstream.on('data', (chunk: Buffer) => (state.holdEvents && chunk.includes('"type":"next"') ? held.push([socket as net.Socket, chunk]) : socket.write(chunk)));
     });
     tunnels.add(upstream).add(socket as net.Socket);
     const end = () => {
