@@ -3,6 +3,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
+import type { ReadTracker } from './cache/response-cache';
 import { rootFields } from './documents';
 import { findCutEntities, graftCut } from './pipeline/cuts';
 import { answerEntities } from './pipeline/entities';
@@ -25,6 +26,8 @@ interface RequestScope {
   /** The caller as the gateway verified them: asserted to the owner of a field that must know who asks. */
   identity?: Identity | null;
   deadline?: Deadline;
+  /** What the request reads and writes, for the response cache. */
+  reads?: ReadTracker;
 }
 
 export interface ShardedDataSourceOptions {
@@ -64,8 +67,8 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization') ?? undefined;
     // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
-    const { deadline, identity } = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null };
-    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline });
+    const { deadline, identity, reads } = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null; reads?: ReadTracker };
+    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline, reads });
   }
 
   /**
@@ -107,6 +110,7 @@ export class ShardedDataSource implements GraphQLDataSource {
         write,
         identityFor: write ? undefined : this.identityFor(fetch, request),
         versions: this.versions,
+        reads: request.reads,
       },
     };
     const fields = rootFields(fetch.operation);

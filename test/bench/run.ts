@@ -7,9 +7,11 @@ import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samver
 import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
+import { Redis } from 'ioredis';
 import { drive, type LoadResult } from './load';
 import { cpuMs, rssMiB, table } from './stats';
 import { shardCost } from './shard-cost';
+import { startReplicas } from './replicas';
 import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
 
 /**
@@ -37,6 +39,8 @@ const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
 const BIG = (process.env.BENCH_BIG ?? 'true') !== 'false';
 /** false: leave out the 13-shard scenarios, the baselines and the fixed cost (to rerun only the remote shards). */
 const LOCAL = (process.env.BENCH_LOCAL ?? 'true') !== 'false';
+/** The Redis the replicas share (BENCH_REDIS_URL); without one answering, their target is left out. */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const op = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
 const OPS = { S1: op('s1-top-projects'), S2: op('s2-stats'), S3: op('s3-kommun'), S4: op('s4-areas'), S5: op('s5-update') };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -60,6 +64,19 @@ const rows: Row[] = [];
 let generatorMs = NaN;
 /** The kommun subgraph's fixed cost per request: S3 directly at one connection, less its SQL by a bare pg client (mean ms). */
 let fixedCost: { directMs: number; floorMs: number; statements: number } | null = null;
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** Sums the SQL statements the kommun instances have run (each reports its total on /health). */
 async function sqlTotal(kommunUrls: string[]): Promise<number> {
@@ -100,6 +117,8 @@ interface Target {
   pids: number[];
   /** The Samverkan gateway serving the target, whose own CPU time and memory are reported. */
   gatewayPid?: number;
+  /** Several gateway replicas serving the target: their CPU time together is reported (memory: `gatewayPid`'s). */
+  gatewayPids?: number[];
   headers?: Record<string, string>;
   connections?: number;
   delayMs?: number;
@@ -113,9 +132,11 @@ async function measure(scenario: string, form: Form, target: string, url: string
   const connections = opts.connections ?? CONNECTIONS;
   await drive(url, body, { connections, seconds: 2, headers: opts.headers }); // warm-up
   const before = await sqlTotal(opts.kommunUrls);
-  const cpuBefore = opts.gatewayPid ? cpuMs(opts.gatewayPid) : 0;
+  const gateways = opts.gatewayPids ?? (opts.gatewayPid ? [opts.gatewayPid] : []);
+  const gatewaysCpu = () => gateways.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const cpuBefore = gatewaysCpu();
   const { value, peak, onePeak } = await peakDuring(opts.pids, opts.gatewayPid, () => drive(url, body, { connections, seconds: SECONDS, headers: opts.headers }));
-  const cpu = opts.gatewayPid ? cpuMs(opts.gatewayPid) - cpuBefore : NaN;
+  const cpu = gateways.length ? gatewaysCpu() - cpuBefore : NaN;
   const after = await sqlTotal(opts.kommunUrls);
   const requests = Math.max(1, value.requests);
   const row: Row = {
@@ -214,6 +235,7 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
 async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
   log(`seeding 13 kommuner × ${PROJECTS} projects…`);
   const extra: ServiceProcess[] = [];
+  let replicas: Awaited<ReturnType<typeof startReplicas>> | null = null;
   try {
     const region = await startRegion({ databaseUrl: pgUrl, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwksUrl: idp.jwksUrl, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
     const codes = region.manifest.members.map((m) => m.code);
@@ -264,9 +286,15 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       const ours = { kommunUrls, pids: pidsOf(region.processes), gatewayPid: gatewayOf(region) };
       const single = { kommunUrls: [monolithUrl], pids: pidsOf([monolith, monoRegion]) };
       const domain = await domainOf(region.gatewayUrl, codes);
+      // Two replicas with the response cache in a shared Redis, behind a round-robin balancer:
+      // what the cache does for identical reads (a wall of dashboards).
+      replicas = (await redisAnswers(REDIS_URL)) ? await startReplicas(region, 2, REDIS_URL) : null;
+      if (!replicas) log(`Redis does not answer at ${REDIS_URL}: the replicas with a shared cache are left out`);
+      const replicaTarget = { kommunUrls, pids: [...pidsOf(region.processes), ...(replicas?.pids ?? [])], gatewayPid: replicas?.pids[0], gatewayPids: replicas?.pids };
       log(`\nScenarios (${CONNECTIONS} connections, ${SECONDS} s each, identical and varied):`);
       for (const s of ['S1', 'S2', 'S3', 'S4'] as const) {
         await measureBoth(s, 'Samverkan, 13 shards', region.gatewayUrl, domain, ours);
+        if (replicas) await measure(s, 'identical', 'Samverkan, 13 shards, 2 replicas + Redis cache', replicas.url, gql(OPS[s]), replicaTarget);
         await measureBoth(s, 'monolith behind Samverkan', monoGatewayUrl, domain, { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid! });
         if (s === 'S3') await measureBoth(s, 'kommun subgraph directly', region.kommuner.get('1480')!, domain, { kommunUrls, pids: ours.pids });
         await measureBoth(s, 'stock @apollo/gateway, 1 shard', stockUrl, domain, { ...single, pids: [...single.pids, stock.child.pid!] });
@@ -283,6 +311,8 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       await measure('S5', 'varied', 'Samverkan, 13 shards', region.gatewayUrl, await updates(region.gatewayUrl), { ...ours, headers: { authorization: `Bearer ${token}` } });
       await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid!, headers: { authorization: `Bearer ${token}` } });
       await Promise.all(extra.splice(0).map((p) => p.stop()));
+      await replicas?.stop();
+      replicas = null;
 
       log('\nThe kommun subgraph\'s fixed cost: S3 directly at one connection, and its SQL by a bare pg client…');
       const cost = await shardCost({ code: '1480', databaseUrl: region.databases.get('1480')!, env: region.serviceEnv, body: gql(OPS.S3), seconds: SECONDS, profileDir: process.env.BENCH_PROFILE });
@@ -296,7 +326,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
     }
 
   } finally {
-    await Promise.allSettled(extra.map((p) => p.stop()));
+    await Promise.allSettled([...extra.map((p) => p.stop()), replicas?.stop()]);
   }
 }
 

@@ -6,6 +6,7 @@ import { callerError, holeError, isForTheCaller, unknownError, type Path } from 
 import type { ShardAnswer, ShardClient } from '../shards/client';
 import type { MemberRegistry } from '../shards/registry';
 import type { VersionGate } from './versions';
+import type { ReadTracker } from '../cache/response-cache';
 
 type Obj = Record<string, unknown>;
 
@@ -115,6 +116,8 @@ export interface FanOutScope {
   identityFor?: (codes: string[]) => Promise<string | undefined>;
   /** Members on an older contract version: a request that uses what they lack is not sent to them. */
   versions?: VersionGate;
+  /** What the request read and wrote, for the response cache (see ReadTracker). */
+  reads?: ReadTracker;
 }
 
 /**
@@ -133,10 +136,11 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
         for (const code of request.codes) scope.report.missing(code, gaps.find((g) => g.code === code)?.reason ?? gaps[0].reason, request.paths);
         return { failure: gaps[0].reason, request };
       }
+      for (const code of request.codes) scope.reads?.[scope.write ? 'written' : 'read'].add(code);
       try {
         const asserted = !scope.writeAuthorization && scope.identityFor ? await scope.identityFor(request.codes) : undefined;
         const headers = asserted ? { authorization: asserted } : writeHeaders;
-        const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline, { write: scope.write });
+        const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline, { write: scope.write, notBefore: scope.reads?.since });
         keepErrors(request, answer, scope);
         return { answer, request };
       } catch (err) {

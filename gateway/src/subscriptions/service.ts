@@ -91,6 +91,17 @@ interface Subscriber {
   overflow(dropped: number, why: string): void;
 }
 
+/**
+ * Told of every member's changes as they are announced, and of whether its stream is up: what the
+ * response cache invalidates by. A kommun whose stream is down may change unseen.
+ */
+export interface ChangeWatcher {
+  changed(code: string): void;
+  /** Its stream is up: the first time, or again after a loss (changes may have been missed meanwhile). */
+  connected(code: string): void;
+  paused(code: string): void;
+}
+
 const VAR_PREFIX = '__samverkan_';
 /** Limit errors a batch can meet that a smaller batch would not. */
 const SPLIT_ON = new Set(['TOO_MANY_ALIASES', 'QUERY_TOO_COMPLEX', 'QUERY_TOO_LARGE', 'TOO_MANY_DIRECTIVES']);
@@ -118,6 +129,8 @@ export class SubscriptionService {
   private readonly everyMember = new Set<Subscriber>();
   private readonly feeds = new Map<string, Feed>();
   private readonly plans = new LRUCache<string, EventPlan>({ max: 1000 });
+  /** Each watcher's listener per hub and kommun (`coordinate\ncode`). */
+  private readonly watchers = new Map<ChangeWatcher, Map<string, HubListener>>();
   private readonly queueLimit: number;
   private readonly maxAliases: number;
 
@@ -221,6 +234,15 @@ export class SubscriptionService {
     });
   }
 
+  /**
+   * Keeps an upstream subscription to every member, now and later, for as long as the gateway
+   * runs, and tells `watcher` of each kommun's changes and stream state.
+   */
+  watchChanges(watcher: ChangeWatcher): void {
+    this.watchers.set(watcher, new Map());
+    this.followWatchers();
+  }
+
   /** Open upstream subscriptions, for /health and the tests. */
   stats() {
     return Object.fromEntries([...this.hubs].map(([coordinate, hub]) => [coordinate, hub.stats()]));
@@ -238,8 +260,37 @@ export class SubscriptionService {
     }
   }
 
+  /** Watchers follow the members: attached first, so that a change reaches them before any subscriber. */
+  private followWatchers(): void {
+    const members = new Set(this.options.registry.all().map((m) => m.code));
+    for (const [watcher, attached] of this.watchers) {
+      for (const [coordinate, hub] of this.hubs) {
+        for (const code of members) {
+          const key = `${coordinate}\n${code}`;
+          if (attached.has(key)) continue;
+          const listener: HubListener = {
+            event: () => watcher.changed(code),
+            lost: () => watcher.changed(code),
+            state: (_code, state) => (state === 'PAUSED' ? watcher.paused(code) : undefined),
+            connected: () => watcher.connected(code),
+          };
+          attached.set(key, listener);
+          hub.attach(code, listener);
+        }
+      }
+      for (const [key, listener] of [...attached]) {
+        const [coordinate, code] = key.split('\n');
+        if (members.has(code)) continue;
+        attached.delete(key);
+        this.hubs.get(coordinate)?.detach(code, listener);
+        watcher.paused(code);
+      }
+    }
+  }
+
   /** A kommun joined, left or moved: subscribers to every member follow, upstreams are re-pointed. */
   private followMembership(): void {
+    this.followWatchers();
     const members = new Set(this.options.registry.all().map((m) => m.code));
     for (const s of this.everyMember) {
       this.attach(s.hub, s, members);

@@ -20,6 +20,12 @@ export interface HubListener {
   state(code: string, state: LiveState, reason?: string): void;
   /** An event of one of these kommuner arrived without its data; `message` says why. */
   lost(codes: string[], message: string): void;
+  /**
+   * The kommun's upstream is connected: the first time, and again after each loss (events may
+   * have been missed meanwhile). Subscribers are told RESUMED through `state`; this is for those
+   * that must know of the first connection too (the response cache).
+   */
+  connected?(code: string): void;
 }
 
 interface Upstream {
@@ -28,6 +34,8 @@ interface Upstream {
   unsubscribe: () => void;
   /** Down since it last lost (or never had) its connection; the reason. */
   down: string | null;
+  /** Connected now (and acknowledged by the kommun). */
+  connected: boolean;
 }
 
 /**
@@ -61,6 +69,8 @@ export class UpstreamHub {
     const url = this.registry.target(code).url;
     const up = url ? this.live.get(url) : undefined;
     if (up?.down) listener.state(code, 'PAUSED', up.down);
+    // Joining a stream that is already up (a combined instance's other kommun): it is connected.
+    else if (up?.connected) listener.connected?.(code);
   }
 
   detach(code: string, listener: HubListener): void {
@@ -121,7 +131,7 @@ export class UpstreamHub {
   }
 
   private open(httpUrl: string): Upstream {
-    const up: Upstream = { url: httpUrl, client: undefined as unknown as Client, unsubscribe: () => undefined, down: null };
+    const up: Upstream = { url: httpUrl, client: undefined as unknown as Client, unsubscribe: () => undefined, down: null, connected: false };
     let connectedOnce = false;
     let socket: WebSocket | null = null;
     let pongDue: NodeJS.Timeout | null = null;
@@ -153,11 +163,15 @@ export class UpstreamHub {
         },
         connected: () => {
           connectedOnce = true;
+          up.connected = true;
           this.setState(up, null);
+          if (this.live.get(httpUrl) !== up) return;
+          for (const [code, listeners] of this.listenersOf(httpUrl)) for (const l of listeners) l.connected?.(code);
         },
         closed: (event) => {
           if (pongDue) clearTimeout(pongDue);
           socket = null;
+          up.connected = false;
           const code = (event as { code?: number } | undefined)?.code;
           const why = code === 1006 ? 'its subgraph stopped answering' : `its subgraph closed the live connection${code ? ` (${code})` : ''}`;
           this.setState(up, connectedOnce ? why : 'its subgraph cannot be reached');
