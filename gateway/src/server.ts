@@ -22,6 +22,7 @@ import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
 import { dashboard } from './dashboard';
+import { memberFace } from './member';
 import { exportRoutes } from './export';
 import { importRoutes } from './import';
 import { WebSocketServer } from 'ws';
@@ -278,6 +279,18 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
   };
+  // The member face, when this gateway is a member of a hub above it (see member.ts).
+  const member = config.MEMBER_FACE
+    ? await memberFace({
+        contract,
+        source: new ShardedDataSource({ contract, declaration, registry, client, logger, assertions, asMember: true }),
+        verify,
+        logger,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        fieldSuggestions: fieldSuggestions(config),
+      })
+    : null;
+  if (member) app.use(member.router);
   app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
   app.use(importRoutes(runAnonymous, verify));
   app.use(dashboard(config.DASHBOARD_DIR));
@@ -298,6 +311,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       registry.stop();
       await wsCleanup.dispose();
       await subscriptions.close();
+      await member?.stop();
       await apollo.stop();
       await client.close();
     },
