@@ -6,10 +6,13 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { execute, getVariableValues, GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { serverOptions, subgraphProtection, type Identity, type Logger, type TokenVerifier } from '@samverkan/server-kit';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { serverOptions, socketHooks, subgraphProtection, type Identity, type Logger, type TokenVerifier } from '@samverkan/server-kit';
 import { BUDGET_HEADER, memberDeadline, type Deadline } from './deadline';
 import { rootFields } from './documents';
 import type { ShardedDataSource } from './sharded-data-source';
+import type { SubscriptionService } from './subscriptions/service';
 
 /**
  * Where a regional gateway answers as one member of a hub above it (a national hub of regional
@@ -35,6 +38,8 @@ export interface MemberFaceOptions {
   logger: Logger;
   requestTimeoutMs: number;
   fieldSuggestions: boolean;
+  /** The gateway's subscriptions, whose upstream events the member face relays (SubscriptionService.relay). */
+  subscriptions: SubscriptionService;
 }
 
 /**
@@ -51,10 +56,12 @@ export interface MemberFaceOptions {
  * - A kommun missing inside it is named (MUNICIPALITY_UNAVAILABLE, `municipality`, `reason`) at
  *   the place it is missing from, the rest of the answer kept; the hub above passes that on.
  * - It answers by the time the hub above waits (BUDGET_HEADER), within REQUEST_TIMEOUT_MS.
- * - Subscriptions are not served here: see README, Hub of hubs.
+ * - Over graphql-ws on the same path, `projectChanged`: the events of its kommuner as they sent
+ *   them, relayed from the gateway's own upstream subscriptions (one per kommun, shared with its
+ *   own subscribers), so the hub above subscribes once per member.
  * It is protected as a kommun subgraph is (depth, aliases, tokens, representations, cost).
  */
-export async function memberFace(options: MemberFaceOptions): Promise<{ router: express.Router; stop(): Promise<void> }> {
+export async function memberFace(options: MemberFaceOptions): Promise<{ router: express.Router; sockets: WebSocketServer; stop(): Promise<void> }> {
   const { contract, source, verify, logger } = options;
   const executor: GatewayExecutor = async (requestContext) => {
     const { document, operation, request } = requestContext;
@@ -112,7 +119,26 @@ export async function memberFace(options: MemberFaceOptions): Promise<{ router: 
       },
     }),
   );
-  return { router, stop: () => apollo.stop() };
+  // Subscriptions only: a query or mutation over this socket is refused (POST it).
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const hooks = socketHooks(logger, () => contract, protection);
+  const socketCleanup = useServer(
+    {
+      schema: contract,
+      ...hooks,
+      subscribe: (args) => options.subscriptions.relay(args),
+      execute: () => ({ errors: [new GraphQLError('The member face runs subscriptions over its socket; POST queries and mutations to it.', { extensions: { code: 'BAD_REQUEST' } })] }),
+    },
+    sockets,
+  );
+  return {
+    router,
+    sockets,
+    stop: async () => {
+      await socketCleanup.dispose();
+      await apollo.stop();
+    },
+  };
 }
 
 function asError(e: GraphQLFormattedError): GraphQLError {

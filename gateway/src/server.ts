@@ -22,7 +22,7 @@ import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
 import { dashboard } from './dashboard';
-import { memberFace } from './member';
+import { MEMBER_PATH, memberFace } from './member';
 import { exportRoutes } from './export';
 import { importRoutes } from './import';
 import { WebSocketServer } from 'ws';
@@ -127,7 +127,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 
   const app = createApp();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
+  // Sockets at GRAPHQL_PATH, and at MEMBER_PATH when the member face is on (routed below).
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
@@ -288,9 +289,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         logger,
         requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
         fieldSuggestions: fieldSuggestions(config),
+        subscriptions,
       })
     : null;
   if (member) app.use(member.router);
+  httpServer.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    const target = path === GRAPHQL_PATH ? wsServer : path === MEMBER_PATH ? member?.sockets : undefined;
+    if (!target) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+  });
   app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
   app.use(importRoutes(runAnonymous, verify));
   app.use(dashboard(config.DASHBOARD_DIR));

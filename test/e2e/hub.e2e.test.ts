@@ -9,7 +9,9 @@ import { apiSchema, loadDataPool, type DataPool } from '../differential/data-poo
 import { EVERY_SHAPE, generateOperation, readRoutingFacts, type GeneratedOperation, type GeneratorOptions } from '../differential/generator';
 import { describeFailure, runOperation, type Outcome } from '../differential/run';
 import { EDGE_PROJECTS } from '../differential/twin-regions';
-import { eventually, startE2ERegion, startProxy, type E2ERegion, type Proxy } from './harness';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
+import { eventually, listen, startE2ERegion, startProxy, type E2ERegion, type Proxy } from './harness';
 
 /**
  * A hub of hubs: a national gateway whose members are three regional gateways (each answering as
@@ -188,6 +190,43 @@ describe('holes through two levels', () => {
     // And the hub answers it afterwards as the flat gateway does.
     const [a, b] = await Promise.all([national('query($id: ID!) { project(id: $id) { id title } }', { id }), flat.gql('query($id: ID!) { project(id: $id) { id title } }', { id })]);
     expect(a.body).toEqual(b.body);
+  });
+
+  it('projectChanged through the national hub: one upstream per regional gateway, each event as the flat gateway gives it', async () => {
+    const socket = (url: string) => createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const [n, f] = [socket(hub.gatewayUrl), socket(flat.gatewayUrl)];
+    try {
+      const query = `subscription($m: [ID!]) { projectChanged(municipalities: $m) { kind projectId municipality { code name } project { title developmentAreas { code } } } }`;
+      const [atHub, atFlat] = [listen(n, query, { m: ['1402', '1384'] }), listen(f, query, { m: ['1402', '1384'] })];
+      const token = await flat.token({ role: 'region-editor', subject: 'hub-health' });
+      const upstreams = async (gatewayUrl: string) =>
+        ((await (await fetch(gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${token}` } })).json()) as any).subscriptions.upstream['Subscription.projectChanged'];
+      await eventually(
+        'the national gateway to subscribe to two regional gateways, and these to their kommuner',
+        async () =>
+          (await upstreams(hub.gatewayUrl)).upstreams === 2 &&
+          (await upstreams(flat.gatewayUrl)).upstreams === 2 &&
+          (await upstreams(hub.regional[0].gatewayUrl)).codes.includes('1384') &&
+          (await upstreams(hub.regional[2].gatewayUrl)).codes.includes('1402'),
+        20_000,
+      );
+      // The regional gateways' own upstreams to their kommuner open when the hub's arrive, and an
+      // event before they are connected reaches nobody (as at any gateway): write until one arrives.
+      const editor = await flat.token({ role: 'kommun-editor', subject: 'hub-live', municipality: '1402' });
+      const written: string[] = [];
+      for (let attempt = 1; attempt <= 6 && !atHub.events.length; attempt++) {
+        const { body } = await national('mutation($input: ProjectInput!) { createProject(input: $input) { id } }', { input: { municipality: '1402', title: `Live genom riksnavet ${attempt}`, status: 'PLANNED', startDate: '2026-02-01', developmentAreas: ['EU-FUNDS'], funding: [] } }, editor);
+        expect(body.errors).toBeUndefined();
+        written.push(body.data.createProject.id);
+        await atHub.next(1, 3000).catch(() => undefined);
+      }
+      const a = await atHub.next(1, 1000);
+      expect(written).toContain(a.data.projectChanged.projectId);
+      const b = await eventually('the flat gateway to give the same event', async () => atFlat.events.find((e) => e.data?.projectChanged?.projectId === a.data.projectChanged.projectId), 10_000);
+      expect(a).toEqual(b);
+    } finally {
+      await Promise.all([n.dispose(), f.dispose()]);
+    }
   });
 
   it('a regional gateway that is down names every kommun it serves, and the rest is kept', async () => {
