@@ -164,6 +164,12 @@ describe('holes through two levels', () => {
       const [{ body: p }, { body: q }] = await Promise.all([national(page()), flat.gql(page(others))]);
       expect(p.data.projects).toEqual(q.data.projects);
       expect(p.errors.map((e: any) => e.extensions.municipality)).toEqual([INSIDE]);
+      // What kommuner add to the region's entities (`_entities` through both levels): the same.
+      const areas = (filter: string) => `{ developmentAreas { code projects(first: 5, orderBy: { field: TITLE, direction: ASC }${filter}) { totalCount nodes { id } } } }`;
+      const [{ body: x }, { body: y }] = await Promise.all([national(areas('')), flat.gql(areas(`, filter: { municipalities: ${JSON.stringify(others)} }`))]);
+      expect(x.data).toEqual(y.data);
+      expect(new Set(x.errors.map((e: any) => e.extensions.municipality))).toEqual(new Set([INSIDE]));
+      expect(x.extensions.missingMunicipalities.map((m: { code: string }) => m.code)).toEqual([INSIDE]);
     } finally {
       proxy.state.failHttp = false;
     }

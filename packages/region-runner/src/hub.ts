@@ -24,6 +24,8 @@ export interface HubOptions {
   /** The port the national registry gives for a regional gateway's member face (a delaying proxy, say). Default its own. */
   memberPort?: (name: string, url: string) => Promise<number>;
   shardTimeoutMs?: number;
+  /** How often each gateway re-reads its registry and its members' schemas. Default 10000, as a region's. */
+  membersRefreshMs?: number;
   /** For every gateway, regional and national (see gateway/src/config.ts). */
   gatewayEnv?: Record<string, string>;
   regionPoolSize?: number;
@@ -95,7 +97,7 @@ export async function startHubOfHubs(options: HubOptions): Promise<RunningHub> {
       PORT: String(gatewayPort),
       REGION_URL: regionUrl,
       SHARD_TIMEOUT_MS: String(options.shardTimeoutMs ?? 2000),
-      MEMBERS_REFRESH_MS: '1000',
+      MEMBERS_REFRESH_MS: String(options.membersRefreshMs ?? 10_000),
       MEMBER_FACE: String(asMember),
       ...options.gatewayEnv,
     }, { echo: options.echo });
