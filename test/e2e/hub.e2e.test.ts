@@ -235,6 +235,31 @@ describe('holes through two levels', () => {
     }
   });
 
+  it('a kommun whose live updates stop inside a regional gateway is said to be paused to national subscribers', async () => {
+    const n = createClient({ url: hub.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    try {
+      const sub = listen(n, 'subscription($m: [ID!]) { projectChanged(municipalities: $m) { projectId } }', { m: [INSIDE] });
+      // Its neighbour in the same regional gateway, on the same socket: not paused.
+      const neighbour = listen(n, 'subscription($m: [ID!]) { projectChanged(municipalities: $m) { projectId } }', { m: ['1402'] });
+      const token = await flat.token({ role: 'region-editor', subject: 'hub-health' });
+      const third = async () =>
+        ((await (await fetch(hub.regional[2].gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${token}` } })).json()) as any).subscriptions.upstream['Subscription.projectChanged'];
+      await eventually('the third regional gateway to subscribe to the kommun behind the proxy', async () => (await third()).codes.includes(INSIDE), 20_000);
+      // The proxy in front of the kommun goes away, its live connection with it.
+      await proxy.close();
+      const notice = await sub.next(1, 15_000);
+      expect(notice.extensions.liveUpdates).toEqual([{ municipality: INSIDE, state: 'PAUSED' }]);
+      expect(notice.errors.map((e: any) => [e.extensions.code, e.extensions.municipality])).toEqual([['MUNICIPALITY_UNAVAILABLE', INSIDE]]);
+      const editor = await flat.token({ role: 'kommun-editor', subject: 'hub-live', municipality: '1402' });
+      const { body } = await national('mutation($input: ProjectInput!) { createProject(input: $input) { id } }', { input: { municipality: '1402', title: 'Grannen lever', status: 'PLANNED', startDate: '2026-03-01', developmentAreas: [], funding: [] } }, editor);
+      expect(body.errors).toBeUndefined();
+      const first = await neighbour.next(1, 15_000);
+      expect(first).toEqual({ data: { projectChanged: { projectId: body.data.createProject.id } } });
+    } finally {
+      await n.dispose();
+    }
+  });
+
   it('a regional gateway that is down names every kommun it serves, and the rest is kept', async () => {
     const third = hub.processes.find((p) => p.name === 'r3-gateway')!;
     await third.stop();

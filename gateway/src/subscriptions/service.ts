@@ -227,8 +227,10 @@ export class SubscriptionService {
    * kommuner (those its routing argument names that are members here, else all), as they sent
    * them, shaped to the subscription's selection over the contract (`args.schema`). A hub above
    * asks for what its upstream selects and resolves the rest itself, as it does with a kommun. An
-   * event that came without data is passed on as an error naming the kommuner; a kommun's pause
-   * inside is not (the hub above hears of it only when this whole member is down).
+   * event that came without data is passed on as an error naming the kommuner; a kommun whose
+   * live updates pause or resume here is said in a result without data,
+   * `extensions.liveUpdates: [{ municipality, state, reason }]`, which the hub above passes on to
+   * that kommun's subscribers.
    */
   relay(args: ExecutionArgs): AsyncIterable<ExecutionResult> | ExecutionResult {
     const operation = getOperationAST(args.document, args.operationName);
@@ -255,7 +257,8 @@ export class SubscriptionService {
       };
       const listener: HubListener = {
         event: (event) => deliver(execute({ schema: args.schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: { [field.name.value]: event } }) as ExecutionResult),
-        state: () => undefined,
+        // A kommun's live updates paused or resumed inside: said as the hub above reads it (see UpstreamHub).
+        state: (code, state, reason) => deliver({ extensions: { liveUpdates: [{ municipality: code, state, ...(reason ? { reason } : {}) }] } }),
         lost: (lostCodes, message) => deliver({ errors: [new GraphQLError(message, { extensions: { code: 'MUNICIPALITY_UNAVAILABLE', municipalities: lostCodes } })] }),
       };
       for (const code of codes) hub.attach(code, listener);
