@@ -17,7 +17,7 @@ function dataOf(seed: number): Record<string, Item[]> {
   return Object.fromEntries(CODES.map((code) => [code, itemsOf(code, Array.from({ length: Math.floor(rng() * 9) }, () => Math.floor(rng() * 5)))]));
 }
 
-function hubOf(data: Record<string, Item[]>, inside: Record<string, ShardBehaviour> = {}) {
+function hubOf(data: Record<string, Item[]>, inside: Record<string, ShardBehaviour> = {}, nationalTimeoutMs?: number) {
   const regionals = GROUPS.map((codes, i) => ({
     url: `http://regional-${i + 1}/member/graphql`,
     codes,
@@ -32,7 +32,7 @@ function hubOf(data: Record<string, Item[]>, inside: Record<string, ShardBehavio
     };
     for (const code of r.codes) behaviour[code] = { handle };
   }
-  const national = regionOf(data, { urlOf: (code) => regionals.find((r) => r.codes.includes(code))!.url, behaviour });
+  const national = regionOf(data, { urlOf: (code) => regionals.find((r) => r.codes.includes(code))!.url, behaviour, timeoutMs: nationalTimeoutMs });
   return { national, regionals, close: async () => Promise.all([national.close(), ...regionals.map((r) => r.region.close())]) };
 }
 
@@ -96,6 +96,20 @@ describe('a national pipeline over regional pipelines answering as members', () 
       expect(a.errors?.map((e) => e.extensions?.municipality)).toEqual(['0004', '0004']);
     } finally {
       await Promise.all([hub.close(), flat.close()]);
+    }
+  });
+
+  it('names only the kommun that hangs inside a member: the member answers by the time the hub waits', async () => {
+    const data = dataOf(6);
+    // The hub waits 1.5 s for a member; the member would wait 10 s for its kommuner but for the hub's wait.
+    const hub = hubOf(data, { '0004': { hangs: true } }, 1500);
+    try {
+      const answer = await hub.national.fetch('{ items(first: 3) { total } }');
+      expect(answer.errors?.map((e) => [e.extensions?.municipality, e.path])).toEqual([['0004', ['items']]]);
+      expect(String(answer.errors?.[0].extensions?.reason)).toMatch(/deadline/);
+      expect((answer.data as any).items.total).toBe(CODES.filter((c) => c !== '0004').reduce((n, c) => n + data[c].length, 0));
+    } finally {
+      await hub.close();
     }
   });
 
