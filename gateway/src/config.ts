@@ -67,6 +67,11 @@ export const gatewayEnv = {
   TRUSTED_DOCUMENTS_FILE: z.string().default(join(REPO_DIR, 'dashboard/dist/trusted-documents.json')),
   /** true: a caller without a token may run only trusted documents; with a valid token any operation. Default false. */
   TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS: env.bool(false),
+  /**
+   * true: this gateway also answers as one member of a hub above it (a national hub of regional
+   * hubs) at /member/graphql, implementing the kommun contract for all of its kommuner. Default false.
+   */
+  MEMBER_FACE: env.bool(false),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
   /**

@@ -24,6 +24,7 @@ import { TrustedDocuments } from './trusted-documents';
 import { ResponseCache, type ReadTracker } from './cache/response-cache';
 import { MemoryStore, RedisStore, type CacheStore } from './cache/store';
 import { dashboard } from './dashboard';
+import { MEMBER_PATH, memberFace } from './member';
 import { exportRoutes } from './export';
 import { importRoutes } from './import';
 import { WebSocketServer } from 'ws';
@@ -150,7 +151,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 
   const app = createApp();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
+  // Sockets at GRAPHQL_PATH, and at MEMBER_PATH when the member face is on (routed below).
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
@@ -310,6 +312,28 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
   };
+  // The member face, when this gateway is a member of a hub above it (see member.ts).
+  const member = config.MEMBER_FACE
+    ? await memberFace({
+        contract,
+        source: new ShardedDataSource({ contract, declaration, registry, client, logger, assertions, asMember: true }),
+        verify,
+        logger,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        fieldSuggestions: fieldSuggestions(config),
+        subscriptions,
+      })
+    : null;
+  if (member) app.use(member.router);
+  httpServer.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    const target = path === GRAPHQL_PATH ? wsServer : path === MEMBER_PATH ? member?.sockets : undefined;
+    if (!target) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+  });
   app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
   app.use(importRoutes(runAnonymous, verify));
   app.use(dashboard(config.DASHBOARD_DIR));
@@ -330,6 +354,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       registry.stop();
       await wsCleanup.dispose();
       await subscriptions.close();
+      await member?.stop();
       await apollo.stop();
       await client.close();
       await shared?.close();

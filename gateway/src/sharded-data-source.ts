@@ -20,7 +20,7 @@ import type { MemberRegistry } from './shards/registry';
 type Obj = Record<string, unknown>;
 
 /** What every fetch of one client request shares: the caller, their token and the request's deadline. */
-interface RequestScope {
+export interface RequestScope {
   /** Sent with writes only, to the kommun that owns them (see FanOutScope.writeAuthorization). */
   authorization?: string;
   /** The caller as the gateway verified them: asserted to the owner of a field that must know who asks. */
@@ -38,6 +38,12 @@ export interface ShardedDataSourceOptions {
   logger: Logger;
   /** Signs the gateway's assertions of who asks, for the fields the declaration lists under `identity`. */
   assertions?: AssertionSigner;
+  /**
+   * Answers as a member of a hub above (see member.ts), as a combined kommun instance would: a
+   * kommunkod a `municipalities` filter names that this gateway does not serve is another member's
+   * business, left out without an error. Default false: the gateway names it MUNICIPALITY_UNKNOWN.
+   */
+  asMember?: boolean;
 }
 
 /**
@@ -72,6 +78,15 @@ export class ShardedDataSource implements GraphQLDataSource {
   }
 
   /**
+   * A contract-level operation as a hub above sends it to this gateway's member face (root fields
+   * of the contract, `_entities`, or a mutation), answered by the same pipeline as the gateway's
+   * own fetches.
+   */
+  answerOperation(fetch: Fetch, request: RequestScope): Promise<GatewayGraphQLResponse> {
+    return this.fetch(fetch, request);
+  }
+
+  /**
    * One fetch: what its shards can answer, then what had to be cut from it (entities nested below
    * its root fields that other shards hold, see planCuts), each as an `_entities` fetch of its
    * own, at any depth, grafted back in place.
@@ -99,6 +114,7 @@ export class ShardedDataSource implements GraphQLDataSource {
     const write = fetch.operation.operation === 'mutation';
     const stages: Stages = {
       contract: this.options,
+      asMember: this.options.asMember,
       planner: this.planner,
       registry,
       fanout: {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samverkan/testing';
-import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
+import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startHubOfHubs, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { Redis } from 'ioredis';
@@ -26,6 +26,9 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  * BENCH_GROWTH (true): also the remote-shard runs at 13, 50 and 290 shards (BENCH_SHARDS, e.g.
  * "13,50") and S1 and S2 at 20,000 projects per kommun; BENCH_GROWTH_CONNECTIONS (4) and
  * BENCH_DELAYS (round trips in ms, "0,5,20") for those; BENCH_BIG=false leaves out the 20,000.
+ * BENCH_HUB_REGIONS (3): beside the largest of BENCH_SHARDS, a national hub over that many
+ * regional gateways over the same kommuner (0 leaves it out); both of its hops (national to
+ * regional, regional to kommun) go through delaying proxies.
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -37,6 +40,8 @@ const SHARDS = (process.env.BENCH_SHARDS ?? '13,50,290').split(',').map(Number);
 const KOMMUN_PROCESSES = Number(process.env.BENCH_KOMMUN_PROCESSES ?? os.cpus().length);
 const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
 const BIG = (process.env.BENCH_BIG ?? 'true') !== 'false';
+/** Regional gateways under the national hub measured beside the flat region at the largest shard count (0: none). */
+const HUB_REGIONS = Number(process.env.BENCH_HUB_REGIONS ?? 3);
 /** false: leave out the 13-shard scenarios, the baselines and the fixed cost (to rerun only the remote shards). */
 const LOCAL = (process.env.BENCH_LOCAL ?? 'true') !== 'false';
 /** The Redis the replicas share (BENCH_REDIS_URL); without one answering, their target is left out. */
@@ -205,9 +210,16 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
   const proxies = await startDelayProxies();
   try {
     const manifestFile = n === 13 ? undefined : syntheticManifest(n);
+    // The proxy in front of each kommun, for the regional gateways of a hub over the same kommuner.
+    const proxyPorts = new Map<string, number>();
     const r = await startRegion({
       databaseUrl: pgUrl, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwksUrl,
-      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' }, memberPort: proxies.memberPort,
+      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' },
+      memberPort: async (code, url) => {
+        const port = await proxies.memberPort(code, url);
+        proxyPorts.set(code, port);
+        return port;
+      },
     });
     try {
       const kommunUrls = [...r.kommuner.values()];
@@ -223,11 +235,45 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
         await measure('S1', 'varied', target, r.gatewayUrl, s1, { ...opts, delayMs });
         await measure('S2', 'varied', target, r.gatewayUrl, s2, { ...opts, delayMs });
       }
+      if (HUB_REGIONS > 0 && n === Math.max(...SHARDS)) await hubOfHubs(r, proxies, proxyPorts, kommunUrls);
     } finally {
       await r.stop();
     }
   } finally {
     await proxies.stop();
+  }
+}
+
+/**
+ * The same kommuner behind a national hub over HUB_REGIONS regional gateways (each a member of the
+ * hub with its share of the kommuner, see README, Hub of hubs): S1 and S2 at every round trip,
+ * beside the flat region's rows. Both hops cross a delaying proxy, so at 20 ms a request pays two
+ * round trips in a row where the flat region pays one. CPU and memory are the national gateway's.
+ */
+async function hubOfHubs(r: RunningRegion, proxies: Awaited<ReturnType<typeof startDelayProxies>>, proxyPorts: Map<string, number>, kommunUrls: string[]): Promise<void> {
+  const codes = r.manifest.members.map((m) => m.code);
+  const size = Math.ceil(codes.length / HUB_REGIONS);
+  const groups = Array.from({ length: HUB_REGIONS }, (_, i) => codes.slice(i * size, (i + 1) * size)).filter((g) => g.length);
+  await proxies.setDelay(0);
+  log(`  starting a national hub over ${groups.length} regional gateways…`);
+  const hub = await startHubOfHubs({
+    region: r, groups, databasePrefix: `samverkan_bench_hub${codes.length}`, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' },
+    kommunPort: async (code) => proxyPorts.get(code)!, memberPort: proxies.memberPort,
+  });
+  try {
+    const target = `national hub over ${groups.length} regional gateways, ${codes.length} kommuner`;
+    const opts = { kommunUrls, pids: [...pidsOf(r.processes), ...pidsOf(hub.processes)], gatewayPid: hub.gatewayPid, connections: GROWTH_CONNECTIONS };
+    const domain = await domainOf(hub.gatewayUrl, codes);
+    const s1 = await variedBodies('S1', OPS.S1, hub.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+    const s2 = await variedBodies('S2', OPS.S2, hub.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+    for (const delayMs of DELAYS) {
+      await proxies.setDelay(delayMs);
+      await measure('S1', 'identical', target, hub.gatewayUrl, gql(OPS.S1), { ...opts, delayMs });
+      await measure('S1', 'varied', target, hub.gatewayUrl, s1, { ...opts, delayMs });
+      await measure('S2', 'varied', target, hub.gatewayUrl, s2, { ...opts, delayMs });
+    }
+  } finally {
+    await hub.stop();
   }
 }
 
@@ -439,6 +485,19 @@ function report(started: number): void {
     console.log(table(
       ['scenario', 'form', 'shards', 'round trip ms', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'non-2xx'],
       remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), r.non2xx + r.errors]),
+    ));
+  }
+  const hubs = [...new Set(remote.filter((r) => r.target.startsWith('national hub')).map((r) => r.target))];
+  for (const hub of hubs) {
+    const flat = `${/(\d+) kommuner$/.exec(hub)?.[1]} shards × 100 projects`;
+    console.log(`\nHub of hubs: ${hub} against the flat ${flat} (ratio hub / flat; the hub pays two round trips in a row)\n`);
+    console.log(table(
+      ['scenario', 'form', 'round trip ms', 'p50 ratio', 'p99 ratio', 'gw CPU/req ratio', 'gw peak MiB ratio'],
+      remote.filter((r) => r.target === hub).map((h) => {
+        const f = find(h.scenario, h.form, flat, h.delayMs);
+        const ratio = (a: number | null, b: number | null | undefined) => fixed(a !== null && b ? a / b : NaN, 2);
+        return [h.scenario, h.form, h.delayMs!, ratio(h.p50, f?.p50), ratio(h.p99, f?.p99), ratio(h.gatewayCpuMs, f?.gatewayCpuMs), ratio(h.gatewayPeakMiB, f?.gatewayPeakMiB)];
+      }),
     ));
   }
   if (fixedCost) {

@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from '@samverkan/server-kit';
 import type { Deadline } from '../deadline';
-import { callerError, holeError, isForTheCaller, unknownError, type Path } from '../holes';
+import { callerError, holeError, isForTheCaller, namedKommuner, unknownError, type Path } from '../holes';
 import type { ShardAnswer, ShardClient } from '../shards/client';
 import type { MemberRegistry } from '../shards/registry';
 import type { VersionGate } from './versions';
@@ -163,6 +163,7 @@ function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger
   const holes: Path[] = [];
   let everywhere = answer.data == null;
   let internal = 0;
+  const asked = (place: Path | undefined) => !!place && request.paths.some((p) => p.length === place.length && p.every((x, i) => x === place[i]));
   for (const e of answer.errors ?? []) {
     let path: Path | undefined = e.path;
     if (request.indexes && path?.[0] === '_entities' && typeof path[1] === 'number') path = ['_entities', request.indexes[path[1]], ...path.slice(2)];
@@ -170,9 +171,17 @@ function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger
       report.add(callerError(e, path, request.codes));
       continue;
     }
-    internal++;
     const place = !path ? undefined : path[0] === '_entities' ? (typeof path[1] === 'number' ? path.slice(0, 2) : undefined) : path.slice(0, 1);
-    if (place && request.paths.some((p) => p.length === place.length && p.every((x, i) => x === place[i]))) holes.push(place);
+    // A member that is itself a hub (see member.ts) names the kommuner missing inside it: those
+    // are the holes, at the place it names, and the rest of its answer stands.
+    const inside = e.extensions?.code === 'MUNICIPALITY_UNAVAILABLE' ? namedKommuner(e.extensions).filter((c) => request.codes.includes(c)) : [];
+    if (inside.length) {
+      const reason = typeof e.extensions?.reason === 'string' ? e.extensions.reason : 'its member answered it missing';
+      for (const code of inside) report.missing(code, reason, asked(place) ? [place!] : request.paths);
+      continue;
+    }
+    internal++;
+    if (asked(place)) holes.push(place!);
     else everywhere = true;
   }
   // Data lost with nothing said for the caller: every place the request was to fill is a hole.

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/server-kit';
-import { fetchBudget, writeBudget, type Deadline } from '../deadline';
+import { BUDGET_HEADER, fetchBudget, writeBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {
   query: string;
@@ -109,7 +109,9 @@ export class ShardClient {
     if (flight) this.options.observer?.shared(url);
     else {
       const abort = new AbortController();
-      flight = { abort, waiting: 0, startedAt: performance.now(), pending: this.send(url, body, headers, abort.signal) };
+      // How long the caller waits goes along: a member that is itself a hub (see member.ts) answers
+      // by then, with the kommuner late inside it named, rather than being a hole as a whole.
+      flight = { abort, waiting: 0, startedAt: performance.now(), pending: this.send(url, body, { ...headers, [BUDGET_HEADER]: String(budget.ms) }, abort.signal) };
       if (key) {
         const own = flight;
         this.inflight.set(key, own);

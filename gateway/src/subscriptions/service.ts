@@ -1,6 +1,7 @@
 import {
   GraphQLError,
   Kind,
+  execute,
   OperationTypeNode,
   getArgumentValues,
   getNamedType,
@@ -241,6 +242,51 @@ export class SubscriptionService {
   watchChanges(watcher: ChangeWatcher): void {
     this.watchers.set(watcher, new Map());
     this.followWatchers();
+  }
+
+  /**
+   * graphql-ws `subscribe` of the member face (see member.ts): the events of this gateway's
+   * kommuner (those its routing argument names that are members here, else all), as they sent
+   * them, shaped to the subscription's selection over the contract (`args.schema`). A hub above
+   * asks for what its upstream selects and resolves the rest itself, as it does with a kommun. An
+   * event that came without data is passed on as an error naming the kommuner; a kommun whose
+   * live updates pause or resume here is said in a result without data,
+   * `extensions.liveUpdates: [{ municipality, state, reason }]`, which the hub above passes on to
+   * that kommun's subscribers.
+   */
+  relay(args: ExecutionArgs): AsyncIterable<ExecutionResult> | ExecutionResult {
+    const operation = getOperationAST(args.document, args.operationName);
+    const field = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
+    if (!operation || operation.operation !== 'subscription' || !field) return bad('A subscription needs one root field.', 'BAD_REQUEST');
+    const coordinate = `Subscription.${field.name.value}`;
+    const hub = this.hubs.get(coordinate);
+    const def = args.schema.getSubscriptionType()?.getFields()[field.name.value];
+    if (!hub || !def) return bad(`The gateway does not run the subscription ${field.name.value}.`, 'BAD_REQUEST');
+    const routeArg = this.options.declaration.route[coordinate];
+    const named = routeArg ? valueAtPath(getArgumentValues(def, field, args.variableValues ?? {}), routeArg) : undefined;
+    const members = this.options.registry.all().map((m) => m.code);
+    const codes = Array.isArray(named) ? members.filter((c) => named.includes(c)) : members;
+    return new Repeater<ExecutionResult>(async (push, stop) => {
+      let waiting = 0;
+      const deliver = (result: ExecutionResult) => {
+        if (waiting >= this.queueLimit) {
+          void push({ errors: [new GraphQLError(`This subscription was ended: it fell ${this.queueLimit} results behind. Subscribe again.`, { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } })] });
+          stop();
+          return;
+        }
+        waiting++;
+        void push(result).then(() => waiting--, () => undefined);
+      };
+      const listener: HubListener = {
+        event: (event) => deliver(execute({ schema: args.schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: { [field.name.value]: event } }) as ExecutionResult),
+        // A kommun's live updates paused or resumed inside: said as the hub above reads it (see UpstreamHub).
+        state: (code, state, reason) => deliver({ extensions: { liveUpdates: [{ municipality: code, state, ...(reason ? { reason } : {}) }] } }),
+        lost: (lostCodes, message) => deliver({ errors: [new GraphQLError(message, { extensions: { code: 'MUNICIPALITY_UNAVAILABLE', municipalities: lostCodes } })] }),
+      };
+      for (const code of codes) hub.attach(code, listener);
+      await stop;
+      for (const code of codes) hub.detach(code, listener);
+    });
   }
 
   /** Open upstream subscriptions, for /health and the tests. */
