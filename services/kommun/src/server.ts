@@ -7,7 +7,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { GRAPHQL_PATH, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, kommunAudience, verifierFor, jsonErrors, listen, poolGauges, ServiceMetrics, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
 import { mountSubgraph, poolOf, statementReport, type StatementTally } from '@samverkan/subgraph-kit';
 import type { KommunConfig } from './config';
-import { ProgrammeCatalogue } from './catalogue';
+import { RegionCatalogue } from './catalogue';
 import type { KommunContext } from './context';
 import { connectAndMigrate, createDataSource } from './data-source';
 import { buildKommunSchema } from './schema';
@@ -46,7 +46,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger, [...codes].map(kommunAudience));
-  const catalogue = new ProgrammeCatalogue({ regionUrl: config.REGION_URL, maxAgeMs: config.CATALOGUE_MAX_AGE_MS, minRefreshMs: 1000, logger });
+  const catalogue = new RegionCatalogue({ regionUrl: config.REGION_URL, maxAgeMs: config.CATALOGUE_MAX_AGE_MS, minRefreshMs: 1000, logger });
 
   const metrics = new ServiceMetrics('kommun', config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));

@@ -17,7 +17,7 @@ import type {
   TwinTownInput,
   TwinTownUpdateInput,
 } from '../graphql/inputs';
-import type { FundOf } from '../catalogue';
+import type { CatalogueView, FundOf } from '../catalogue';
 import { auditDocument, projectAuditDocuments, type AuditedEntity } from './audit';
 import { createLoaders, type Loaders } from './loaders';
 import { projectColumns, COLUMNS, kommunDb, type KommunDb, type KommunTables } from './tables';
@@ -116,9 +116,24 @@ function fundingRows(lines: FundingInput[], fundOf: FundOf): Array<Pick<Funding,
   });
 }
 
-/** The catalogue lookup for writes that name these projects' programmes (see ProgrammeCatalogue). */
-function programmesOf(ctx: KommunContext, inputs: Array<ProjectInput | ProjectUpdateInput>): Promise<FundOf> {
-  return ctx.catalogue.lookup(inputs.flatMap((input) => (input.funding ?? []).filter((line) => !line.fund).map((line) => line.programme)));
+/** The region's catalogue for writes that name these projects' programmes, areas and initiatives (see RegionCatalogue). */
+function catalogueFor(ctx: KommunContext, inputs: Array<ProjectInput | ProjectUpdateInput>): Promise<CatalogueView> {
+  return ctx.catalogue.lookup({
+    programmes: inputs.flatMap((input) => (input.funding ?? []).filter((line) => !line.fund).map((line) => line.programme)),
+    developmentAreas: inputs.flatMap((input) => input.developmentAreas ?? []),
+    initiatives: inputs.flatMap((input) => (input.initiative ? [input.initiative] : [])),
+  });
+}
+
+/** The development areas and the joint initiative a write names must be in the region's catalogue. */
+function checkCatalogue(input: ProjectInput | ProjectUpdateInput, known: CatalogueView): void {
+  const unknownAreas = (input.developmentAreas ?? []).filter((code) => !known.areas.has(code));
+  if (unknownAreas.length) {
+    throw badInput('developmentAreas', `${unknownAreas.join(', ')} ${unknownAreas.length > 1 ? 'are not development areas' : 'is not a development area'} of the region's catalogue (it has ${[...known.areas].join(', ')})`);
+  }
+  if (input.initiative && !known.initiatives.has(input.initiative)) {
+    throw badInput('initiative', `${input.initiative} is not a joint initiative of the region's catalogue (it has ${[...known.initiatives].join(', ')})`);
+  }
 }
 
 /** Rules that span fields: dates in order, EU share within the budget, at most one lead partner. */
@@ -163,10 +178,7 @@ async function replaceChildren(m: KommunDb, local: number, input: ProjectInput |
 }
 
 /** The stored values of a new project; a BAD_USER_INPUT naming the field when a rule is broken. */
-function newProject(input: ProjectInput, fundOf: FundOf) {
-  if (!input.title) throw badInput('title', 'is required');
-  if (!input.status) throw badInput('status', 'is required');
-  if (!input.startDate) throw badInput('startDate', 'is required');
+function newProject(input: ProjectInput, known: CatalogueView) {
   const values = {
     municipality_code: input.municipality,
     title: input.title,
@@ -182,18 +194,19 @@ function newProject(input: ProjectInput, fundOf: FundOf) {
     synthetic: false,
   };
   checkProject({ startDate: values.start_date, endDate: values.end_date, budgetTotal: values.budget_total, euCofinancing: values.eu_cofinancing }, input);
+  checkCatalogue(input, known);
   // The funding lines' rules (a programme the catalogue lacks needs its fund) are checked here too.
-  fundingRows(input.funding ?? [], fundOf);
+  fundingRows(input.funding ?? [], known.fundOf);
   return values;
 }
 
 export async function createProject(ctx: KommunContext, input: ProjectInput): Promise<Project> {
   authorize(ctx, input.municipality);
-  const fundOf = await programmesOf(ctx, [input]);
-  const values = newProject(input, fundOf);
+  const known = await catalogueFor(ctx, [input]);
+  const values = newProject(input, known);
   return write(ctx, 'createProject', async (m, read, audit) => {
     const { id } = await m.insertInto('project').values(values).returning('id').executeTakeFirstOrThrow();
-    await replaceChildren(m, id, input, fundOf);
+    await replaceChildren(m, id, input, known.fundOf);
     await audit('Project', input.municipality, id, null, await auditDocument(m, 'Project', input.municipality, id));
     return (await readProject(read, id))!;
   });
@@ -219,7 +232,7 @@ class DryRunRollback extends Error {}
  * Every problem of an import's rows, each field named by its row (`input[17].startDate`): the
  * validators of ProjectInput, the rules createProject applies, and the kommun of each row.
  */
-async function importProblems(code: string, rows: ProjectInput[], fundOf: FundOf): Promise<FieldProblem[]> {
+async function importProblems(code: string, rows: ProjectInput[], known: CatalogueView): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   for (const [i, row] of rows.entries()) {
     const at = `input[${i}]`;
@@ -228,7 +241,7 @@ async function importProblems(code: string, rows: ProjectInput[], fundOf: FundOf
     if (row.municipality !== code) problems.push({ field: `${at}.municipality`, problems: [`must be ${code}, the kommun this import is for (got ${row.municipality})`] });
     if (invalid.length) continue;
     try {
-      newProject(row, fundOf);
+      newProject(row, known);
     } catch (e) {
       const fields = e instanceof GraphQLError ? (e.extensions.fields as FieldProblem[] | undefined) : undefined;
       if (!fields) throw e;
@@ -268,14 +281,15 @@ export async function importProjects(ctx: KommunContext, code: string, rows: Pro
   authorize(ctx, code);
   if (!rows.length) throw badInput('input', 'holds no rows');
   if (rows.length > IMPORT_MAX_ROWS) throw badInput('input', `holds ${rows.length} rows; one import takes at most ${IMPORT_MAX_ROWS}: split the file`);
-  const fundOf = await programmesOf(ctx, rows);
-  const problems = await importProblems(code, rows, fundOf);
+  const known = await catalogueFor(ctx, rows);
+  const fundOf = known.fundOf;
+  const problems = await importProblems(code, rows, known);
   if (problems.length) {
     const shown = problems.slice(0, IMPORT_PROBLEMS_IN_MESSAGE).map((f) => `${f.field}: ${f.problems.join(', ')}`);
     const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
     throw new GraphQLError(`Invalid input: nothing was imported. ${shown.join('; ')}${more}.`, { extensions: { code: 'BAD_USER_INPUT', fields: problems } });
   }
-  const values = rows.map((row) => newProject(row, fundOf));
+  const values = rows.map((row) => newProject(row, known));
   try {
     return await write(ctx, 'importProjects', async (m, read, _audit, auditAll) => {
       // The change trigger's one event per project costs a setting each, which grows slow by the
@@ -318,7 +332,8 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
   for (const required of ['title', 'status', 'startDate'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
-  const fundOf = await programmesOf(ctx, [input]);
+  const known = await catalogueFor(ctx, [input]);
+  checkCatalogue(input, known);
   return write(ctx, 'updateProject', async (m, read, audit) => {
     const current = await m
       .selectFrom('project')
@@ -364,7 +379,7 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
       })
       .where('id', '=', local)
       .execute();
-    await replaceChildren(m, local, input, fundOf);
+    await replaceChildren(m, local, input, known.fundOf);
     await audit('Project', code, local, before, await auditDocument(m, 'Project', code, local));
     return (await readProject(read, local))!;
   });
@@ -387,14 +402,13 @@ function uniqueViolation(e: unknown): boolean {
 
 export async function createMembership(ctx: KommunContext, input: MembershipInput): Promise<Membership> {
   authorize(ctx, input.municipality);
-  if (!input.network) throw badInput('network', 'is required');
   try {
     return await write(ctx, 'createMembership', async (m, read, audit) => {
       const { id: local } = await m
         .insertInto('membership')
         .values({
           municipality_code: input.municipality,
-          network_id: input.network!,
+          network_id: input.network,
           since: input.since ?? null,
           decided_by: input.decidedBy ?? null,
           decision_date: input.decisionDate ?? null,
@@ -453,12 +467,10 @@ async function loadTwinTown(m: KommunDb, code: string, local: number): Promise<T
 
 export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): Promise<TwinTown> {
   authorize(ctx, input.municipality);
-  if (!input.city) throw badInput('city', 'is required');
-  if (!input.country) throw badInput('country', 'is required');
   return write(ctx, 'createTwinTown', async (m, _read, audit) => {
     const { id: local } = await m
       .insertInto('twin_town')
-      .values({ municipality_code: input.municipality, city: input.city!, country: input.country!.toUpperCase(), since: input.since ?? null, focus: input.focus ?? [] })
+      .values({ municipality_code: input.municipality, city: input.city, country: input.country.toUpperCase(), since: input.since ?? null, focus: input.focus ?? [] })
       .returning('id')
       .executeTakeFirstOrThrow();
     await audit('TwinTown', input.municipality, local, null, await auditDocument(m, 'TwinTown', input.municipality, local));
