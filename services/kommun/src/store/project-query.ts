@@ -81,16 +81,16 @@ export function filterConditions(filter: ProjectFilter | undefined): Array<Expre
   // A range's omitted end leaves that side open; a project without a start date matches neither.
   if (filter.startDate) {
     const { from, to } = filter.startDate;
-    where.push('p.start_date IS NOT NULL');
-    if (from != null) where.push(`p.start_date >= ${params.add(from, '::date')}`);
-    if (to != null) where.push(`p.start_date <= ${params.add(to, '::date')}`);
+    where.push(eb('project.start_date', 'is not', null));
+    if (from != null) where.push(eb('project.start_date', '>=', sql<string>`${from}::date`));
+    if (to != null) where.push(eb('project.start_date', '<=', sql<string>`${to}::date`));
   }
   // The activeOn rule over a period: it starts by the range's end and has not ended before its start.
   if (filter.activeDuring) {
     const { from, to } = filter.activeDuring;
-    where.push('p.start_date IS NOT NULL');
-    if (to != null) where.push(`p.start_date <= ${params.add(to, '::date')}`);
-    if (from != null) where.push(`(p.end_date IS NULL OR p.end_date >= ${params.add(from, '::date')})`);
+    where.push(eb('project.start_date', 'is not', null));
+    if (to != null) where.push(eb('project.start_date', '<=', sql<string>`${to}::date`));
+    if (from != null) where.push(eb.or([eb('project.end_date', 'is', null), eb('project.end_date', '>=', sql<string>`${from}::date`)]));
   }
   // websearch_to_tsquery never fails on user syntax: quotes, OR and -word are understood, the rest is words.
   if (filter.text) where.push(eb('project.search', '@@', sql<string>`websearch_to_tsquery('simple', ${filter.text})`));
