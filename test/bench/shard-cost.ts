@@ -1,14 +1,16 @@
 import { Client } from 'pg';
 import { freePort, runService } from '@samverkan/region-runner';
 import { drive, type LoadResult } from './load';
-import { quantile } from './stats';
+import { cpuMs, quantile } from './stats';
 
 /**
  * The kommun subgraph's fixed cost per request: S3 sent to one kommun's subgraph directly at one
  * connection, against the floor, the same SQL statements run one after another by a bare `pg`
  * client over one connection. The statements are the ones the subgraph itself logs for S3 (at
- * LOG_LEVEL=trace, each with its parameters). With `profileDir`, the measured subgraph runs under
- * `node --cpu-prof` and leaves its profile there.
+ * LOG_LEVEL=trace, each with its parameters). `cpuMsPerRequest` is the subgraph process's own CPU
+ * time (user and system, from /proc) over the measured run, divided by the requests it served: a
+ * figure that load on other cores moves far less than the wall-clock times. With `profileDir`, the
+ * measured subgraph runs under `node --cpu-prof` and leaves its profile there.
  */
 export async function shardCost(options: {
   code: string;
@@ -17,14 +19,16 @@ export async function shardCost(options: {
   body: string;
   seconds: number;
   profileDir?: string;
-}): Promise<{ direct: LoadResult; floor: LoadResult; statements: number }> {
+}): Promise<{ direct: LoadResult; floor: LoadResult; statements: number; cpuMsPerRequest: number }> {
   const statements = await captureStatements(options);
   const kommun = await startKommun(options, 'error', {}, undefined, options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []);
   try {
     await drive(kommun.url, options.body, { connections: 1, seconds: 2 }); // warm-up
+    const cpuBefore = cpuMs(kommun.pid);
     const direct = await drive(kommun.url, options.body, { connections: 1, seconds: options.seconds });
+    const cpuMsPerRequest = (cpuMs(kommun.pid) - cpuBefore) / Math.max(1, direct.requests);
     const floor = await replay(options.databaseUrl, statements, options.seconds);
-    return { direct, floor, statements: statements.length };
+    return { direct, floor, statements: statements.length, cpuMsPerRequest };
   } finally {
     await kommun.stop();
   }
@@ -45,7 +49,7 @@ export async function startKommun(options: { code: string; databaseUrl: string; 
     ...extraEnv,
   }, { echo, timeoutMs: 600_000, nodeFlags });
   const url = (await p.ready)[0].split(' ')[2];
-  return { url, stop: () => p.stop() };
+  return { url, pid: p.child.pid!, stop: () => p.stop() };
 }
 
 /** The statements the subgraph runs for `body` (its second run, once warm), from its trace log. */

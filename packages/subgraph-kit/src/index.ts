@@ -5,3 +5,4 @@ export * from './federation';
 export * from './sql-counter';
 export * from './subgraph-http';
 export * from './audit';
+export * from './subgraph-server';
