@@ -8,8 +8,9 @@ import { cpuMs, quantile } from './stats';
  * connection, against the floor, the same SQL statements run one after another by a bare `pg`
  * client over one connection. The statements are the ones the subgraph itself logs for S3 (at
  * LOG_LEVEL=trace, each with its parameters). `cpuMsPerRequest` is the subgraph process's own CPU
- * time (user and system, from /proc) over the measured run, divided by the requests it served: a
- * figure that load on other cores moves far less than the wall-clock times. With `profileDir`, the
+ * time (user and system, from /proc) over the measured run, divided by the requests it served;
+ * the floor's `cpuMsPerRound` is the bare client's (this process's) over its rounds. Their
+ * difference moves far less with the load on the machine than the wall-clock times. With `profileDir`, the
  * measured subgraph runs under `node --cpu-prof` and leaves its profile there.
  */
 export async function shardCost(options: {
@@ -19,7 +20,7 @@ export async function shardCost(options: {
   body: string;
   seconds: number;
   profileDir?: string;
-}): Promise<{ direct: LoadResult; floor: LoadResult; statements: number; cpuMsPerRequest: number }> {
+}): Promise<{ direct: LoadResult; floor: LoadResult & { cpuMsPerRound: number }; statements: number; cpuMsPerRequest: number }> {
   const statements = await captureStatements(options);
   const kommun = await startKommun(options, 'error', {}, undefined, options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []);
   try {
@@ -78,7 +79,7 @@ async function captureStatements(options: { code: string; databaseUrl: string; e
 }
 
 /** Runs the statements in order over one connection for `seconds`, as one request each round. */
-async function replay(databaseUrl: string, statements: Statement[], seconds: number): Promise<LoadResult> {
+async function replay(databaseUrl: string, statements: Statement[], seconds: number): Promise<LoadResult & { cpuMsPerRound: number }> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -88,15 +89,17 @@ async function replay(databaseUrl: string, statements: Statement[], seconds: num
     const warmUntil = Date.now() + 1000;
     while (Date.now() < warmUntil) await round();
     const times: number[] = [];
+    const cpu = process.cpuUsage();
     const until = Date.now() + seconds * 1000;
     while (Date.now() < until) {
       const t = process.hrtime.bigint();
       await round();
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
+    const { user, system } = process.cpuUsage(cpu);
     times.sort((a, b) => a - b);
     const total = times.reduce((a, b) => a + b, 0);
-    return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), mean: total / times.length, rps: times.length / seconds, requests: times.length, non2xx: 0, errors: 0 };
+    return { cpuMsPerRound: (user + system) / 1000 / times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), mean: total / times.length, rps: times.length / seconds, requests: times.length, non2xx: 0, errors: 0 };
   } finally {
     await client.end();
   }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     console.log(`S3 kommun subgraph directly, 1 connection: mean ${direct.mean.toFixed(2)} ms, p50 ${direct.p50} ms, p99 ${direct.p99} ms, ${direct.rps.toFixed(0)} req/s`);
     console.log(`S3's ${statements} SQL statements by a bare pg client: mean ${floor.mean.toFixed(2)} ms, p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms`);
     console.log(`fixed cost per request: ${(direct.mean - floor.mean).toFixed(2)} ms`);
-    console.log(`the subgraph process's CPU time per request: ${cpuMsPerRequest.toFixed(2)} ms`);
+    console.log(`CPU time per request: the subgraph ${cpuMsPerRequest.toFixed(2)} ms, the bare pg client ${floor.cpuMsPerRound.toFixed(2)} ms; fixed CPU ${(cpuMsPerRequest - floor.cpuMsPerRound).toFixed(2)} ms`);
   } finally {
     await dropDatabase(pg.url, db).catch(() => undefined);
     await idp.close();

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GRAPHQL_PATH, createApp, fieldSuggestions, jsonErrors, listen, poolGauges, serverOptions, ServiceMetrics, socketHooks, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
+import { compiledExecutor } from './compiled-executor';
 import { connectAndMigrate, poolOf, type CountedDataSource } from './database';
 import { mountSubgraph, statementReport } from './subgraph-http';
 import type { StatementTally } from './sql-counter';
@@ -98,7 +99,8 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   const state = (): ServedState => ({ websockets: websockets() });
 
   const apollo = new ApolloServer<C & { tally: StatementTally }>({
-    schema,
+    // Apollo parses, validates and checks; the operation itself runs compiled (see compiledExecutor).
+    gateway: compiledExecutor(schema),
     ...serverOptions(logger),
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
