@@ -54,7 +54,7 @@ export async function startKommun(options: { code: string; databaseUrl: string; 
 }
 
 /** The statements the subgraph runs for `body` (its second run, once warm), from its trace log. */
-async function captureStatements(options: { code: string; databaseUrl: string; env: Record<string, string>; body: string }): Promise<Statement[]> {
+export async function captureStatements(options: { code: string; databaseUrl: string; env: Record<string, string>; body: string }): Promise<Statement[]> {
   let capturing = false;
   const captured: Statement[] = [];
   const kommun = await startKommun(options, 'trace', {}, (line) => {
