@@ -1,3 +1,5 @@
+import { DecidingBody, Fund, ProjectStatus } from '@samverkan/contract';
+
 /** The page's words, in Swedish (the default) and English. */
 const sv = {
   title: 'Regional översikt',
@@ -7,7 +9,13 @@ const sv = {
   filters: 'Filter',
   municipalities: 'Kommuner',
   allMunicipalities: 'Alla kommuner',
-  activeOn: 'Pågående på datum',
+  period: 'Period',
+  periodFrom: 'Från',
+  periodTo: 'Till',
+  periodHint: 'År (2021) eller datum (2021-03-15): projekt som pågår någon gång under perioden.',
+  periodInvalid: 'Ange ett år (2021) eller ett datum (2021-03-15).',
+  periodOrder: 'Periodens slut får inte ligga före dess början.',
+  startedIn: 'Startade {year}',
   area: 'Utvecklingsområde',
   programme: 'Program',
   fund: 'Fond',
@@ -75,12 +83,6 @@ const sv = {
   none: 'Inga',
   notFound: 'Projektet finns inte.',
   chartOf: 'Diagram',
-  PLANNED: 'Planerat',
-  ONGOING: 'Pågående',
-  COMPLETED: 'Avslutat',
-  CANCELLED: 'Avbrutet',
-  KOMMUNFULLMAKTIGE: 'Kommunfullmäktige',
-  KOMMUNSTYRELSEN: 'Kommunstyrelsen',
   unknown: '(uppgift saknas)',
   workbench: 'Analysverktyg (GraphiQL)',
   importProjects: 'Importera projekt',
@@ -112,7 +114,13 @@ const en: Words = {
   filters: 'Filters',
   municipalities: 'Municipalities',
   allMunicipalities: 'All municipalities',
-  activeOn: 'Running on date',
+  period: 'Period',
+  periodFrom: 'From',
+  periodTo: 'To',
+  periodHint: 'A year (2021) or a date (2021-03-15): projects running at some time in the period.',
+  periodInvalid: 'Enter a year (2021) or a date (2021-03-15).',
+  periodOrder: 'The end of the period must not be before its start.',
+  startedIn: 'Started in {year}',
   area: 'Development area',
   programme: 'Programme',
   fund: 'Fund',
@@ -180,12 +188,6 @@ const en: Words = {
   none: 'None',
   notFound: 'No such project.',
   chartOf: 'Chart',
-  PLANNED: 'Planned',
-  ONGOING: 'Ongoing',
-  COMPLETED: 'Completed',
-  CANCELLED: 'Cancelled',
-  KOMMUNFULLMAKTIGE: 'Municipal council',
-  KOMMUNSTYRELSEN: 'Municipal executive board',
   unknown: '(not recorded)',
   workbench: 'Analysts\' workbench (GraphiQL)',
   importProjects: 'Import projects',
@@ -211,5 +213,60 @@ const en: Words = {
 export type Lang = 'sv' | 'en';
 export const words: Record<Lang, Words> = { sv, en };
 
-export const STATUSES = ['PLANNED', 'ONGOING', 'COMPLETED', 'CANCELLED'] as const;
-export const FUNDS = ['ESF', 'ERDF', 'INTERREG', 'ERASMUS', 'AMIF', 'HORIZON', 'LIFE', 'CREATIVE_EUROPE', 'CEF', 'JTF', 'EAFRD', 'NATIONAL', 'OTHER'] as const;
+/**
+ * The contract's vocabulary, in its order, from @samverkan/contract: the page keeps no list of its
+ * own, so a fund or status the contract adds is offered and shown without a change here.
+ */
+export const FUNDS: readonly string[] = Object.values(Fund);
+export const STATUSES: readonly string[] = Object.values(ProjectStatus);
+
+/** Names of the contract's codes; a code without one here is shown as it is (see `term`). */
+const TERMS: Record<Lang, Partial<Record<string, string>>> = {
+  sv: {
+    [ProjectStatus.PLANNED]: 'Planerat',
+    [ProjectStatus.ONGOING]: 'Pågående',
+    [ProjectStatus.COMPLETED]: 'Avslutat',
+    [ProjectStatus.CANCELLED]: 'Avbrutet',
+    [DecidingBody.KOMMUNFULLMAKTIGE]: 'Kommunfullmäktige',
+    [DecidingBody.KOMMUNSTYRELSEN]: 'Kommunstyrelsen',
+    [Fund.ESF]: 'ESF – Europeiska socialfonden',
+    [Fund.ERDF]: 'ERUF – Europeiska regionala utvecklingsfonden',
+    [Fund.INTERREG]: 'Interreg',
+    [Fund.ERASMUS]: 'Erasmus+',
+    [Fund.AMIF]: 'AMIF – Asyl-, migrations- och integrationsfonden',
+    [Fund.HORIZON]: 'Horisont – forskning och innovation',
+    [Fund.LIFE]: 'Life – miljö och klimat',
+    [Fund.CREATIVE_EUROPE]: 'Kreativa Europa',
+    [Fund.CEF]: 'FSE – Fonden för ett sammanlänkat Europa',
+    [Fund.JTF]: 'FRO – Fonden för en rättvis omställning',
+    [Fund.EAFRD]: 'Landsbygdsfonden',
+    [Fund.NATIONAL]: 'Nationell finansiering',
+    [Fund.OTHER]: 'Annan finansiering',
+  },
+  en: {
+    [ProjectStatus.PLANNED]: 'Planned',
+    [ProjectStatus.ONGOING]: 'Ongoing',
+    [ProjectStatus.COMPLETED]: 'Completed',
+    [ProjectStatus.CANCELLED]: 'Cancelled',
+    [DecidingBody.KOMMUNFULLMAKTIGE]: 'Municipal council',
+    [DecidingBody.KOMMUNSTYRELSEN]: 'Municipal executive board',
+    [Fund.ESF]: 'ESF – European Social Fund',
+    [Fund.ERDF]: 'ERDF – European Regional Development Fund',
+    [Fund.INTERREG]: 'Interreg',
+    [Fund.ERASMUS]: 'Erasmus+',
+    [Fund.AMIF]: 'AMIF – Asylum, Migration and Integration Fund',
+    [Fund.HORIZON]: 'Horizon – research and innovation',
+    [Fund.LIFE]: 'LIFE – environment and climate',
+    [Fund.CREATIVE_EUROPE]: 'Creative Europe',
+    [Fund.CEF]: 'CEF – Connecting Europe Facility',
+    [Fund.JTF]: 'JTF – Just Transition Fund',
+    [Fund.EAFRD]: 'EAFRD – rural development',
+    [Fund.NATIONAL]: 'National funding',
+    [Fund.OTHER]: 'Other funding',
+  },
+};
+
+/** A contract code (fund, status, deciding body) in the page's language; the code itself when the page has no name for it. */
+export function term(lang: Lang, code: string): string {
+  return (Object.hasOwn(TERMS[lang], code) && TERMS[lang][code]) || code;
+}

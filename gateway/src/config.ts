@@ -67,6 +67,11 @@ export const gatewayEnv = {
   TRUSTED_DOCUMENTS_FILE: z.string().default(join(REPO_DIR, 'dashboard/dist/trusted-documents.json')),
   /** true: a caller without a token may run only trusted documents; with a valid token any operation. Default false. */
   TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS: env.bool(false),
+  /**
+   * true: this gateway also answers as one member of a hub above it (a national hub of regional
+   * hubs) at /member/graphql, implementing the kommun contract for all of its kommuner. Default false.
+   */
+  MEMBER_FACE: env.bool(false),
   LOG_LEVEL: env.logLevel(),
   ...authEnv,
   /**
@@ -79,6 +84,22 @@ export const gatewayEnv = {
   GATEWAY_ISSUER: z.string().default(GATEWAY_ISSUER),
   /** How long an assertion is valid, in seconds (at most 60). Default 30. */
   ASSERTION_TTL_S: z.coerce.number().int().min(1).max(ASSERTION_MAX_TTL_S).default(30),
+  /**
+   * Redis, shared by the replicas behind one load balancer (`redis://host:6379`): the response
+   * cache (when RESPONSE_CACHE_TTL_S is set) and the persisted documents clients register. Unset:
+   * each replica keeps its own, in memory.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a Redis URL, redis:// or rediss://, e.g. redis://127.0.0.1:6379' }).optional(),
+  /** Every key this gateway keeps in Redis starts with this, so several regions (or tests) can share one Redis. Default `samverkan:`. */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('samverkan:'),
+  /** A Redis command not answered by then fails, and the request goes on without the cache. Default 250. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+  /**
+   * The response cache for anonymous reads: an answer is kept at most this many seconds (what no
+   * event invalidates, the region's data written directly at its subgraph, is at most this stale).
+   * 0 (default): no response cache.
+   */
+  RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(0).max(86_400).default(0),
   ...suggestionEnv,
   ...metricsEnv,
 };

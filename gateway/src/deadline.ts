@@ -49,3 +49,20 @@ export function writeBudget(shardTimeoutMs: number, deadline?: Deadline): { ms: 
   if (!deadline) return { ms: shardTimeoutMs, reason: `did not answer within ${shardTimeoutMs} ms` };
   return { ms: Math.max(0, deadline.left()), reason: `${LATE}; the write may still have been made there` };
 }
+
+/**
+ * The header in which the gateway tells a shard how many milliseconds it will wait for its answer.
+ * A kommun ignores it; a gateway that is a member of a hub above (see member.ts) makes it its own
+ * request's deadline, so that a kommun late inside it is named while the rest of its answer arrives
+ * in time: one deadline through both levels.
+ */
+export const BUDGET_HEADER = 'x-samverkan-wait-ms';
+
+/**
+ * The deadline of a request to a member face: REQUEST_TIMEOUT_MS, or less when the caller says it
+ * waits less (BUDGET_HEADER, a whole number of milliseconds; anything else is ignored).
+ */
+export function memberDeadline(budget: string | undefined, requestTimeoutMs: number, start = Date.now()): Deadline {
+  const waits = budget && /^\d{1,9}$/.test(budget) ? Number(budget) : Infinity;
+  return requestDeadline(Math.max(1, Math.min(waits, requestTimeoutMs)), start);
+}

@@ -28,10 +28,23 @@ export function isForTheCaller(code: unknown): boolean {
   return typeof code === 'string' && FOR_THE_CALLER.has(code);
 }
 
-/** A kommun's error for the caller, as it came, with the kommun (or the kommuner of a combined instance) named. */
+/** The kommuner an error's extensions name (`municipality`, or `municipalities`). */
+export function namedKommuner(extensions: Record<string, unknown> | undefined): string[] {
+  const { municipality, municipalities } = extensions ?? {};
+  if (typeof municipality === 'string') return [municipality];
+  return Array.isArray(municipalities) ? municipalities.filter((c): c is string => typeof c === 'string') : [];
+}
+
+/**
+ * A kommun's error for the caller, as it came, with the kommun (or the kommuner of a combined
+ * instance) named: those it names itself when they are among `codes` (a hub that is a member
+ * names the one kommun inside it), else all of `codes`.
+ */
 export function callerError(error: { message: string; extensions?: Record<string, unknown> }, path: Path | undefined, codes: string[]): GraphQLFormattedError {
   const extensions = Object.fromEntries(Object.entries(error.extensions ?? {}).filter(([k]) => !INTERNAL_EXTENSIONS.has(k)));
-  const named = codes.length === 1 ? { municipality: codes[0] } : { municipalities: codes };
+  const own = namedKommuner(error.extensions);
+  const inside = own.length && own.every((c) => codes.includes(c)) ? own : codes;
+  const named = inside.length === 1 ? { municipality: inside[0] } : { municipalities: inside };
   return { message: error.message, ...(path ? { path: [...path] } : {}), extensions: { ...extensions, ...named } };
 }
 

@@ -2,6 +2,7 @@
 import express from 'express';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { ProjectStatus } from '@samverkan/contract';
 import type { Credentials } from '@samverkan/server-kit';
 import type { Run } from './export';
 
@@ -18,7 +19,8 @@ import type { Run } from './export';
 export const IMPORT_MAX_ROWS = 5000;
 /** The largest file the parser takes. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const STATUSES = ['PLANNED', 'ONGOING', 'COMPLETED', 'CANCELLED'];
+/** The contract's statuses, in its order: one it adds is taken without a change here. */
+const STATUSES: readonly string[] = Object.values(ProjectStatus);
 const CURRENCIES = ['SEK', 'EUR'];
 
 /** The template's columns, in order: the name in the file, and what it holds. */
@@ -26,7 +28,7 @@ export const COLUMNS = [
   ['kommunkod', 'Kommunkod (4 siffror), din kommuns'],
   ['titel', 'Projektets titel (krävs)'],
   ['sammanfattning', 'Kort beskrivning'],
-  ['status', 'PLANNED, ONGOING, COMPLETED eller CANCELLED (krävs)'],
+  ['status', `${STATUSES.slice(0, -1).join(', ')} eller ${STATUSES.at(-1)} (krävs)`],
   ['startdatum', 'ÅÅÅÅ-MM-DD (krävs)'],
   ['slutdatum', 'ÅÅÅÅ-MM-DD'],
   ['forvaltning', 'Förvaltning'],

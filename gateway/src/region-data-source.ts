@@ -3,6 +3,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { REGION_AUDIENCE, type AssertionSigner, type Identity } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
+import { REGION_SCOPE, type ReadTracker } from './cache/response-cache';
 import { rootFields } from './documents';
 import type { ShardClient } from './shards/client';
 
@@ -37,9 +38,10 @@ export class RegionDataSource implements GraphQLDataSource {
       }
     }
     const { query, variables, operationName } = options.request;
-    const deadline = (options.context as { deadline?: Deadline } | undefined)?.deadline;
+    const { deadline, reads } = (options.context ?? {}) as { deadline?: Deadline; reads?: ReadTracker };
+    reads?.[write ? 'written' : 'read'].add(REGION_SCOPE);
     try {
-      return (await this.client.post(this.url, { query: query!, variables, operationName }, headers, deadline, { write })) as GatewayGraphQLResponse;
+      return (await this.client.post(this.url, { query: query!, variables, operationName }, headers, deadline, { write, notBefore: reads?.since })) as GatewayGraphQLResponse;
     } catch (err) {
       return { errors: [{ message: `The region subgraph ${(err as Error).message}; region data is missing from this answer.`, extensions: { code: 'REGION_UNAVAILABLE' } }] };
     }

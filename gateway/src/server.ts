@@ -21,7 +21,10 @@ import { buildContract, ContractChecker } from './shards/contract';
 import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
+import { ResponseCache, type ReadTracker } from './cache/response-cache';
+import { MemoryStore, RedisStore, type CacheStore } from './cache/store';
 import { dashboard } from './dashboard';
+import { MEMBER_PATH, memberFace } from './member';
 import { exportRoutes } from './export';
 import { importRoutes } from './import';
 import { WebSocketServer } from 'ws';
@@ -38,6 +41,10 @@ export { GRAPHQL_PATH };
 export interface GatewayContext {
   identity: Identity | null;
   deadline: Deadline;
+  /** An anonymous read from a client (HTTP or the socket): the response cache may answer it and keep its answer. */
+  cacheable?: boolean;
+  /** What the request read and wrote, filled as its fetches go out (see ReadTracker). */
+  reads?: ReadTracker;
 }
 
 export interface RegionalGateway {
@@ -119,6 +126,24 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     declaration,
   );
 
+  // Redis, when given, is what replicas share; without it each keeps its own, in memory.
+  const redisFailures = metrics.counter('samverkan_gateway_redis_errors_total', 'Redis commands that failed or timed out (the cache was skipped for them), by operation.', ['operation']);
+  const shared: CacheStore | undefined = config.REDIS_URL
+    ? new RedisStore({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, timeoutMs: config.REDIS_TIMEOUT_MS, logger, failed: (operation) => redisFailures.inc({ operation }) })
+    : undefined;
+  const cacheOutcomes = metrics.counter('samverkan_gateway_response_cache_total', 'Anonymous reads by what the response cache did: hit, miss, bypass (it could not be used), and stored (misses kept).', ['outcome']);
+  const invalidations = metrics.counter('samverkan_gateway_response_cache_invalidations_total', 'Generations renewed, by cause: write (through this gateway), event (projectChanged), stream (a kommun\'s stream came up), members, resync (after Redis failed).', ['cause']);
+  const responseCache = config.RESPONSE_CACHE_TTL_S
+    ? new ResponseCache({
+        store: shared ?? new MemoryStore(),
+        ttlMs: config.RESPONSE_CACHE_TTL_S * 1000,
+        registry,
+        logger,
+        observer: { outcome: (outcome) => cacheOutcomes.inc({ outcome }), invalidated: (cause, n) => invalidations.inc({ cause }, n) },
+      })
+    : null;
+  if (responseCache) registry.onChange(() => responseCache.membersChanged());
+
   const trusted = TrustedDocuments.load(config.TRUSTED_DOCUMENTS_FILE);
   if (config.TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS && !trusted.size) logger.warn({ file: config.TRUSTED_DOCUMENTS_FILE }, 'anonymous callers may run only trusted documents, and there are none: build the dashboard');
   /** The refusal for an anonymous caller's request, when only trusted documents are open to them. */
@@ -126,17 +151,24 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
 
   const app = createApp();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
+  // Sockets at GRAPHQL_PATH, and at MEMBER_PATH when the member face is on (routed below).
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
     // The dashboard's documents by hash; clients may register others (automatic persisted queries).
-    persistedQueries: { cache: trusted.persistedQueryCache() },
+    persistedQueries: { cache: trusted.persistedQueryCache(1000, shared) },
     // An internal error that names a kommun, should one come past the data source, is a hole too.
     ...serverOptions(logger, { fromKommun: ({ code, path }) => holeError(code, registry.get(code)?.name, 'its subgraph answered an internal error', path) }),
-    plugins: [...standardPlugins(httpServer), ...limits.plugins, missingMunicipalitiesReport(registry, (municipality, cause) => holes.inc({ municipality, cause })), metrics.plugin()],
+    plugins: [
+      ...standardPlugins(httpServer),
+      ...limits.plugins,
+      missingMunicipalitiesReport(registry, (municipality, cause) => holes.inc({ municipality, cause })),
+      metrics.plugin(),
+      ...(responseCache ? [responseCache.plugin<GatewayContext>()] : []),
+    ],
   });
   await apollo.start();
 
@@ -151,6 +183,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     maxAliases: config.MAX_ALIASES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   });
+  // The cache hears every member's changes, whether or not any client subscribes.
+  if (responseCache) subscriptions.watchChanges(responseCache);
   const hooks = socketHooks(logger, () => gateway.schema!, limits);
   const wsCleanup = useServer(
     {
@@ -173,7 +207,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
             operationName: args.operationName ?? undefined,
             http: { method: 'POST', headers, search: '', body: undefined },
           },
-          { contextValue: { identity: authorization ? (await verify(authorization)).identity : null, deadline } },
+          { contextValue: { identity: authorization ? (await verify(authorization)).identity : null, deadline, cacheable: !authorization } },
         );
         // Its errors are formatted already; socketHooks sends them as they are.
         return response.body.kind === 'single' ? (response.body.singleResult as ExecutionResult) : { errors: [] };
@@ -269,7 +303,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         }
         const refused = identity ? null : anonymousRefusal(req.method === 'GET' ? req.query : (req.body ?? {}));
         if (refused) throw refused;
-        return { identity, deadline: deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS) };
+        return { identity, deadline: deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS), cacheable: !req.headers.authorization };
       },
     }),
   );
@@ -278,6 +312,28 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
   };
+  // The member face, when this gateway is a member of a hub above it (see member.ts).
+  const member = config.MEMBER_FACE
+    ? await memberFace({
+        contract,
+        source: new ShardedDataSource({ contract, declaration, registry, client, logger, assertions, asMember: true }),
+        verify,
+        logger,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        fieldSuggestions: fieldSuggestions(config),
+        subscriptions,
+      })
+    : null;
+  if (member) app.use(member.router);
+  httpServer.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    const target = path === GRAPHQL_PATH ? wsServer : path === MEMBER_PATH ? member?.sockets : undefined;
+    if (!target) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+  });
   app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
   app.use(importRoutes(runAnonymous, verify));
   app.use(dashboard(config.DASHBOARD_DIR));
@@ -298,8 +354,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       registry.stop();
       await wsCleanup.dispose();
       await subscriptions.close();
+      await member?.stop();
       await apollo.stop();
       await client.close();
+      await shared?.close();
     },
   };
 }

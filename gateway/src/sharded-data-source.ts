@@ -3,6 +3,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
+import type { ReadTracker } from './cache/response-cache';
 import { rootFields } from './documents';
 import { findCutEntities, graftCut } from './pipeline/cuts';
 import { answerEntities } from './pipeline/entities';
@@ -19,12 +20,14 @@ import type { MemberRegistry } from './shards/registry';
 type Obj = Record<string, unknown>;
 
 /** What every fetch of one client request shares: the caller, their token and the request's deadline. */
-interface RequestScope {
+export interface RequestScope {
   /** Sent with writes only, to the kommun that owns them (see FanOutScope.writeAuthorization). */
   authorization?: string;
   /** The caller as the gateway verified them: asserted to the owner of a field that must know who asks. */
   identity?: Identity | null;
   deadline?: Deadline;
+  /** What the request reads and writes, for the response cache. */
+  reads?: ReadTracker;
 }
 
 export interface ShardedDataSourceOptions {
@@ -35,6 +38,12 @@ export interface ShardedDataSourceOptions {
   logger: Logger;
   /** Signs the gateway's assertions of who asks, for the fields the declaration lists under `identity`. */
   assertions?: AssertionSigner;
+  /**
+   * Answers as a member of a hub above (see member.ts), as a combined kommun instance would: a
+   * kommunkod a `municipalities` filter names that this gateway does not serve is another member's
+   * business, left out without an error. Default false: the gateway names it MUNICIPALITY_UNKNOWN.
+   */
+  asMember?: boolean;
 }
 
 /**
@@ -64,8 +73,17 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization') ?? undefined;
     // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
-    const { deadline, identity } = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null };
-    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline });
+    const { deadline, identity, reads } = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null; reads?: ReadTracker };
+    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline, reads });
+  }
+
+  /**
+   * A contract-level operation as a hub above sends it to this gateway's member face (root fields
+   * of the contract, `_entities`, or a mutation), answered by the same pipeline as the gateway's
+   * own fetches.
+   */
+  answerOperation(fetch: Fetch, request: RequestScope): Promise<GatewayGraphQLResponse> {
+    return this.fetch(fetch, request);
   }
 
   /**
@@ -96,6 +114,7 @@ export class ShardedDataSource implements GraphQLDataSource {
     const write = fetch.operation.operation === 'mutation';
     const stages: Stages = {
       contract: this.options,
+      asMember: this.options.asMember,
       planner: this.planner,
       registry,
       fanout: {
@@ -107,6 +126,7 @@ export class ShardedDataSource implements GraphQLDataSource {
         write,
         identityFor: write ? undefined : this.identityFor(fetch, request),
         versions: this.versions,
+        reads: request.reads,
       },
     };
     const fields = rootFields(fetch.operation);

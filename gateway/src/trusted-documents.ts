@@ -4,6 +4,10 @@ import type { PersistedQueryOptions } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import type { CacheStore } from './cache/store';
+
+/** How long a document a client registered stays in a shared store (it registers it again when it is gone). */
+const REGISTERED_TTL_MS = 24 * 3600 * 1000;
 
 /**
  * Trusted documents (persisted queries): the operations the dashboard is built with, by the
@@ -39,14 +43,26 @@ export class TrustedDocuments {
 
   /**
    * The cache of Apollo Server's persisted queries: the trusted documents first, then those a
-   * client registered with their text (automatic persisted queries), in a bounded LRU. Apollo
-   * prefixes its keys with `apq:`.
+   * client registered with their text (automatic persisted queries), in a bounded LRU, and, with
+   * a `shared` store (Redis), there too, so that a document registered at one replica is known at
+   * every other. A shared store that fails is passed over: the client is asked for the text again.
+   * Apollo prefixes its keys with `apq:`.
    */
-  persistedQueryCache(max = 1000): NonNullable<PersistedQueryOptions['cache']> {
+  persistedQueryCache(max = 1000, shared?: CacheStore): NonNullable<PersistedQueryOptions['cache']> {
     const registered = new LRUCache<string, string>({ max });
+    const fromShared = async (key: string) => {
+      const [value] = await shared!.get([key]).catch(() => [null]);
+      // What Redis holds is checked as a client's registration is: the hash must be the text's.
+      if (!value || sha256(value) !== key.replace(/^apq:/, '')) return undefined;
+      registered.set(key, value);
+      return value;
+    };
     return {
-      get: async (key) => this.byHash.get(key.replace(/^apq:/, '')) ?? registered.get(key),
-      set: async (key, value) => void registered.set(key, value),
+      get: async (key) => this.byHash.get(key.replace(/^apq:/, '')) ?? registered.get(key) ?? (shared ? fromShared(key) : undefined),
+      set: async (key, value) => {
+        registered.set(key, value);
+        await shared?.set([[key, value]], REGISTERED_TTL_MS).catch(() => undefined);
+      },
       delete: async (key) => registered.delete(key),
     };
   }

@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, postGraphQL, withDatabase } from '@samverkan/testing';
-import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
+import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startHubOfHubs, startRegion, waitForHealth, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
+import { Redis } from 'ioredis';
 import { drive, type LoadResult } from './load';
 import { cpuMs, rssMiB, table } from './stats';
 import { shardCost } from './shard-cost';
+import { startReplicas } from './replicas';
 import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
 
 /**
@@ -24,6 +26,9 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  * BENCH_GROWTH (true): also the remote-shard runs at 13, 50 and 290 shards (BENCH_SHARDS, e.g.
  * "13,50") and S1 and S2 at 20,000 projects per kommun; BENCH_GROWTH_CONNECTIONS (4) and
  * BENCH_DELAYS (round trips in ms, "0,5,20") for those; BENCH_BIG=false leaves out the 20,000.
+ * BENCH_HUB_REGIONS (3): beside the largest of BENCH_SHARDS, a national hub over that many
+ * regional gateways over the same kommuner (0 leaves it out); both of its hops (national to
+ * regional, regional to kommun) go through delaying proxies.
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -35,8 +40,12 @@ const SHARDS = (process.env.BENCH_SHARDS ?? '13,50,290').split(',').map(Number);
 const KOMMUN_PROCESSES = Number(process.env.BENCH_KOMMUN_PROCESSES ?? os.cpus().length);
 const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
 const BIG = (process.env.BENCH_BIG ?? 'true') !== 'false';
+/** Regional gateways under the national hub measured beside the flat region at the largest shard count (0: none). */
+const HUB_REGIONS = Number(process.env.BENCH_HUB_REGIONS ?? 3);
 /** false: leave out the 13-shard scenarios, the baselines and the fixed cost (to rerun only the remote shards). */
 const LOCAL = (process.env.BENCH_LOCAL ?? 'true') !== 'false';
+/** The Redis the replicas share (BENCH_REDIS_URL); without one answering, their target is left out. */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const op = (name: string) => readFileSync(join(__dirname, 'operations', `${name}.graphql`), 'utf8');
 const OPS = { S1: op('s1-top-projects'), S2: op('s2-stats'), S3: op('s3-kommun'), S4: op('s4-areas'), S5: op('s5-update') };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -60,6 +69,19 @@ const rows: Row[] = [];
 let generatorMs = NaN;
 /** The kommun subgraph's fixed cost per request: S3 directly at one connection, less its SQL by a bare pg client (mean ms). */
 let fixedCost: { directMs: number; floorMs: number; statements: number; cpuMs: number; floorCpuMs: number } | null = null;
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** Sums the SQL statements the kommun instances have run (each reports its total on /health). */
 async function sqlTotal(kommunUrls: string[]): Promise<number> {
@@ -100,6 +122,8 @@ interface Target {
   pids: number[];
   /** The Samverkan gateway serving the target, whose own CPU time and memory are reported. */
   gatewayPid?: number;
+  /** Several gateway replicas serving the target: their CPU time together is reported (memory: `gatewayPid`'s). */
+  gatewayPids?: number[];
   headers?: Record<string, string>;
   connections?: number;
   delayMs?: number;
@@ -113,9 +137,11 @@ async function measure(scenario: string, form: Form, target: string, url: string
   const connections = opts.connections ?? CONNECTIONS;
   await drive(url, body, { connections, seconds: 2, headers: opts.headers }); // warm-up
   const before = await sqlTotal(opts.kommunUrls);
-  const cpuBefore = opts.gatewayPid ? cpuMs(opts.gatewayPid) : 0;
+  const gateways = opts.gatewayPids ?? (opts.gatewayPid ? [opts.gatewayPid] : []);
+  const gatewaysCpu = () => gateways.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const cpuBefore = gatewaysCpu();
   const { value, peak, onePeak } = await peakDuring(opts.pids, opts.gatewayPid, () => drive(url, body, { connections, seconds: SECONDS, headers: opts.headers }));
-  const cpu = opts.gatewayPid ? cpuMs(opts.gatewayPid) - cpuBefore : NaN;
+  const cpu = gateways.length ? gatewaysCpu() - cpuBefore : NaN;
   const after = await sqlTotal(opts.kommunUrls);
   const requests = Math.max(1, value.requests);
   const row: Row = {
@@ -184,9 +210,16 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
   const proxies = await startDelayProxies();
   try {
     const manifestFile = n === 13 ? undefined : syntheticManifest(n);
+    // The proxy in front of each kommun, for the regional gateways of a hub over the same kommuner.
+    const proxyPorts = new Map<string, number>();
     const r = await startRegion({
       databaseUrl: pgUrl, manifestFile, databasePrefix: `samverkan_bench_n${n}`, freePorts: true, seed: 'always', syntheticProjects: 100, jwksUrl,
-      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' }, memberPort: proxies.memberPort,
+      kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 1, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' },
+      memberPort: async (code, url) => {
+        const port = await proxies.memberPort(code, url);
+        proxyPorts.set(code, port);
+        return port;
+      },
     });
     try {
       const kommunUrls = [...r.kommuner.values()];
@@ -202,6 +235,7 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
         await measure('S1', 'varied', target, r.gatewayUrl, s1, { ...opts, delayMs });
         await measure('S2', 'varied', target, r.gatewayUrl, s2, { ...opts, delayMs });
       }
+      if (HUB_REGIONS > 0 && n === Math.max(...SHARDS)) await hubOfHubs(r, proxies, proxyPorts, kommunUrls);
     } finally {
       await r.stop();
     }
@@ -210,10 +244,44 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
   }
 }
 
+/**
+ * The same kommuner behind a national hub over HUB_REGIONS regional gateways (each a member of the
+ * hub with its share of the kommuner, see README, Hub of hubs): S1 and S2 at every round trip,
+ * beside the flat region's rows. Both hops cross a delaying proxy, so at 20 ms a request pays two
+ * round trips in a row where the flat region pays one. CPU and memory are the national gateway's.
+ */
+async function hubOfHubs(r: RunningRegion, proxies: Awaited<ReturnType<typeof startDelayProxies>>, proxyPorts: Map<string, number>, kommunUrls: string[]): Promise<void> {
+  const codes = r.manifest.members.map((m) => m.code);
+  const size = Math.ceil(codes.length / HUB_REGIONS);
+  const groups = Array.from({ length: HUB_REGIONS }, (_, i) => codes.slice(i * size, (i + 1) * size)).filter((g) => g.length);
+  await proxies.setDelay(0);
+  log(`  starting a national hub over ${groups.length} regional gateways…`);
+  const hub = await startHubOfHubs({
+    region: r, groups, databasePrefix: `samverkan_bench_hub${codes.length}`, logLevel: 'error', shardTimeoutMs: 25_000, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' },
+    kommunPort: async (code) => proxyPorts.get(code)!, memberPort: proxies.memberPort,
+  });
+  try {
+    const target = `national hub over ${groups.length} regional gateways, ${codes.length} kommuner`;
+    const opts = { kommunUrls, pids: [...pidsOf(r.processes), ...pidsOf(hub.processes)], gatewayPid: hub.gatewayPid, connections: GROWTH_CONNECTIONS };
+    const domain = await domainOf(hub.gatewayUrl, codes);
+    const s1 = await variedBodies('S1', OPS.S1, hub.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+    const s2 = await variedBodies('S2', OPS.S2, hub.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+    for (const delayMs of DELAYS) {
+      await proxies.setDelay(delayMs);
+      await measure('S1', 'identical', target, hub.gatewayUrl, gql(OPS.S1), { ...opts, delayMs });
+      await measure('S1', 'varied', target, hub.gatewayUrl, s1, { ...opts, delayMs });
+      await measure('S2', 'varied', target, hub.gatewayUrl, s2, { ...opts, delayMs });
+    }
+  } finally {
+    await hub.stop();
+  }
+}
+
 /** The 13-shard region, the monolith and the peers: every scenario in both forms, and the kommun's fixed cost. */
 async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
   log(`seeding 13 kommuner × ${PROJECTS} projects…`);
   const extra: ServiceProcess[] = [];
+  let replicas: Awaited<ReturnType<typeof startReplicas>> | null = null;
   try {
     const region = await startRegion({ databaseUrl: pgUrl, databasePrefix: 'samverkan_bench_gr', freePorts: true, seed: 'always', syntheticProjects: PROJECTS, jwksUrl: idp.jwksUrl, kommunProcesses: KOMMUN_PROCESSES, kommunPoolSize: 4, logLevel: 'error' });
     const codes = region.manifest.members.map((m) => m.code);
@@ -264,9 +332,15 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       const ours = { kommunUrls, pids: pidsOf(region.processes), gatewayPid: gatewayOf(region) };
       const single = { kommunUrls: [monolithUrl], pids: pidsOf([monolith, monoRegion]) };
       const domain = await domainOf(region.gatewayUrl, codes);
+      // Two replicas with the response cache in a shared Redis, behind a round-robin balancer:
+      // what the cache does for identical reads (a wall of dashboards).
+      replicas = (await redisAnswers(REDIS_URL)) ? await startReplicas(region, 2, REDIS_URL) : null;
+      if (!replicas) log(`Redis does not answer at ${REDIS_URL}: the replicas with a shared cache are left out`);
+      const replicaTarget = { kommunUrls, pids: [...pidsOf(region.processes), ...(replicas?.pids ?? [])], gatewayPid: replicas?.pids[0], gatewayPids: replicas?.pids };
       log(`\nScenarios (${CONNECTIONS} connections, ${SECONDS} s each, identical and varied):`);
       for (const s of ['S1', 'S2', 'S3', 'S4'] as const) {
         await measureBoth(s, 'Samverkan, 13 shards', region.gatewayUrl, domain, ours);
+        if (replicas) await measure(s, 'identical', 'Samverkan, 13 shards, 2 replicas + Redis cache', replicas.url, gql(OPS[s]), replicaTarget);
         await measureBoth(s, 'monolith behind Samverkan', monoGatewayUrl, domain, { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid! });
         if (s === 'S3') await measureBoth(s, 'kommun subgraph directly', region.kommuner.get('1480')!, domain, { kommunUrls, pids: ours.pids });
         await measureBoth(s, 'stock @apollo/gateway, 1 shard', stockUrl, domain, { ...single, pids: [...single.pids, stock.child.pid!] });
@@ -283,6 +357,8 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       await measure('S5', 'varied', 'Samverkan, 13 shards', region.gatewayUrl, await updates(region.gatewayUrl), { ...ours, headers: { authorization: `Bearer ${token}` } });
       await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid!, headers: { authorization: `Bearer ${token}` } });
       await Promise.all(extra.splice(0).map((p) => p.stop()));
+      await replicas?.stop();
+      replicas = null;
 
       log('\nThe kommun subgraph\'s fixed cost: S3 directly at one connection, and its SQL by a bare pg client…');
       const cost = await shardCost({ code: '1480', databaseUrl: region.databases.get('1480')!, env: region.serviceEnv, body: gql(OPS.S3), seconds: SECONDS, profileDir: process.env.BENCH_PROFILE });
@@ -296,7 +372,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
     }
 
   } finally {
-    await Promise.allSettled(extra.map((p) => p.stop()));
+    await Promise.allSettled([...extra.map((p) => p.stop()), replicas?.stop()]);
   }
 }
 
@@ -409,6 +485,19 @@ function report(started: number): void {
     console.log(table(
       ['scenario', 'form', 'shards', 'round trip ms', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'non-2xx'],
       remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), r.non2xx + r.errors]),
+    ));
+  }
+  const hubs = [...new Set(remote.filter((r) => r.target.startsWith('national hub')).map((r) => r.target))];
+  for (const hub of hubs) {
+    const flat = `${/(\d+) kommuner$/.exec(hub)?.[1]} shards × 100 projects`;
+    console.log(`\nHub of hubs: ${hub} against the flat ${flat} (ratio hub / flat; the hub pays two round trips in a row)\n`);
+    console.log(table(
+      ['scenario', 'form', 'round trip ms', 'p50 ratio', 'p99 ratio', 'gw CPU/req ratio', 'gw peak MiB ratio'],
+      remote.filter((r) => r.target === hub).map((h) => {
+        const f = find(h.scenario, h.form, flat, h.delayMs);
+        const ratio = (a: number | null, b: number | null | undefined) => fixed(a !== null && b ? a / b : NaN, 2);
+        return [h.scenario, h.form, h.delayMs!, ratio(h.p50, f?.p50), ratio(h.p99, f?.p99), ratio(h.gatewayCpuMs, f?.gatewayCpuMs), ratio(h.gatewayPeakMiB, f?.gatewayPeakMiB)];
+      }),
     ));
   }
   if (fixedCost) {

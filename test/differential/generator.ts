@@ -707,6 +707,25 @@ class OperationBuilder {
   }
 
   /**
+   * A date range for `startDate` or `activeDuring`: its ends mostly on the anchor project's first
+   * or last day or the day beside one (where inclusive and exclusive ends part), an end often
+   * omitted, now and then a single day or no end at all; from is never after to.
+   */
+  private dateRange(anchor: PoolProject, free: boolean): Record<string, string> {
+    const day = () => (free ? `20${int(this.rng, 14, 28)}-0${int(this.rng, 1, 9)}-${int(this.rng, 10, 28)}` : shiftDay(pick(this.rng, [anchor.startDate, anchor.endDate ?? anchor.startDate]), pick(this.rng, [-1, 0, 0, 0, 1])));
+    const r = this.rng();
+    if (r < 0.05) return {};
+    if (r < 0.25) return { from: day() };
+    if (r < 0.45) return { to: day() };
+    if (r < 0.55) {
+      const d = day();
+      return { from: d, to: d };
+    }
+    const [a, b] = [day(), day()].sort();
+    return { from: a, to: b };
+  }
+
+  /**
    * A filter of one to three criteria, mostly drawn from one real project (so that it matches
    * at least that one), sometimes from the catalogue alone.
    */
@@ -716,7 +735,7 @@ class OperationBuilder {
     const free = chance(this.rng, 0.15);
     const n = pick(this.rng, [1, 1, 1, 2, 2, 3]);
     const out: Record<string, unknown> = {};
-    for (const key of sample(this.rng, ['municipalities', 'status', 'developmentAreas', 'programmes', 'funds', 'initiative', 'activeOn', 'text', 'synthetic'], n)) {
+    for (const key of sample(this.rng, ['municipalities', 'status', 'developmentAreas', 'programmes', 'funds', 'initiative', 'activeOn', 'startDate', 'activeDuring', 'text', 'synthetic'], n)) {
       const r = this.rng();
       switch (key) {
         case 'municipalities':
@@ -741,6 +760,10 @@ class OperationBuilder {
         case 'activeOn':
           out.activeOn = free ? `20${int(this.rng, 14, 28)}-0${int(this.rng, 1, 9)}-${int(this.rng, 10, 28)}` : dateWithin(this.rng, anchor.startDate, anchor.endDate);
           break;
+        case 'startDate':
+        case 'activeDuring':
+          out[key] = this.dateRange(anchor, free);
+          break;
         case 'text': {
           const words = free ? pool.projects.flatMap((p) => p.words.slice(0, 1)) : anchor.words;
           const w = words.length ? pick(this.rng, words) : 'EU';
@@ -758,6 +781,11 @@ class OperationBuilder {
 
 function signature(ctx: Ctx): string {
   return `${ctx.fromKommun}/${ctx.foreign}`;
+}
+
+/** The day `days` after (before, when negative) a YYYY-MM-DD date. */
+function shiftDay(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function dateWithin(rng: Rng, start: string, end: string | null): string {

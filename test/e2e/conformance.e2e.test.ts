@@ -58,6 +58,8 @@ describe('the conformance checker', () => {
     ['ids-without-kommunkod', 'ids.kommunkod', false],
     ['count-ignores-filter', 'totalCount.matches-walk', false],
     ['stats-disagree', 'stats.sum-matches-list', false],
+    ['ranges-exclude-ends', 'filter.startDate', false],
+    ['ranges-exclude-ends', 'filter.activeDuring', false],
   ] as const)('the variant %s fails, naming %s', async (variant, rule, full) => {
     const kommun = await startIndependentKommun({ code: '1415', token: 'editor-of-1415', variant });
     try {

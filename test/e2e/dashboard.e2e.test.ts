@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
+import { Fund } from '@samverkan/contract';
 import { axeViolations, launchLocalBrowser, type LocalBrowser } from './browser';
 import { eventually, startE2ERegion, type E2ERegion } from './harness';
 
@@ -131,6 +132,115 @@ test('a filter changes every panel and the URL; English keeps it', async () => {
   expect(await page.textContent('#h-byMunicipality')).toBe('By municipality');
 });
 
+/** Every project the API lists for `filter`, walking all pages. */
+async function allProjects(filter: Record<string, unknown>): Promise<any[]> {
+  const all: any[] = [];
+  let after: string | null = null;
+  do {
+    const { data }: any = await api('Projects', { filter, first: 100, after });
+    all.push(...data.projects.nodes);
+    after = data.projects.pageInfo.hasNextPage ? data.projects.pageInfo.endCursor : null;
+  } while (after);
+  return all;
+}
+
+/** Sets the period fields and submits the filters. */
+async function setPeriod(from: string, to: string) {
+  await page.fill('#f-fran', from);
+  await page.fill('#f-till', to);
+  await page.click('form.filters button[type=submit]');
+}
+
+describe('the period filter', () => {
+  test('years: every panel shows the API\'s answer for activeDuring, kept in the URL; the exports apply it', async () => {
+    await open();
+    const unfiltered = await api('DashboardStats', { filter: {} });
+    await setPeriod('2019', '2021');
+    await page.waitForURL(/fran=2019&till=2021/);
+    await page.waitForSelector('main[aria-busy="false"]');
+    const filter = { activeDuring: { from: '2019-01-01', to: '2021-12-31' } };
+    await expectPanelsToMatch(filter);
+    // It changes every stats panel: no grouping answers as it does without the period.
+    const filtered = await api('DashboardStats', { filter });
+    for (const g of ['total', ...GROUPINGS]) expect([g, apiRows(filtered.data[g])]).not.toEqual([g, apiRows(unfiltered.data[g])]);
+    // The list and its export hold the same projects as the API, every page.
+    await page.click('#panel-total a:not([data-export])');
+    await page.waitForSelector('#panel-projects');
+    const all = await allProjects(filter);
+    expect(new URL(page.url()).searchParams.get('fran')).toBe('2019');
+    const href = (await page.getAttribute('#panel-projects a[data-export="csv"]', 'href'))!;
+    const csv = parse(await (await fetch(`${origin}${href}`)).text(), { bom: true, columns: true }) as Array<Record<string, string>>;
+    expect(csv.map((r) => r.id)).toEqual(all.map((p) => p.id));
+    await open('?fran=2019&till=2021');
+    const statsHref = (await page.getAttribute('#panel-byStartYear a[data-export="csv"]', 'href'))!;
+    const years = parse(await (await fetch(`${origin}${statsHref}`)).text(), { bom: true, columns: true }) as Array<Record<string, string>>;
+    expect(years.map((r) => [Number(r.startar), Number(r.antal_projekt)])).toEqual(filtered.data.byStartYear.map((g: any) => [g.startYear, g.count]));
+  });
+
+  test('dates, and an open end: the panels follow; a link of the old running-on date still opens its day', async () => {
+    await open();
+    await setPeriod('2020-03-15', '');
+    await page.waitForURL(/fran=2020-03-15/);
+    await page.waitForSelector('main[aria-busy="false"]');
+    expect(new URL(page.url()).searchParams.has('till')).toBe(false);
+    await expectPanelsToMatch({ activeDuring: { from: '2020-03-15' } });
+    // A link written before the period existed: aktiv=<date> is the period of that one day,
+    // whose figures are the API's for activeOn.
+    await open('?aktiv=2020-03-15&kommun=1480');
+    await expectPanelsToMatch({ municipalities: ['1480'], activeOn: '2020-03-15' });
+    expect([await page.inputValue('#f-fran'), await page.inputValue('#f-till')]).toEqual(['2020-03-15', '2020-03-15']);
+  });
+
+  test('a value that is not a year or a date, or an end before the start, is named and changes nothing', async () => {
+    await open('?fran=2020');
+    const before = page.url();
+    for (const [from, to, message] of [['förra året', '', /Ange ett år/], ['2021', '2019', /slut får inte ligga före/], ['2021-02-30', '', /Ange ett år/]] as const) {
+      await setPeriod(from, to);
+      await page.waitForSelector('#f-period-error:not(:empty)');
+      expect(await page.textContent('#f-period-error')).toMatch(message);
+      expect(await page.$$eval('[aria-invalid="true"]', (e) => e.length)).toBe(1);
+      expect(page.url()).toBe(before);
+    }
+  });
+});
+
+test('a start-year bar drills to the list of the projects that started that year, with the other filters', async () => {
+  await open('?status=ONGOING&fran=2018');
+  const base = { status: ['ONGOING'], activeDuring: { from: '2018-01-01' } };
+  const groups = (await api('DashboardStats', { filter: base })).data.byStartYear;
+  const bars: Array<[number, number]> = JSON.parse((await page.getAttribute('#panel-byStartYear canvas', 'data-bars'))!);
+  expect(bars).toHaveLength(groups.length);
+  // The year with the most projects, so that the list has more than one row.
+  const i = groups.reduce((best: number, g: any, j: number) => (g.count > groups[best].count ? j : best), 0);
+  const year = groups[i].startYear;
+  // The panel is below the fold: a click lands only where the page shows.
+  await page.locator('#panel-byStartYear canvas').scrollIntoViewIfNeeded();
+  const box = (await (await page.$('#panel-byStartYear canvas'))!.boundingBox())!;
+  await page.mouse.click(box.x + bars[i][0], box.y + bars[i][1]);
+  await page.waitForURL(new RegExp(`startar=${year}`));
+  await page.waitForSelector('#panel-projects');
+  const url = new URL(page.url());
+  expect([url.searchParams.get('status'), url.searchParams.get('fran'), url.searchParams.get('vy')]).toEqual(['ONGOING', '2018', 'projekt']);
+  const filter = { ...base, startDate: { from: `${year}-01-01`, to: `${year}-12-31` } };
+  const list = await api('Projects', { filter, first: 25 });
+  expect(list.data.projects.totalCount).toBe(groups[i].count);
+  expect(await page.$$eval('#panel-projects tbody tr', (r) => r.map((x) => x.getAttribute('data-key')))).toEqual(list.data.projects.nodes.map((p: any) => p.id));
+  expect(await page.$$eval('#panel-projects tbody tr td:nth-of-type(3)', (r) => r.map((x) => x.textContent!.slice(0, 4)))).toEqual(list.data.projects.nodes.map(() => String(year)));
+  expect(await page.textContent('#drill-start-year')).toContain(String(year));
+  // Back to the overview ends the drill-down and keeps the filters.
+  await page.click('#panel-projects p a');
+  await page.waitForSelector('#panel-byStartYear');
+  expect(new URL(page.url()).searchParams.has('startar')).toBe(false);
+  expect(new URL(page.url()).searchParams.get('fran')).toBe('2018');
+});
+
+test('the fund filter offers every fund of the contract, named, or by its code', async () => {
+  await open();
+  const options = await page.$$eval('#f-fond option', (o) => o.map((x) => [x.getAttribute('value'), x.textContent]));
+  expect(options.slice(1).map(([v]) => v)).toEqual(Object.values(Fund));
+  expect(options.slice(1).every(([, label]) => !!label?.trim())).toBe(true);
+});
+
 test('drill-down goes from a bar to the paged project list and on to a project', async () => {
   await open();
   const bars: Array<[number, number]> = JSON.parse((await page.getAttribute('#panel-byMunicipality canvas', 'data-bars'))!);
@@ -224,7 +334,7 @@ test('a kommun that stops answering shows as missing next to every figure it aff
 });
 
 test('axe-core finds no WCAG 2.1 AA violation on the overview, the list and a project', async () => {
-  for (const search of ['', '?vy=projekt', '?vy=projektkort&id=1480:project:1']) {
+  for (const search of ['', '?fran=2019&till=2021', '?vy=projekt&startar=2020', '?vy=projektkort&id=1480:project:1']) {
     await open(search);
     // The tables behind the charts are checked open, as a reader opens them.
     await page.evaluate("document.querySelectorAll('details').forEach((d) => (d.open = true))");

@@ -91,7 +91,7 @@ describe(`${COUNT} generated operations (seed ${SEED}) answer the same on both s
     ).filter((f) => !NOT_COMPARABLE.has(f)); // the audit logs answer according to who asks; generated operations are anonymous
     expect(withArguments.length).toBeGreaterThan(10);
     for (const f of withArguments) expect({ field: f, asked: c.fields.has(f) }).toEqual({ field: f, asked: true });
-    for (const f of ['municipalities', 'status', 'developmentAreas', 'programmes', 'funds', 'initiative', 'activeOn', 'text', 'synthetic']) expect([...c.filters]).toContain(f);
+    for (const f of ['municipalities', 'status', 'developmentAreas', 'programmes', 'funds', 'initiative', 'activeOn', 'startDate', 'activeDuring', 'text', 'synthetic']) expect([...c.filters]).toContain(f);
     for (const field of ['START_DATE', 'BUDGET_TOTAL', 'EU_COFINANCING', 'TITLE', 'ID']) for (const d of ['ASC', 'DESC']) expect([...c.orders]).toContain(`${field} ${d}`);
     for (const d of ['MUNICIPALITY', 'DEVELOPMENT_AREA', 'PROGRAMME', 'FUND', 'STATUS', 'START_YEAR', 'INITIATIVE']) expect([...c.dimensions]).toContain(d);
     for (const feature of ['nestedBroadcast', 'foreignOwner', 'named fragment', 'named fragment, reused', 'inline fragment', 'alias', 'variables', 'cursor literal', '@include/@skip']) {

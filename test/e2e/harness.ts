@@ -8,7 +8,9 @@ import { type Identity } from '@samverkan/server-kit';
 import { postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type GraphQLBody } from '@samverkan/testing';
 import type { Client } from 'graphql-ws';
 import {
+  freePort,
   runService,
+  waitForHealth,
   startDevIdentityProvider,
   startRegion,
   type DevIdentityProvider,
@@ -134,11 +136,14 @@ export async function startProxy(target: string) {
     failHttp: false,
     failFrom: Infinity,
     rewrite: null as ((answer: any) => any) | null,
+    /** Hold back the events (graphql-ws `next` messages) the kommun sends until `releaseEvents`; pings and pongs pass. */
+    holdEvents: false,
     bodies: [] as string[],
     authorizations: [] as Array<string | undefined>,
     requestIds: [] as Array<string | undefined>,
   };
   const tunnels = new Set<net.Socket>();
+  const held: Array<[net.Socket, Buffer]> = [];
   /** Answers held back by `delayMs`: dropped when the proxy closes, so that nothing outlives it. */
   const delayed = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
@@ -182,7 +187,8 @@ export async function startProxy(target: string) {
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
       upstream.write(head);
-      socket.pipe(upstream).pipe(socket);
+      socket.pipe(upstream);
+      upstream.on('data', (chunk: Buffer) => (state.holdEvents && chunk.includes('"type":"next"') ? held.push([socket as net.Socket, chunk]) : socket.write(chunk)));
     });
     tunnels.add(upstream).add(socket as net.Socket);
     const end = () => {
@@ -199,6 +205,11 @@ export async function startProxy(target: string) {
   return {
     url,
     state,
+    /** Sends on what `holdEvents` held back, in order, and holds nothing more. */
+    releaseEvents() {
+      state.holdEvents = false;
+      for (const [socket, chunk] of held.splice(0)) if (!socket.destroyed) socket.write(chunk);
+    },
     reset() {
       state.requests = 0;
       state.bodies = [];
@@ -214,6 +225,31 @@ export async function startProxy(target: string) {
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * One more gateway over a running region (a replica behind the same load balancer, or one with
+ * other settings), in a process of its own on a free port; `stop` ends it.
+ */
+export async function startGatewayProcess(region: RunningRegion, env: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const gateway = runService('gateway', 'gateway/src/index.ts', {
+    ...region.serviceEnv,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    REGION_URL: region.regionUrl,
+    SHARD_TIMEOUT_MS: '5000',
+    MEMBERS_REFRESH_MS: '300',
+    ...env,
+  });
+  try {
+    await Promise.race([waitForHealth(`http://127.0.0.1:${port}/health`, 60_000), gateway.ready.catch((e) => Promise.reject(e))]);
+  } catch (err) {
+    await gateway.stop();
+    throw err;
+  }
+  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => gateway.stop() };
 }
 
 /** A subscription whose events collect in `events`; `next(n)` waits for the n-th. */

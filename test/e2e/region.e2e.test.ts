@@ -307,7 +307,7 @@ describe('request ids', () => {
   });
 });
 
-describe('the funding-programme catalogue, read by the kommuner from the region at run time', () => {
+describe("the region's catalogue, read by the kommuner from the region at run time", () => {
   it('a programme a region editor adds is known at a kommun\'s next write, which takes its fund from it', async () => {
     const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-catalogue' });
     const editor = await region.token({ role: 'kommun-editor', subject: 'e2e-catalogue', municipality: '1480' });
@@ -327,6 +327,38 @@ describe('the funding-programme catalogue, read by the kommuner from the region 
     expect(after.body.data.createProject.funding).toEqual([{ programme: { code }, fund: 'LIFE', amount: 1000 }]);
     await data('mutation($id: ID!) { deleteProject(id: $id) }', { id: after.body.data.createProject.id }, editor);
     await data('mutation($c: ID!) { deleteFundingProgramme(code: $c) }', { c: code }, regionEditor);
+  });
+
+  it('a development area and a joint initiative a region editor adds are refused before and taken at the next write after', async () => {
+    const regionEditor = await region.token({ role: 'region-editor', subject: 'e2e-catalogue' });
+    const editor = await region.token({ role: 'kommun-editor', subject: 'e2e-catalogue', municipality: '1480' });
+    const area = `E2E-AREA-${Date.now()}`;
+    const initiative = `e2e-initiative-${Date.now()}`;
+    const create = () =>
+      region.gql('mutation($i: ProjectInput!) { createProject(input: $i) { id developmentAreas { code } initiative { id } } }', { i: { municipality: '1480', title: `Katalog ${area}`, status: 'PLANNED', startDate: '2026-04-01', developmentAreas: [area] } }, editor);
+    const update = (id: string) => region.gql('mutation($id: ID!, $i: ProjectUpdateInput!) { updateProject(id: $id, input: $i) { initiative { id } } }', { id, i: { initiative } }, editor);
+    const before = await create();
+    expect(before.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'developmentAreas' }] });
+    expect(before.body.errors?.[0]?.message).toContain(`${area} is not a development area of the region's catalogue`);
+    await data('mutation($i: DevelopmentAreaInput!) { upsertDevelopmentArea(input: $i) { code } }', { i: { code: area, name: 'Nytt område' } }, regionEditor);
+    // The kommun asks the region again for a code it does not know, at most once a second.
+    const created = await eventually('the new area known to the kommun', async () => {
+      const r = await create();
+      return r.body.errors ? undefined : r;
+    });
+    const id = created.body.data.createProject.id;
+    expect(created.body.data.createProject.developmentAreas).toEqual([{ code: area }]);
+    const refused = await update(id);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'initiative' }] });
+    await data('mutation($i: JointInitiativeInput!) { upsertJointInitiative(input: $i) { id } }', { i: { id: initiative, name: 'Ny satsning' } }, regionEditor);
+    const updated = await eventually('the new initiative known to the kommun', async () => {
+      const r = await update(id);
+      return r.body.errors ? undefined : r;
+    });
+    expect(updated.body.data.updateProject.initiative).toEqual({ id: initiative });
+    await data('mutation($id: ID!) { deleteProject(id: $id) }', { id }, editor);
+    await data('mutation($id: ID!) { deleteJointInitiative(id: $id) }', { id: initiative }, regionEditor);
+    await data('mutation($c: ID!) { deleteDevelopmentArea(code: $c) }', { c: area }, regionEditor);
   });
 });
 

@@ -26,14 +26,13 @@
  * readers.ts, faults.ts, checks.ts, report.ts. Services' log lines go to a file in the temp
  * directory, named in the report.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { mintToken } from '@samverkan/server-kit';
 import { dropDatabase, TEST_SERVER_URL, withDatabase } from '@samverkan/testing';
-import { startRegion, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
+import { startDevIdentityProvider, startRegion, type DevIdentityProvider, type RunningRegion, type ServiceProcess } from '@samverkan/region-runner';
 import { checkDatabases, checkDeliveries, checkLag, checkLiveUpdates, checkMemory, type Check, type Row } from './checks';
 import { Faults, sampleRss } from './faults';
 import { post } from './http';
@@ -61,7 +60,6 @@ const settings = {
   pause: process.env.SOAK_PAUSE || '1407',
   kill: process.env.SOAK_KILL || '1419',
 };
-const SECRET = `soak-secret-${randomBytes(16).toString('hex')}`;
 const RUN = randomBytes(4).toString('hex');
 const PREFIX = `samverkan_soak_${RUN}`;
 const PAUSE_MS = 10_000;
@@ -75,6 +73,9 @@ const started = Date.now();
 const say = (line: string) => console.log(`[soak ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
 let region: RunningRegion | undefined;
+/** The run's own development identity provider: services verify tokens with its JWKS, as in production. */
+let idp: DevIdentityProvider | undefined;
+const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-soak-idp-'));
 let subscribers: Subscriber[] = [];
 const faults = new Faults(say);
 
@@ -83,13 +84,15 @@ async function main(): Promise<number> {
   const serviceLog = createWriteStream(logFile);
   say(`run ${RUN}, seed ${settings.seed}: ${settings.seconds} s, ${settings.subscribers} subscribers, ${settings.writers} writers (~${settings.writeRate}/s), ${settings.readers} readers; services log to ${logFile}`);
 
+  idp = await startDevIdentityProvider({ dir: idpDir });
+  const signer = idp;
   region = await startRegion({
     databaseUrl: settings.databaseUrl,
     databasePrefix: PREFIX,
     freePorts: true,
     seed: 'always',
     syntheticProjects: 20,
-    jwtSecret: SECRET,
+    jwksUrl: signer.jwksUrl,
     kommunProcesses: 13,
     kommunPoolSize: 1,
     regionPoolSize: 2,
@@ -117,7 +120,7 @@ async function main(): Promise<number> {
   const rss = sampleRss(gateway.child);
   /** The gateway's heap after a full collection, in MiB (what it holds, not what awaits the collector). */
   // The gateway's health details (memory, members, subscriptions) are for a region editor.
-  const healthToken = await mintToken({ role: 'region-editor', subject: 'soak-health' }, { secret: SECRET });
+  const healthToken = await signer.token({ role: 'region-editor', subject: 'soak-health' });
   const healthDetails = (query = '') => fetch(r.gatewayUrl.replace('/graphql', `/health/details${query}`), { headers: { authorization: `Bearer ${healthToken}` } });
   const heldMiB = async (): Promise<number> => {
     const res = await healthDetails('?gc=1').catch(() => null);
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
   const writes: WriteRecord[] = [];
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (code: string) => {
-    if (!tokens.has(code)) tokens.set(code, mintToken({ role: 'kommun-editor', subject: `soak-${code}`, municipality: code }, { secret: SECRET }));
+    if (!tokens.has(code)) tokens.set(code, signer.token({ role: 'kommun-editor', subject: `soak-${code}`, municipality: code }));
     return tokens.get(code)!;
   };
   let n = 0;
@@ -330,6 +333,8 @@ function cleanup(): Promise<void> {
       await region.stop({ dropDatabases: true }).catch((err) => say(`stopping the region: ${err}`));
       for (const p of region.processes) if (alive(p)) p.child.kill('SIGKILL');
     }
+    await idp?.close().catch(() => undefined);
+    rmSync(idpDir, { recursive: true, force: true });
     const left = await sweepDatabases().catch((err) => [`(could not sweep: ${err})`]);
     say(left.length ? `dropped databases the region left: ${left.join(', ')}` : `databases ${PREFIX}_* dropped`);
   })();

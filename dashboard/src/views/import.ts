@@ -1,5 +1,5 @@
 import { send } from '../api';
-import type { Words } from '../i18n';
+import { term, type Words } from '../i18n';
 import { formatter, h } from '../render';
 import { writeState, type ViewState } from '../state';
 
@@ -58,7 +58,7 @@ export function importPage(state: ViewState, t: Words, go: (s: ViewState) => voi
             { 'data-row': r.row },
             h('th', { scope: 'row' }, r.row),
             h('td', {}, r.input.title ?? ''),
-            h('td', {}, r.input.status ? t[r.input.status as 'ONGOING'] : ''),
+            h('td', {}, r.input.status ? term(state.lang, r.input.status) : ''),
             h('td', {}, r.input.startDate ?? ''),
             h('td', {}, r.input.endDate ?? '–'),
             h('td', { className: 'num' }, f.n(r.input.budget?.total)),

@@ -1,5 +1,6 @@
+import { ProjectDimension } from '@samverkan/contract';
 import { missingAt, run, type Answer } from '../api';
-import type { Words } from '../i18n';
+import { term, type Words } from '../i18n';
 import { barChart, formatter, h, table, type Cell } from '../render';
 import { projectFilter, writeState, type ViewState } from '../state';
 import type { Catalogue } from './filters';
@@ -22,19 +23,18 @@ type Stats = Record<'total' | 'byArea' | 'byMunicipality' | 'byProgramme' | 'byF
 /** One grouping of the stats: its response key, its dimension, how a group is named, and which filter a bar drills down to. */
 interface Grouping {
   key: Exclude<keyof Stats, 'total'>;
-  dimension: string;
+  dimension: ProjectDimension;
   name: (g: Group, s: ViewState, t: Words) => string;
   drill?: (g: Group, s: ViewState) => ViewState | null;
 }
 
 const GROUPINGS: Grouping[] = [
-  { key: 'byArea', dimension: 'DEVELOPMENT_AREA', name: (g, s, t) => (g.developmentArea ? (s.lang === 'en' ? (g.developmentArea.nameEn ?? g.developmentArea.name) : g.developmentArea.name) : t.unknown), drill: (g, s) => (g.developmentArea ? { ...s, area: g.developmentArea.code } : null) },
-  { key: 'byMunicipality', dimension: 'MUNICIPALITY', name: (g, _s, t) => g.municipality?.name ?? t.unknown, drill: (g, s) => (g.municipality ? { ...s, municipalities: [g.municipality.code] } : null) },
-  { key: 'byProgramme', dimension: 'PROGRAMME', name: (g, _s, t) => g.programme?.name ?? t.unknown, drill: (g, s) => (g.programme ? { ...s, programme: g.programme.code } : null) },
-  { key: 'byFund', dimension: 'FUND', name: (g, _s, t) => g.fund ?? t.unknown, drill: (g, s) => (g.fund ? { ...s, fund: g.fund } : null) },
-  { key: 'byStatus', dimension: 'STATUS', name: (g, _s, t) => (g.status ? t[g.status as 'ONGOING'] : t.unknown), drill: (g, s) => (g.status ? { ...s, status: g.status } : null) },
-  // The contract has no filter by start year, so its bars lead nowhere (yet).
-  { key: 'byStartYear', dimension: 'START_YEAR', name: (g, _s, t) => (g.startYear ? String(g.startYear) : t.unknown) },
+  { key: 'byArea', dimension: ProjectDimension.DEVELOPMENT_AREA, name: (g, s, t) => (g.developmentArea ? (s.lang === 'en' ? (g.developmentArea.nameEn ?? g.developmentArea.name) : g.developmentArea.name) : t.unknown), drill: (g, s) => (g.developmentArea ? { ...s, area: g.developmentArea.code } : null) },
+  { key: 'byMunicipality', dimension: ProjectDimension.MUNICIPALITY, name: (g, _s, t) => g.municipality?.name ?? t.unknown, drill: (g, s) => (g.municipality ? { ...s, municipalities: [g.municipality.code] } : null) },
+  { key: 'byProgramme', dimension: ProjectDimension.PROGRAMME, name: (g, _s, t) => g.programme?.name ?? t.unknown, drill: (g, s) => (g.programme ? { ...s, programme: g.programme.code } : null) },
+  { key: 'byFund', dimension: ProjectDimension.FUND, name: (g, s, t) => (g.fund ? term(s.lang, g.fund) : t.unknown), drill: (g, s) => (g.fund ? { ...s, fund: g.fund } : null) },
+  { key: 'byStatus', dimension: ProjectDimension.STATUS, name: (g, s, t) => (g.status ? term(s.lang, g.status) : t.unknown), drill: (g, s) => (g.status ? { ...s, status: g.status } : null) },
+  { key: 'byStartYear', dimension: ProjectDimension.START_YEAR, name: (g, _s, t) => (g.startYear ? String(g.startYear) : t.unknown), drill: (g, s) => (g.startYear ? { ...s, startYear: String(g.startYear) } : null) },
 ];
 
 /** The overview: key figures, the stats by each dimension, initiatives, networks and twin towns. */
@@ -165,7 +165,7 @@ function networksPanel(answer: Answer<NetworksData>, state: ViewState, t: Words,
         key: n.id,
         cells: [
           { text: n.name, value: n.id },
-          { text: n.memberships.map((m) => `${m.municipality.name}${m.since ? ` (${t.since.toLowerCase()} ${m.since.slice(0, 4)}${m.decidedBy ? `, ${t[m.decidedBy as 'KOMMUNSTYRELSEN'].toLowerCase()}` : ''})` : ''}`).join(', '), value: n.memberships.map((m) => m.municipality.code).join(',') },
+          { text: n.memberships.map((m) => `${m.municipality.name}${m.since ? ` (${t.since.toLowerCase()} ${m.since.slice(0, 4)}${m.decidedBy ? `, ${term(state.lang, m.decidedBy).toLowerCase()}` : ''})` : ''}`).join(', '), value: n.memberships.map((m) => m.municipality.code).join(',') },
           { text: String(n.memberships.length), value: n.memberships.length },
         ],
       })),

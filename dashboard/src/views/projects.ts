@@ -1,5 +1,5 @@
 import { missingAt, run } from '../api';
-import type { Words } from '../i18n';
+import { term, type Words } from '../i18n';
 import { formatter, h, table } from '../render';
 import { projectFilter, writeState, type ViewState } from '../state';
 import { coverageNote, exports } from './overview';
@@ -16,7 +16,8 @@ interface Page {
 const PAGE_SIZE = 25;
 
 const back = (state: ViewState, t: Words, go: (s: ViewState) => void) => {
-  const next: ViewState = { ...state, view: 'overview', initiative: '', pages: [] };
+  // The drill-downs that only the list shows (an initiative, a start year) end there.
+  const next: ViewState = { ...state, view: 'overview', initiative: '', startYear: '', pages: [] };
   return h('p', {}, h('a', { href: writeState(next), onClick: (e: Event) => (e.preventDefault(), go(next)) }, t.back));
 };
 
@@ -41,6 +42,7 @@ export async function projectList(state: ViewState, t: Words, go: (s: ViewState)
     { className: 'panel wide', id: 'panel-projects', 'aria-labelledby': 'h-projects' },
     back(state, t, go),
     h('h2', { id: 'h-projects' }, `${t.projects} (${page?.totalCount ?? 0})`),
+    state.startYear ? h('p', { id: 'drill-start-year' }, t.startedIn.replace('{year}', state.startYear)) : '',
     coverageNote(missingAt(answer), scope, catalogue, t),
     table(
       t.projects,
@@ -50,7 +52,7 @@ export async function projectList(state: ViewState, t: Words, go: (s: ViewState)
         cells: [
           { text: p.title, value: p.id, link: { href: writeState(open(p.id)), onClick: (e) => (e.preventDefault(), go(open(p.id))) } },
           { text: p.municipality.name, value: p.municipality.code },
-          { text: t[p.status as 'ONGOING'], value: p.status },
+          { text: term(state.lang, p.status), value: p.status },
           { text: p.startDate },
           { text: p.endDate ?? '–' },
           { text: `${f.n(p.budget.total)} ${p.budget.currency}`, value: p.budget.total ?? '' },
@@ -96,7 +98,7 @@ export async function projectCard(state: ViewState, t: Words, go: (s: ViewState)
       'dl',
       { className: 'facts' },
       fact(t.municipality, p.municipality.name),
-      fact(t.status, t[p.status as 'ONGOING']),
+      fact(t.status, term(state.lang, p.status)),
       fact(t.start, p.startDate),
       fact(t.end, p.endDate ?? '–'),
       fact(t.department, p.department ?? '–'),
@@ -106,7 +108,7 @@ export async function projectCard(state: ViewState, t: Words, go: (s: ViewState)
       fact(t.area, p.developmentAreas.map((a) => (state.lang === 'en' ? (a.nameEn ?? a.name) : a.name)).join(', ') || '–'),
       fact(t.initiative, p.initiative?.name ?? '–'),
     ),
-    table(t.funding, [t.programme, t.fund, t.fundingAmount], p.funding.map((x) => ({ cells: [{ text: x.programme.name, value: x.programme.code }, { text: x.fund }, { text: f.n(x.amount), value: x.amount }] })), [false, false, true]),
+    table(t.funding, [t.programme, t.fund, t.fundingAmount], p.funding.map((x) => ({ cells: [{ text: x.programme.name, value: x.programme.code }, { text: term(state.lang, x.fund), value: x.fund }, { text: f.n(x.amount), value: x.amount }] })), [false, false, true]),
     table(t.partners, [t.partners, t.country, t.type, t.role], p.partners.map((x) => ({ cells: [{ text: x.name }, { text: x.country }, { text: x.type }, { text: x.role }] }))),
   );
 }

@@ -37,6 +37,23 @@ describe('gateway configuration', () => {
   });
 });
 
+describe('gateway configuration: replicas', () => {
+  it('has no Redis and no response cache unless set', () => {
+    expect(readGatewayConfig(base)).toMatchObject({ REDIS_URL: undefined, REDIS_KEY_PREFIX: 'samverkan:', REDIS_TIMEOUT_MS: 250, RESPONSE_CACHE_TTL_S: 0 });
+    expect(readGatewayConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', RESPONSE_CACHE_TTL_S: '60' })).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', RESPONSE_CACHE_TTL_S: 60 });
+  });
+
+  it.each([
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_URL', '127.0.0.1:6379'],
+    ['RESPONSE_CACHE_TTL_S', '-1'],
+    ['RESPONSE_CACHE_TTL_S', 'a day'],
+    ['REDIS_TIMEOUT_MS', '0'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(problems({ ...base, [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+  });
+});
+
 describe('gateway configuration: field suggestions', () => {
   it('reads FIELD_SUGGESTIONS, off unless set or NODE_ENV=development', () => {
     expect(fieldSuggestions(readGatewayConfig(base))).toBe(false);

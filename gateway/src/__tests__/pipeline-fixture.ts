@@ -106,7 +106,9 @@ export type ShardBehaviour =
   | { schema: GraphQLSchema }
   | { throws: string }
   | { hangs: true }
-  | { answers: unknown };
+  | { answers: unknown }
+  /** Answered by a function: a gateway's member face in process (see hub-of-hubs.test.ts). */
+  | { handle: (query: string, variables: Record<string, unknown>, headers: Record<string, string>) => Promise<unknown> };
 
 /** Every request a transport was given, to assert on. */
 export interface Sent {
@@ -128,6 +130,7 @@ export function inProcessTransport(shards: Record<string, ShardBehaviour>, sent:
       return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
     }
     if ('answers' in shard) return { status: 200, text: JSON.stringify(shard.answers) };
+    if ('handle' in shard) return { status: 200, text: JSON.stringify(await shard.handle(query, variables ?? {}, headers)) };
     const result = await graphql({ schema: shard.schema, source: query, variableValues: variables });
     return { status: 200, text: JSON.stringify(result) };
   };
@@ -174,7 +177,10 @@ export function random(seed: number): () => number {
 }
 
 /** A sharded data source over in-process shards, one per kommun (or as `urlOf` groups them). */
-export function regionOf(itemsByCode: Record<string, Item[]>, options: { behaviour?: Record<string, ShardBehaviour>; urlOf?: (code: string) => string | null; timeoutMs?: number } = {}) {
+export function regionOf(
+  itemsByCode: Record<string, Item[]>,
+  options: { behaviour?: Record<string, ShardBehaviour>; urlOf?: (code: string) => string | null; timeoutMs?: number; asMember?: boolean } = {},
+) {
   const codes = Object.keys(itemsByCode).sort();
   const urlOf = options.urlOf ?? ((code: string) => `http://shard-${code}/`);
   const served: Record<string, ShardBehaviour> = {};
@@ -187,7 +193,7 @@ export function regionOf(itemsByCode: Record<string, Item[]>, options: { behavio
   const sent: Sent[] = [];
   const client = new ShardClient({ timeoutMs: options.timeoutMs ?? 10_000, concurrency: 16, transport: inProcessTransport(served, sent) });
   const logger = memoryLogger();
-  const source = new ShardedDataSource({ contract, declaration: DECLARATION, registry: registryOf(codes, urlOf), client, logger });
+  const source = new ShardedDataSource({ contract, declaration: DECLARATION, registry: registryOf(codes, urlOf), client, logger, asMember: options.asMember });
   /** One fetch, as the gateway's query planner hands it to the data source. */
   const fetch = async (query: string, variables: Record<string, unknown> = {}, scope: { authorization?: string; deadline?: Deadline } = {}) => {
     const headers = new Map(scope.authorization ? [['authorization', scope.authorization]] : []);

@@ -107,6 +107,20 @@ describe('ShardClient under a deadline', () => {
     await client.close();
   });
 
+  it('shares a read in flight only with callers whose reads began before it was sent (notBefore), for the response cache', async () => {
+    const client = new ShardClient({ timeoutMs: 20_000, concurrency: 4 });
+    const early = client.post(url, { query: '{ shared }' });
+    const joins = client.post(url, { query: '{ shared }' }, {}, undefined, { notBefore: 0 });
+    await until(() => received === 1);
+    // A caller whose generations were read after that request went out gets a request of its own.
+    const later = client.post(url, { query: '{ shared }' }, {}, undefined, { notBefore: performance.now() });
+    await until(() => received === 2);
+    expect(received).toBe(2);
+    answerAll();
+    await expect(Promise.all([early, joins, later])).resolves.toEqual([{ data: { ok: true } }, { data: { ok: true } }, { data: { ok: true } }]);
+    await client.close();
+  });
+
   it('cancels a request when every caller has given up on it', async () => {
     const client = new ShardClient({ timeoutMs: 20_000, concurrency: 4 });
     await expect(client.post(url, { query: '{ alone }' }, {}, requestDeadline(600))).rejects.toThrow(LATE);

@@ -2,10 +2,11 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from '@samverkan/server-kit';
 import type { Deadline } from '../deadline';
-import { callerError, holeError, isForTheCaller, unknownError, type Path } from '../holes';
+import { callerError, holeError, isForTheCaller, namedKommuner, unknownError, type Path } from '../holes';
 import type { ShardAnswer, ShardClient } from '../shards/client';
 import type { MemberRegistry } from '../shards/registry';
 import type { VersionGate } from './versions';
+import type { ReadTracker } from '../cache/response-cache';
 
 type Obj = Record<string, unknown>;
 
@@ -115,6 +116,8 @@ export interface FanOutScope {
   identityFor?: (codes: string[]) => Promise<string | undefined>;
   /** Members on an older contract version: a request that uses what they lack is not sent to them. */
   versions?: VersionGate;
+  /** What the request read and wrote, for the response cache (see ReadTracker). */
+  reads?: ReadTracker;
 }
 
 /**
@@ -126,17 +129,18 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
   const writeHeaders: Record<string, string> = scope.writeAuthorization ? { authorization: scope.writeAuthorization } : {};
   return Promise.all(
     requests.map(async (request): Promise<Outcome> => {
-      const gaps = scope.versions?.gaps(request.codes, request.query) ?? [];
+      const gaps = scope.versions?.gaps(request.codes, request.query, request.variables) ?? [];
       if (gaps.length) {
         // Not sent: it would be refused for what its contract version lacks. Each such kommun is a
         // hole; a combined instance's other kommuner too, since they share the request.
         for (const code of request.codes) scope.report.missing(code, gaps.find((g) => g.code === code)?.reason ?? gaps[0].reason, request.paths);
         return { failure: gaps[0].reason, request };
       }
+      for (const code of request.codes) scope.reads?.[scope.write ? 'written' : 'read'].add(code);
       try {
         const asserted = !scope.writeAuthorization && scope.identityFor ? await scope.identityFor(request.codes) : undefined;
         const headers = asserted ? { authorization: asserted } : writeHeaders;
-        const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline, { write: scope.write });
+        const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline, { write: scope.write, notBefore: scope.reads?.since });
         keepErrors(request, answer, scope);
         return { answer, request };
       } catch (err) {
@@ -159,6 +163,7 @@ function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger
   const holes: Path[] = [];
   let everywhere = answer.data == null;
   let internal = 0;
+  const asked = (place: Path | undefined) => !!place && request.paths.some((p) => p.length === place.length && p.every((x, i) => x === place[i]));
   for (const e of answer.errors ?? []) {
     let path: Path | undefined = e.path;
     if (request.indexes && path?.[0] === '_entities' && typeof path[1] === 'number') path = ['_entities', request.indexes[path[1]], ...path.slice(2)];
@@ -166,9 +171,17 @@ function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger
       report.add(callerError(e, path, request.codes));
       continue;
     }
-    internal++;
     const place = !path ? undefined : path[0] === '_entities' ? (typeof path[1] === 'number' ? path.slice(0, 2) : undefined) : path.slice(0, 1);
-    if (place && request.paths.some((p) => p.length === place.length && p.every((x, i) => x === place[i]))) holes.push(place);
+    // A member that is itself a hub (see member.ts) names the kommuner missing inside it: those
+    // are the holes, at the place it names, and the rest of its answer stands.
+    const inside = e.extensions?.code === 'MUNICIPALITY_UNAVAILABLE' ? namedKommuner(e.extensions).filter((c) => request.codes.includes(c)) : [];
+    if (inside.length) {
+      const reason = typeof e.extensions?.reason === 'string' ? e.extensions.reason : 'its member answered it missing';
+      for (const code of inside) report.missing(code, reason, asked(place) ? [place!] : request.paths);
+      continue;
+    }
+    internal++;
+    if (asked(place)) holes.push(place!);
     else everywhere = true;
   }
   // Data lost with nothing said for the caller: every place the request was to fill is a hole.

@@ -21,6 +21,8 @@ export interface Stages {
   planner: Planner;
   registry: MemberRegistry;
   fanout: FanOutScope;
+  /** Answering as a member of a hub above: kommunkoder of other members in a filter are left out quietly. */
+  asMember?: boolean;
 }
 
 /** The members' kommunkoder, in order. */

@@ -76,9 +76,11 @@ export interface Contract {
  * Where each root field of a query goes: a routed field to the kommun its declared argument names,
  * a pruned field to the members it lists, any other to every member. Malformed kommunkoder are the
  * caller's mistake (BAD_USER_INPUT); well-formed ones that are no member are named
- * MUNICIPALITY_UNKNOWN. Errors come in field order.
+ * MUNICIPALITY_UNKNOWN, except with `quietUnknown` (a member of a hub above, whose filter names
+ * the other members' kommuner too), where they are left out as a kommun leaves out others'.
+ * Errors come in field order.
  */
-export function planRootFields(fields: FieldNode[], variables: Obj, { contract, declaration }: Contract, members: string[]): { plans: FieldPlan[]; errors: GraphQLFormattedError[] } {
+export function planRootFields(fields: FieldNode[], variables: Obj, { contract, declaration }: Contract, members: string[], options: { quietUnknown?: boolean } = {}): { plans: FieldPlan[]; errors: GraphQLFormattedError[] } {
   const queryType = contract.getQueryType()!;
   const errors: GraphQLFormattedError[] = [];
   const plans = fields.map((node): FieldPlan => {
@@ -114,7 +116,7 @@ export function planRootFields(fields: FieldNode[], variables: Obj, { contract, 
         extensions: { code: 'BAD_USER_INPUT' },
       });
     }
-    for (const c of codes) if (!memberSet.has(c) && KOMMUNKOD.test(c)) errors.push(unknownError(c, path));
+    if (!options.quietUnknown) for (const c of codes) if (!memberSet.has(c) && KOMMUNKOD.test(c)) errors.push(unknownError(c, path));
     return { node, def, codes: codes.filter((c) => memberSet.has(c)), routed: false };
   });
   return { plans, errors };
@@ -218,12 +220,13 @@ export class Planner {
     const queryType = contract.getQueryType()!;
     const fields = rootFields(operation);
     const vars = new Map<number, { first: string; after: string }>();
+    const unused = unusedName(operation);
     const tunedFields = fields.map((f, i) => {
       const def = queryType.getFields()[f.name.value];
       const rule = def ? declaration.merge[getNamedType(def.type).name] : undefined;
       if (!def || rule?.kind !== 'connection' || declaration.route[`Query.${f.name.value}`]) return f;
       if (!def.args.some((a) => a.name === 'first') || !def.args.some((a) => a.name === 'after')) return f;
-      const names = { first: `__sv_first_${i}`, after: `__sv_after_${i}` };
+      const names = { first: unused(`__sv_first_${i}`), after: unused(`__sv_after_${i}`) };
       vars.set(i, names);
       return withVariableArguments(f, names);
     });
@@ -256,6 +259,7 @@ export class Planner {
   private tuneEntities(query: string, document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode): TunedEntities {
     const { contract, declaration } = this.contract;
     const fields: TunedEntityConnection[] = [];
+    const unused = unusedName(operation);
     const selections = (field.selectionSet?.selections ?? []).map((sel) => {
       if (sel.kind !== Kind.INLINE_FRAGMENT || !sel.typeCondition) return sel;
       const typeName = sel.typeCondition.name.value;
@@ -266,7 +270,7 @@ export class Planner {
         const def = type.getFields()[f.name.value];
         const rule = def ? declaration.merge[getNamedType(def.type).name] : undefined;
         if (!def || rule?.kind !== 'connection' || !def.args.some((a) => a.name === 'first')) return f;
-        const variable = `__sv_efirst_${fields.length}`;
+        const variable = unused(`__sv_efirst_${fields.length}`);
         fields.push({ typeName, node: f, def, rule, variable });
         return withVariableArguments(f, { first: variable });
       });
@@ -282,4 +286,18 @@ export class Planner {
     };
     return { ...this.injectedFor(`${query}\n#tuned-entities`, replaceDefinition(document, operation, tuned)), fields };
   }
+}
+
+/**
+ * A variable name the operation does not define yet, from `name`: a gateway that is a member of a
+ * hub above receives operations that already carry that hub's own page variables.
+ */
+function unusedName(operation: OperationDefinitionNode): (name: string) => string {
+  const taken = new Set((operation.variableDefinitions ?? []).map((v) => v.variable.name.value));
+  return (name) => {
+    let candidate = name;
+    while (taken.has(candidate)) candidate = `${candidate}_`;
+    taken.add(candidate);
+    return candidate;
+  };
 }

@@ -28,7 +28,7 @@ export async function answerQuery(fetch: Fetch, stages: Stages, fields: FieldNod
   const { report } = fanout;
   const { variables } = fetch;
   // Plan: which kommuner each field goes to.
-  const { plans, errors } = planRootFields(fields, variables, stages.contract, memberCodes(registry));
+  const { plans, errors } = planRootFields(fields, variables, stages.contract, memberCodes(registry), { quietUnknown: stages.asMember });
   report.add(...errors);
   // Each shard is asked only the fields it takes part in: shards with the same fields share a query.
   const shards = shardsOf(

@@ -17,11 +17,14 @@ export const HIDDEN = {
   cursors: '__sv_cursors',
   more: '__sv_more',
   key: '__sv_key',
+  owner: '__sv_owner',
 } as const;
 
 /**
  * Adds to a shard query what merging needs whatever the client selected: each merged
- * connection's cursors and hasNextPage, each merged group's key.
+ * connection's cursors and hasNextPage, each merged group's key, and the key of each kommun-owned
+ * entity in a list that shards' answers are concatenated into (the kommun that owns it, so that a
+ * member serving several kommuner, a regional hub, has its items put in kommunkod order).
  */
 export function injectMergeFields(document: DocumentNode, contract: GraphQLSchema, decl: RoutingDeclaration): DocumentNode {
   const typeInfo = new TypeInfo(contract);
@@ -33,6 +36,10 @@ export function injectMergeFields(document: DocumentNode, contract: GraphQLSchem
           const type = typeInfo.getType();
           if (!type || !node.selectionSet) return undefined;
           const rule = decl.merge[getNamedType(type).name];
+          const entity = decl.entities[getNamedType(type).name];
+          if (!rule && entity && isListType(getNullableType(type))) {
+            return { ...node, selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, aliasedField(HIDDEN.owner, entity.key)] } };
+          }
           if (!rule) return undefined;
           const extra: FieldNode[] = [];
           if (rule.kind === 'connection') {

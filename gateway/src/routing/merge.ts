@@ -24,6 +24,7 @@ import {
 import { compareCodePoints, comparePositions, decodeCursor, type CursorPosition } from '@samverkan/contract';
 import type { ConnectionRule, GroupRule, RoutingDeclaration } from './declaration';
 import { HIDDEN } from './inject';
+import { ownerOfValue } from './owner';
 
 type Obj = Record<string, unknown>;
 
@@ -125,7 +126,7 @@ export class ResponseMerger {
     if (isListType(type)) {
       const lists = values.filter(Array.isArray) as unknown[][];
       if (!lists.length) return null;
-      const items = lists.flat();
+      const items = lists.length > 1 ? inKommunOrder(lists.flat()) : lists.flat();
       if (rule?.kind === 'group' && isCompositeType(named)) return this.mergeGroups(node, named, items as Obj[], rule);
       if (!isCompositeType(named)) return items;
       return items.map((item) => (item == null ? null : this.mergeObject(node.selectionSet, named, [item as Obj])));
@@ -262,4 +263,19 @@ export function compareGroupKeys(a: string, b: string): number {
     return compareCodePoints(x, y);
   }
   return 0;
+}
+
+/**
+ * Kommun-owned entities concatenated from several shards, in the order of the kommuner that own
+ * them (stable: each kommun's own order kept). One kommun per shard already comes in that order;
+ * a shard serving several kommuner (a regional hub) whose kommunkoder interleave with another
+ * shard's would not. A list with an item that carries no owner (HIDDEN.owner) stays as it came.
+ */
+function inKommunOrder(items: unknown[]): unknown[] {
+  const ownerOf = (item: unknown) => (item && typeof item === 'object' ? ownerOfValue((item as Obj)[HIDDEN.owner]) : null);
+  if (!items.every((item) => ownerOf(item) !== null)) return items;
+  return items
+    .map((item, index) => ({ item, index, owner: ownerOf(item) ?? '' }))
+    .sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : a.index - b.index))
+    .map((x) => x.item);
 }

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/server-kit';
-import { fetchBudget, writeBudget, type Deadline } from '../deadline';
+import { BUDGET_HEADER, fetchBudget, writeBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {
   query: string;
@@ -53,6 +53,8 @@ interface InFlight {
   abort: AbortController;
   /** Callers still waiting for it; when the last gives up, the request is cancelled. */
   waiting: number;
+  /** When it was made (performance.now()). */
+  startedAt: number;
 }
 
 /**
@@ -77,18 +79,20 @@ export class ShardClient {
    * POSTs an operation, waiting at most SHARD_TIMEOUT_MS, or less when the request it serves has
    * a `deadline` (see fetchBudget); once that has passed, nothing is sent. A read that is already
    * in flight to the same shard with the same body and credentials is not sent again: its answer
-   * is shared (dashboards refresh the same queries), each caller waiting by its own deadline.
+   * is shared (dashboards refresh the same queries), each caller waiting by its own deadline;
+   * with `notBefore` (performance.now()), only one made since then (an answer the response cache
+   * keeps must not predate the generations it is kept with).
    */
-  async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, deadline?: Deadline, options: { write?: boolean } = {}): Promise<ShardAnswer> {
+  async post(url: string, payload: GraphQLPayload, headers: Record<string, string> = {}, deadline?: Deadline, options: { write?: boolean; notBefore?: number } = {}): Promise<ShardAnswer> {
     // A write waits until the request's deadline (see writeBudget); a read by SHARD_TIMEOUT_MS.
     const budget = options.write ? writeBudget(this.options.timeoutMs, deadline) : fetchBudget(this.options.timeoutMs, deadline);
     // Past the deadline nothing is sent, and there is no latency to count.
     if (budget.ms <= 0) throw new ShardFailure(budget.reason, 'timeout');
     const observer = this.options.observer;
-    if (!observer) return this.exchange(url, payload, headers, budget);
+    if (!observer) return this.exchange(url, payload, headers, budget, options.notBefore);
     const started = performance.now();
     try {
-      const answer = await this.exchange(url, payload, headers, budget);
+      const answer = await this.exchange(url, payload, headers, budget, options.notBefore);
       observer.fetched(url, (performance.now() - started) / 1000, 'ok');
       return answer;
     } catch (err) {
@@ -97,14 +101,17 @@ export class ShardClient {
     }
   }
 
-  private async exchange(url: string, payload: GraphQLPayload, headers: Record<string, string>, budget: { ms: number; reason: string }): Promise<ShardAnswer> {
+  private async exchange(url: string, payload: GraphQLPayload, headers: Record<string, string>, budget: { ms: number; reason: string }, notBefore = 0): Promise<ShardAnswer> {
     const body = JSON.stringify(payload);
     const key = /^\s*mutation\b/.test(payload.query) ? null : `${url}\n${headers.authorization ?? ''}\n${body}`;
     let flight = key ? this.inflight.get(key) : undefined;
+    if (flight && flight.startedAt < notBefore) flight = undefined;
     if (flight) this.options.observer?.shared(url);
     else {
       const abort = new AbortController();
-      flight = { abort, waiting: 0, pending: this.send(url, body, headers, abort.signal) };
+      // How long the caller waits goes along: a member that is itself a hub (see member.ts) answers
+      // by then, with the kommuner late inside it named, rather than being a hole as a whole.
+      flight = { abort, waiting: 0, startedAt: performance.now(), pending: this.send(url, body, { ...headers, [BUDGET_HEADER]: String(budget.ms) }, abort.signal) };
       if (key) {
         const own = flight;
         this.inflight.set(key, own);

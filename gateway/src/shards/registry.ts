@@ -16,7 +16,7 @@ export interface Member {
   problems?: string[];
   /** The contract version it announces (null: none, held to the whole contract). */
   contractVersion?: string | null;
-  /** What it lacks of this gateway's contract, on an older minor version: it is asked nothing that uses these. */
+  /** What it lacks of this gateway's contract, on an older version: it is asked nothing that uses these. */
   lacks?: string[];
   /** The URL whose schema was last found to implement the contract; only such members get requests. */
   verifiedUrl?: string;

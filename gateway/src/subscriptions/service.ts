@@ -1,6 +1,7 @@
 import {
   GraphQLError,
   Kind,
+  execute,
   OperationTypeNode,
   getArgumentValues,
   getNamedType,
@@ -91,6 +92,17 @@ interface Subscriber {
   overflow(dropped: number, why: string): void;
 }
 
+/**
+ * Told of every member's changes as they are announced, and of whether its stream is up: what the
+ * response cache invalidates by. A kommun whose stream is down may change unseen.
+ */
+export interface ChangeWatcher {
+  changed(code: string): void;
+  /** Its stream is up: the first time, or again after a loss (changes may have been missed meanwhile). */
+  connected(code: string): void;
+  paused(code: string): void;
+}
+
 const VAR_PREFIX = '__samverkan_';
 /** Limit errors a batch can meet that a smaller batch would not. */
 const SPLIT_ON = new Set(['TOO_MANY_ALIASES', 'QUERY_TOO_COMPLEX', 'QUERY_TOO_LARGE', 'TOO_MANY_DIRECTIVES']);
@@ -118,6 +130,8 @@ export class SubscriptionService {
   private readonly everyMember = new Set<Subscriber>();
   private readonly feeds = new Map<string, Feed>();
   private readonly plans = new LRUCache<string, EventPlan>({ max: 1000 });
+  /** Each watcher's listener per hub and kommun (`coordinate\ncode`). */
+  private readonly watchers = new Map<ChangeWatcher, Map<string, HubListener>>();
   private readonly queueLimit: number;
   private readonly maxAliases: number;
 
@@ -221,6 +235,60 @@ export class SubscriptionService {
     });
   }
 
+  /**
+   * Keeps an upstream subscription to every member, now and later, for as long as the gateway
+   * runs, and tells `watcher` of each kommun's changes and stream state.
+   */
+  watchChanges(watcher: ChangeWatcher): void {
+    this.watchers.set(watcher, new Map());
+    this.followWatchers();
+  }
+
+  /**
+   * graphql-ws `subscribe` of the member face (see member.ts): the events of this gateway's
+   * kommuner (those its routing argument names that are members here, else all), as they sent
+   * them, shaped to the subscription's selection over the contract (`args.schema`). A hub above
+   * asks for what its upstream selects and resolves the rest itself, as it does with a kommun. An
+   * event that came without data is passed on as an error naming the kommuner; a kommun whose
+   * live updates pause or resume here is said in a result without data,
+   * `extensions.liveUpdates: [{ municipality, state, reason }]`, which the hub above passes on to
+   * that kommun's subscribers.
+   */
+  relay(args: ExecutionArgs): AsyncIterable<ExecutionResult> | ExecutionResult {
+    const operation = getOperationAST(args.document, args.operationName);
+    const field = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
+    if (!operation || operation.operation !== 'subscription' || !field) return bad('A subscription needs one root field.', 'BAD_REQUEST');
+    const coordinate = `Subscription.${field.name.value}`;
+    const hub = this.hubs.get(coordinate);
+    const def = args.schema.getSubscriptionType()?.getFields()[field.name.value];
+    if (!hub || !def) return bad(`The gateway does not run the subscription ${field.name.value}.`, 'BAD_REQUEST');
+    const routeArg = this.options.declaration.route[coordinate];
+    const named = routeArg ? valueAtPath(getArgumentValues(def, field, args.variableValues ?? {}), routeArg) : undefined;
+    const members = this.options.registry.all().map((m) => m.code);
+    const codes = Array.isArray(named) ? members.filter((c) => named.includes(c)) : members;
+    return new Repeater<ExecutionResult>(async (push, stop) => {
+      let waiting = 0;
+      const deliver = (result: ExecutionResult) => {
+        if (waiting >= this.queueLimit) {
+          void push({ errors: [new GraphQLError(`This subscription was ended: it fell ${this.queueLimit} results behind. Subscribe again.`, { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } })] });
+          stop();
+          return;
+        }
+        waiting++;
+        void push(result).then(() => waiting--, () => undefined);
+      };
+      const listener: HubListener = {
+        event: (event) => deliver(execute({ schema: args.schema, document: args.document, operationName: args.operationName, variableValues: args.variableValues, rootValue: { [field.name.value]: event } }) as ExecutionResult),
+        // A kommun's live updates paused or resumed inside: said as the hub above reads it (see UpstreamHub).
+        state: (code, state, reason) => deliver({ extensions: { liveUpdates: [{ municipality: code, state, ...(reason ? { reason } : {}) }] } }),
+        lost: (lostCodes, message) => deliver({ errors: [new GraphQLError(message, { extensions: { code: 'MUNICIPALITY_UNAVAILABLE', municipalities: lostCodes } })] }),
+      };
+      for (const code of codes) hub.attach(code, listener);
+      await stop;
+      for (const code of codes) hub.detach(code, listener);
+    });
+  }
+
   /** Open upstream subscriptions, for /health and the tests. */
   stats() {
     return Object.fromEntries([...this.hubs].map(([coordinate, hub]) => [coordinate, hub.stats()]));
@@ -238,8 +306,37 @@ export class SubscriptionService {
     }
   }
 
+  /** Watchers follow the members: attached first, so that a change reaches them before any subscriber. */
+  private followWatchers(): void {
+    const members = new Set(this.options.registry.all().map((m) => m.code));
+    for (const [watcher, attached] of this.watchers) {
+      for (const [coordinate, hub] of this.hubs) {
+        for (const code of members) {
+          const key = `${coordinate}\n${code}`;
+          if (attached.has(key)) continue;
+          const listener: HubListener = {
+            event: () => watcher.changed(code),
+            lost: () => watcher.changed(code),
+            state: (_code, state) => (state === 'PAUSED' ? watcher.paused(code) : undefined),
+            connected: () => watcher.connected(code),
+          };
+          attached.set(key, listener);
+          hub.attach(code, listener);
+        }
+      }
+      for (const [key, listener] of [...attached]) {
+        const [coordinate, code] = key.split('\n');
+        if (members.has(code)) continue;
+        attached.delete(key);
+        this.hubs.get(coordinate)?.detach(code, listener);
+        watcher.paused(code);
+      }
+    }
+  }
+
   /** A kommun joined, left or moved: subscribers to every member follow, upstreams are re-pointed. */
   private followMembership(): void {
+    this.followWatchers();
     const members = new Set(this.options.registry.all().map((m) => m.code));
     for (const s of this.everyMember) {
       this.attach(s.hub, s, members);

@@ -20,6 +20,12 @@ export interface HubListener {
   state(code: string, state: LiveState, reason?: string): void;
   /** An event of one of these kommuner arrived without its data; `message` says why. */
   lost(codes: string[], message: string): void;
+  /**
+   * The kommun's upstream is connected: the first time, and again after each loss (events may
+   * have been missed meanwhile). Subscribers are told RESUMED through `state`; this is for those
+   * that must know of the first connection too (the response cache).
+   */
+  connected?(code: string): void;
 }
 
 interface Upstream {
@@ -28,6 +34,10 @@ interface Upstream {
   unsubscribe: () => void;
   /** Down since it last lost (or never had) its connection; the reason. */
   down: string | null;
+  /** Connected now (and acknowledged by the kommun). */
+  connected: boolean;
+  /** Kommuner whose live updates a member that is itself a hub says are paused inside it, and why. */
+  inside: Map<string, string>;
 }
 
 /**
@@ -61,6 +71,9 @@ export class UpstreamHub {
     const url = this.registry.target(code).url;
     const up = url ? this.live.get(url) : undefined;
     if (up?.down) listener.state(code, 'PAUSED', up.down);
+    else if (up?.inside.has(code)) listener.state(code, 'PAUSED', up.inside.get(code));
+    // Joining a stream that is already up (a combined instance's other kommun): it is connected.
+    else if (up?.connected) listener.connected?.(code);
   }
 
   detach(code: string, listener: HubListener): void {
@@ -121,7 +134,7 @@ export class UpstreamHub {
   }
 
   private open(httpUrl: string): Upstream {
-    const up: Upstream = { url: httpUrl, client: undefined as unknown as Client, unsubscribe: () => undefined, down: null };
+    const up: Upstream = { url: httpUrl, client: undefined as unknown as Client, unsubscribe: () => undefined, down: null, connected: false, inside: new Map() };
     let connectedOnce = false;
     let socket: WebSocket | null = null;
     let pongDue: NodeJS.Timeout | null = null;
@@ -153,13 +166,19 @@ export class UpstreamHub {
         },
         connected: () => {
           connectedOnce = true;
+          up.connected = true;
           this.setState(up, null);
+          if (this.live.get(httpUrl) !== up) return;
+          for (const [code, listeners] of this.listenersOf(httpUrl)) for (const l of listeners) l.connected?.(code);
         },
         closed: (event) => {
           if (pongDue) clearTimeout(pongDue);
           socket = null;
+          up.connected = false;
           const code = (event as { code?: number } | undefined)?.code;
           const why = code === 1006 ? 'its subgraph stopped answering' : `its subgraph closed the live connection${code ? ` (${code})` : ''}`;
+          // Every kommun behind it is paused now; a member that is a hub says again, once back, which are still paused inside.
+          up.inside.clear();
           this.setState(up, connectedOnce ? why : 'its subgraph cannot be reached');
         },
         error: () => {
@@ -172,6 +191,7 @@ export class UpstreamHub {
       {
         next: (result) => {
           const event = result.data?.[this.upstream.field];
+          if (!event && this.insideStates(up, (result.extensions as { liveUpdates?: unknown } | undefined)?.liveUpdates)) return;
           if (!event) {
             // An event without data must not vanish: its kommun's subscribers are told.
             const message = result.errors?.map((e) => e.message).join('; ') || 'an event arrived without data';
@@ -189,6 +209,24 @@ export class UpstreamHub {
       },
     );
     return up;
+  }
+
+  /**
+   * A member that is itself a hub (see member.ts, SubscriptionService.relay) says in a result
+   * without data that a kommun's live updates paused or resumed inside it: that kommun's
+   * subscribers here are told, as for a kommun of this gateway's own. Whether the result was such.
+   */
+  private insideStates(up: Upstream, states: unknown): boolean {
+    if (!Array.isArray(states) || !states.length) return false;
+    for (const s of states as Array<{ municipality?: unknown; state?: unknown; reason?: unknown }>) {
+      const code = typeof s?.municipality === 'string' ? s.municipality : null;
+      if (!code || (s.state !== 'PAUSED' && s.state !== 'RESUMED') || this.registry.target(code).url !== up.url) continue;
+      const reason = typeof s.reason === 'string' ? s.reason : 'its live updates paused inside its regional gateway';
+      if (s.state === 'PAUSED') up.inside.set(code, reason);
+      else up.inside.delete(code);
+      for (const l of [...(this.wanted.get(code) ?? [])]) l.state(code, s.state, s.state === 'PAUSED' ? reason : undefined);
+    }
+    return true;
   }
 
   private async closeLive(url: string): Promise<void> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Endpoint } from './client';
 import { checkEntities, checkErrors, checkLists, checkSchema } from './rules-read';
-import { checkWrites } from './rules-full';
+import { checkWrites, fixtureCodes } from './rules-full';
 import { Run, type RuleResult } from './run';
 import { buildContract } from './sdl';
 
@@ -57,7 +57,7 @@ export async function runConformance(options: CheckOptions): Promise<CheckReport
     const municipality = options.municipality ?? facts.codes[0];
     if (!options.token) run.fail('writes.need-token', 'full mode needs an editor token (--token)');
     else if (!municipality) run.fail('writes.create-read', 'the kommun has no projects to learn its kommunkod from: give --municipality');
-    else await checkWrites(run, { contract, municipality });
+    else await checkWrites(run, { contract, municipality, codes: fixtureCodes(facts.all) });
   }
   return { url: options.url, mode: full ? 'full' : 'read-only', results: run.all(), passed: !run.failed(), requests: run.endpoint.requests, ms: Date.now() - started };
 }

@@ -41,8 +41,31 @@ export interface ProjectFilter {
   funds?: string[];
   initiative?: string;
   activeOn?: string;
+  startDate?: DateRange;
+  activeDuring?: DateRange;
   text?: string;
   synthetic?: boolean;
+}
+
+/** A period of days, both ends inclusive; an omitted end leaves that side open. */
+export interface DateRange {
+  from?: string;
+  to?: string;
+}
+
+/** `filter.startDate`: the start date lies in the range; a project without one never matches. */
+export function startsWithin(p: ProjectNode, r: DateRange): boolean {
+  if (!p.startDate) return false;
+  return (r.from === undefined || p.startDate >= r.from) && (r.to === undefined || p.startDate <= r.to);
+}
+
+/**
+ * `filter.activeDuring`: the running period overlaps the range, with activeOn's rule for nulls (an
+ * open end runs on; no start date, no match), so that activeOn: d is activeDuring: { from: d, to: d }.
+ */
+export function activeDuring(p: ProjectNode, r: DateRange): boolean {
+  if (!p.startDate) return false;
+  return (r.to === undefined || p.startDate <= r.to) && (r.from === undefined || p.endDate === null || p.endDate >= r.from);
 }
 
 /** `<kommunkod>:<kind>:<n>`, the form of every kommun-owned id (the contract's). */
@@ -166,6 +189,8 @@ export function matchesFilter(p: ProjectNode, f: ProjectFilter): boolean {
   if (f.funds && !p.funding.some((l) => f.funds!.includes(l.fund))) return false;
   if (f.initiative !== undefined && p.initiative?.id !== f.initiative) return false;
   if (f.activeOn && !(p.startDate <= f.activeOn && (p.endDate === null || p.endDate >= f.activeOn))) return false;
+  if (f.startDate && !startsWithin(p, f.startDate)) return false;
+  if (f.activeDuring && !activeDuring(p, f.activeDuring)) return false;
   if (f.synthetic !== undefined && p.synthetic !== f.synthetic) return false;
   return true;
 }

@@ -16,6 +16,7 @@ import {
   sameAmount,
   sortProjects,
   surelyMatchesText,
+  type DateRange,
   type Dimension,
   type Direction,
   type OrderField,
@@ -243,6 +244,46 @@ function frequent<T>(values: T[]): T[] {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([v]) => v);
 }
 
+/** The day before or after a YYYY-MM-DD date. */
+function shiftDay(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Date ranges that probe both ends of both range filters: a project's first or last day on an end
+ * (inclusive), the day beside it (excluded), single days, open ends, a range before every project,
+ * and ranges between dates drawn from the data at fixed strides (the same data, the same cases).
+ */
+export function dateRanges(starts: readonly string[], ends: readonly string[]): DateRange[] {
+  if (!starts.length) return [{ from: '1900-01-01', to: '1900-12-31' }];
+  const days = [...new Set([...starts, ...ends])].sort();
+  const at = (i: number) => days[((i % days.length) + days.length) % days.length];
+  const mid = starts[Math.floor(starts.length / 2)];
+  const end = ends[Math.floor(ends.length / 2)] ?? mid;
+  const ranges: DateRange[] = [
+    {},
+    { from: mid },
+    { to: mid },
+    { from: shiftDay(mid, 1) },
+    { to: shiftDay(mid, -1) },
+    { from: mid, to: mid },
+    { from: end, to: end },
+    { from: shiftDay(end, 1), to: shiftDay(end, 1) },
+    { from: end },
+    { from: shiftDay(end, 1) },
+    { to: starts[0] },
+    { from: '1900-01-01', to: '1900-12-31' },
+  ];
+  for (let k = 1; k <= 6; k++) {
+    const a = at(k * 7);
+    const b = at(k * 7 + k * 3);
+    ranges.push(a <= b ? { from: a, to: b } : { from: b, to: a });
+  }
+  return ranges;
+}
+
 /** Words of titles that some projects have and some do not: good probes for the text filter. */
 function probeWords(all: ProjectNode[]): string[] {
   const titleWords = all.flatMap((p) => [...new Set(p.title.split(/\s+/).filter((w) => /^\p{L}{4,}$/u.test(w)))]);
@@ -259,6 +300,7 @@ async function checkFilters(run: Run, all: ProjectNode[], base: ProjectFilter): 
   const starts = [...new Set(all.map((p) => p.startDate))].sort();
   const ends = [...new Set(all.flatMap((p) => (p.endDate ? [p.endDate] : [])))].sort();
   const mid = starts[Math.floor(starts.length / 2)];
+  const ranges = dateRanges(starts, ends);
   const cases: Array<[string, ProjectFilter[]]> = [
     ['municipalities', [{ municipalities: codes.slice(0, 1) }, { municipalities: [FOREIGN_CODE] }, { municipalities: [FOREIGN_CODE, ...codes] }]],
     ['status', [{ status: statuses.slice(0, 1) }, { status: statuses.slice(1, 3) }, { status: ['CANCELLED'] }]],
@@ -267,15 +309,24 @@ async function checkFilters(run: Run, all: ProjectNode[], base: ProjectFilter): 
     ['funds', [{ funds: funds.slice(0, 1) }, { funds: funds.slice(1, 3) }, { funds: ['OTHER'] }]],
     ['initiative', [...initiatives.slice(0, 2).map((initiative) => ({ initiative })), { initiative: 'conformance-none' }]],
     ['activeOn', [...[mid, starts[0], ends[0], ends[ends.length - 1]].filter(Boolean).map((activeOn) => ({ activeOn })), { activeOn: '1900-01-01' }]],
+    ['startDate', ranges.map((startDate) => ({ startDate }))],
+    ['activeDuring', ranges.map((activeDuring) => ({ activeDuring }))],
     ['synthetic', [{ synthetic: true }, { synthetic: false }]],
-    ['combined', [{ status: statuses.slice(0, 2), activeOn: mid, synthetic: all[0]?.synthetic }, { funds: funds.slice(0, 2), developmentAreas: areas.slice(0, 2) }]],
+    [
+      'combined',
+      [
+        { status: statuses.slice(0, 2), activeOn: mid, synthetic: all[0]?.synthetic },
+        { funds: funds.slice(0, 2), developmentAreas: areas.slice(0, 2) },
+        ...(mid ? [{ startDate: { to: mid }, activeDuring: { from: mid } }, { status: statuses.slice(0, 1), startDate: { from: starts[0], to: mid } }] : []),
+      ],
+    ],
   ];
   for (const [name, filters] of cases) {
     const id = `filter.${name}`;
     await run.check(id, async () => {
       for (const f of filters) {
         const values = Object.values(f);
-        if (values.some((v) => v === undefined || (Array.isArray(v) && !v.length))) continue;
+        if (values.some((v) => v === undefined || (Array.isArray(v) && !v.length) || (typeof v === 'object' && v && !Array.isArray(v) && Object.values(v).some((x) => x === undefined)))) continue;
         const w = await walk(run, id, ROOT, { filter: { ...base, ...f }, first: 100 });
         const want = ids(all.filter((p) => matchesFilter(p, f)));
         if (!same(ids(w.nodes), want)) run.fail(id, `filter ${JSON.stringify(f)}: ${difference(ids(w.nodes), want)}`, w.pages[0]);
@@ -283,6 +334,14 @@ async function checkFilters(run: Run, all: ProjectNode[], base: ProjectFilter): 
       }
     });
   }
+  // activeOn: d and activeDuring: { from: d, to: d } are one rule: the same list, asked both ways.
+  await run.check('filter.activeDuring', async () => {
+    for (const d of [mid, starts[0], ends[0], ends[ends.length - 1]].filter(Boolean)) {
+      const on = await walk(run, 'filter.activeDuring', ROOT, { filter: { ...base, activeOn: d }, first: 100 });
+      const during = await walk(run, 'filter.activeDuring', ROOT, { filter: { ...base, activeDuring: { from: d, to: d } }, first: 100 });
+      if (!same(ids(during.nodes), ids(on.nodes))) run.fail('filter.activeDuring', `activeDuring { from: ${d}, to: ${d} } differs from activeOn ${d}: ${difference(ids(during.nodes), ids(on.nodes))}`, during.pages[0]);
+    }
+  });
   await run.check('filter.text', async () => {
     const probes = probeWords(all);
     if (!probes.length) return run.skip('filter.text', 'no title word to search for');
@@ -314,7 +373,9 @@ interface StatsAnswer {
 
 async function checkStats(run: Run, all: ProjectNode[], base: ProjectFilter): Promise<void> {
   const statuses = frequent(all.map((p) => p.status));
-  const filters: ProjectFilter[] = [{}, { status: statuses.slice(0, 1) }, { synthetic: false }];
+  const starts = [...new Set(all.map((p) => p.startDate))].sort();
+  const mid = starts[Math.floor(starts.length / 2)];
+  const filters: ProjectFilter[] = [{}, { status: statuses.slice(0, 1) }, { synthetic: false }, ...(mid ? [{ startDate: { to: mid } }, { activeDuring: { from: mid, to: mid } }] : [])];
   await run.check('stats.sum-matches-list', async () => {
     for (const f of filters) {
       const exchange = await run.endpoint.post(STATS, { filter: { ...base, ...f } });
@@ -331,6 +392,7 @@ async function checkStats(run: Run, all: ProjectNode[], base: ProjectFilter): Pr
     ...DIMENSIONS.map((d): [string, Dimension[], ProjectFilter] => [`stats.groups.${d}`, [d], {}]),
     ['stats.groups.multi', ['STATUS', 'FUND'], {}],
     ['stats.groups.multi', ['START_YEAR', 'DEVELOPMENT_AREA'], { status: statuses.slice(0, 2) }],
+    ...(mid ? [['stats.groups.START_YEAR', ['START_YEAR'], { activeDuring: { from: mid } }] as [string, Dimension[], ProjectFilter]] : []),
   ];
   for (const [id, groupBy, f] of groupings) {
     await run.check(id, async () => {
@@ -354,14 +416,15 @@ function compareGroup(run: Run, id: string, what: string, got: StatsAnswer, want
 }
 
 /** `_entities` and the fields the kommun contributes to the region's entities. */
-export async function checkEntities(run: Run, facts: Facts, options: { fixturesOnly?: boolean } = {}): Promise<void> {
+export async function checkEntities(run: Run, facts: Facts, options: { fixturesOnly?: boolean; filter?: ProjectFilter } = {}): Promise<void> {
   const all = facts.all;
   const own = facts.codes[0];
   if (!own || !all) {
     run.skip('entities.own-and-foreign', 'the kommun has no projects and no kommunkod was given');
     return;
   }
-  // Over the checker's fixtures, only the lists of entities no other project belongs to are known.
+  // Over the checker's fixtures, the entities' lists are walked with the fixtures' filter (they
+  // share catalogue codes with the kommun's own projects), and the kommun's whole lists are not.
   const whole = !options.fixturesOnly;
   if (whole) await run.check('entities.own-and-foreign', async () => {
     const sample = all.slice(0, 3);
@@ -390,7 +453,7 @@ export async function checkEntities(run: Run, facts: Facts, options: { fixturesO
 
   const scoped = async (id: string, scope: Scope, want: ProjectNode[]) => {
     await run.check(id, async () => {
-      const w = await walk(run, id, scope, { first: 100 });
+      const w = await walk(run, id, scope, { first: 100, filter: options.filter });
       if (!same(ids(w.nodes), ids(want))) run.fail(id, `${scope.name}: ${difference(ids(w.nodes), ids(want))}`, w.pages[0]);
       if (w.complete && w.totalCount !== want.length) run.fail(id, `${scope.name}: totalCount is ${w.totalCount}, expected ${want.length}`, w.pages[0]);
     });
@@ -448,6 +511,9 @@ export async function checkErrors(run: Run, facts: Facts): Promise<void> {
     ['errors.first-over-100', listQuery, { first: 101 }, 'projects', pageSize],
     ['errors.malformed-project-id', 'query ($id: ID!) { project(id: $id) { id } }', { id: 'not-an-id' }, 'project'],
     ['errors.malformed-kommunkod', 'query ($code: ID!) { municipality(code: $code) { code } }', { code: '14800' }, 'municipality'],
+    ['errors.reversed-date-range', listQuery, { filter: { startDate: { from: '2024-02-01', to: '2024-01-31' } } }, 'projects'],
+    ['errors.reversed-date-range', listQuery, { filter: { activeDuring: { from: '2024-02-01', to: '2024-01-31' } } }, 'projects'],
+    ['errors.reversed-date-range', STATS, { filter: { activeDuring: { from: '2024-02-01', to: '2024-01-31' } } }, 'projectStats'],
   ];
   for (const [id, query, variables, field, accepted = ['BAD_USER_INPUT']] of cases) {
     await run.check(id, async () => {
@@ -455,6 +521,7 @@ export async function checkErrors(run: Run, facts: Facts): Promise<void> {
       const codes = errorCodes(x.answer);
       if (!codes.some((c) => accepted.includes(c))) run.fail(id, `expected an error with extensions.code ${accepted.join(' or ')}, got ${codes.length ? codes.join(', ') : 'no error'}`, x);
       else if (x.answer.errors!.some((e) => !e.message || e.message.length < 10)) run.fail(id, 'the error does not say what was wrong', x);
+      else if (id === 'errors.reversed-date-range' && !x.answer.errors!.some((e) => /startDate|activeDuring/.test(e.message))) run.fail(id, 'the error does not name the range that is reversed (startDate or activeDuring)', x);
       const value = (x.answer.data as Record<string, unknown> | null | undefined)?.[field];
       if (value !== undefined && value !== null) run.fail(id, `bad input still answered ${field}`, x);
     });

@@ -58,11 +58,16 @@ const LACKING = new Set<string>([ChangeType.TypeRemoved, ChangeType.FieldRemoved
 
 /**
  * How a member's schema fits the contract, by @graphql-inspector/core's diff from the contract to
- * the member: a change that would break the contract's clients is a problem, unless it is
- * something the member lacks and its announced version is older than the contract's; then it is
- * listed in `lacks`, and the member joins. A member that announces the current version (or none)
- * must have everything; one on an older major, or announcing a version newer than the gateway's,
- * is refused.
+ * the member: the direction in which the gateway's requests and the member's answers travel. A
+ * change that would break the contract's clients (the gateway) is a problem: a field the member
+ * answers in another shape, an argument or input field it requires that the contract leaves
+ * optional, a value it would refuse. Whatever else differs does not keep it out, whatever version it
+ * announces: a member on an older version, even an older major, whose schema accepts every request
+ * the gateway sends under the current contract joins (a 1.x member's ProjectInput with title
+ * optional accepts a 2.0 create, which always has one). What it lacks (types, fields, arguments,
+ * enum values, input fields added since its announced version) is listed in `lacks`, and it is asked
+ * nothing that uses them. A member that announces the current version (or none) must have
+ * everything; one announcing a version newer than the gateway's is refused.
  */
 export async function contractFit(contract: GraphQLSchema, memberSdl: string): Promise<ContractFit> {
   let member: GraphQLSchema;
@@ -74,10 +79,10 @@ export async function contractFit(contract: GraphQLSchema, memberSdl: string): P
   const version = announcedVersion(memberSdl);
   const [major, minor] = CONTRACT_VERSION.split('.').map(Number);
   const [vMajor, vMinor] = (version ?? CONTRACT_VERSION).split('.').map(Number);
-  const older = vMajor === major && vMinor < minor;
+  const older = vMajor < major || (vMajor === major && vMinor < minor);
   const problems: string[] = [];
-  if (vMajor !== major || vMinor > minor) {
-    problems.push(`it announces contract version ${version}, and this gateway serves ${CONTRACT_VERSION}: only an older minor version of the same major can join`);
+  if (vMajor > major || (vMajor === major && vMinor > minor)) {
+    problems.push(`it announces contract version ${version}, newer than the ${CONTRACT_VERSION} this gateway serves`);
   }
   const lacks: string[] = [];
   for (const change of await diff(contract, member)) {
@@ -86,7 +91,8 @@ export async function contractFit(contract: GraphQLSchema, memberSdl: string): P
     // the contract's clients read: a member importing only @key is as good as one importing all.
     if (change.type.startsWith('DIRECTIVE_') && !change.type.startsWith('DIRECTIVE_USAGE')) continue;
     if (older && LACKING.has(change.type) && change.path) lacks.push(change.path);
-    else problems.push(`${change.message}${LACKING.has(change.type) && !older ? ` (it announces ${version ? `version ${version}` : 'no version'}, so it must have all of version ${CONTRACT_VERSION})` : ''}`);
+    else if (LACKING.has(change.type)) problems.push(`${change.message} (it announces ${version ? `version ${version}` : 'no version'}, so it must have all of version ${CONTRACT_VERSION})`);
+    else problems.push(`${change.message}: it would refuse or misanswer what the gateway sends under contract ${CONTRACT_VERSION}`);
   }
   return { problems, lacks: lacks.sort(), version };
 }

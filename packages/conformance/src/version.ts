@@ -5,11 +5,12 @@
 export const CONTRACT_URL = 'https://samverkan.se/contract/kommun';
 
 /**
- * The contract's version: minor for additions (a member on an older minor still joins), major for
- * changes that break members or clients. schema/contract/ keeps each released version's SDL, and
+ * The contract's version: minor for additions, major for changes that break members or clients
+ * (2.0: create inputs require what a create must have). A member on an older version joins when
+ * its schema accepts every request the gateway sends (see `contractFit`). schema/contract/ keeps each released version's SDL, and
  * schema/kommun.graphql is the latest (a test holds them to it).
  */
-export const CONTRACT_VERSION = '1.2';
+export const CONTRACT_VERSION = '2.0';
 
 export const contractLink = (version: string = CONTRACT_VERSION): string => `${CONTRACT_URL}/v${version}`;
 

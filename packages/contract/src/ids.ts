@@ -53,3 +53,10 @@ export function ownerOf(id: string): string | null {
   const m = /^(\d{4}):/.exec(id);
   return m ? m[1] : null;
 }
+
+/**
+ * The description of the shareable `Query.municipality`, which the kommun contract and the region
+ * subgraph both serve: one text, so that the two compose without a hint.
+ */
+export const MUNICIPALITY_QUERY_DESCRIPTION =
+  "A kommun by its 4-digit SCB kommunkod. A kommun's subgraph answers null for a kommun it does not serve (entities.own-and-foreign). A code that is not 4 digits: BAD_USER_INPUT (errors.malformed-kommunkod).";

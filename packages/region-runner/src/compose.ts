@@ -10,6 +10,9 @@ export const POSTGRES_MAJOR = 18;
 /** The image every service runs, built once (by the seed service) from packages/region-runner/Dockerfile. */
 export const IMAGE = 'samverkan:local';
 
+/** The Redis the compose file runs for the gateway (the machines' own is 7.x). */
+const REDIS_MAJOR = 7;
+
 /** A healthcheck that asks a service's own health endpoint (the image has Node, not curl). */
 const healthcheck = (port: number | string, path: string) => ({
   test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
@@ -47,6 +50,13 @@ export function composeFile(manifest: RegionManifest): string {
       healthcheck: { test: ['CMD', 'pg_isready', '-U', 'postgres'], interval: '2s', timeout: '3s', retries: 30 },
       restart: 'unless-stopped',
     },
+    // The gateway replicas' shared store: the response cache and the persisted documents (nothing on disk).
+    redis: {
+      image: `redis:${REDIS_MAJOR}`,
+      command: ['redis-server', '--save', '', '--appendonly', 'no'],
+      healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '2s', timeout: '3s', retries: 30 },
+      restart: 'unless-stopped',
+    },
     seed: {
       build: { context: '.', dockerfile: 'packages/region-runner/Dockerfile' },
       image: IMAGE,
@@ -81,14 +91,14 @@ export function composeFile(manifest: RegionManifest): string {
   services.gateway = {
     ...image,
     command: ['node', 'gateway/src/index.js'],
-    environment: { ...common, PORT: '4000', REGION_URL: 'http://region:4100/graphql' },
+    environment: { ...common, PORT: '4000', REGION_URL: 'http://region:4100/graphql', REDIS_URL: 'redis://redis:6379', RESPONSE_CACHE_TTL_S: '60' },
     // On this host's loopback only: put a reverse proxy (TLS) in front to publish it.
     ports: ['127.0.0.1:4000:4000'],
     // Ready: the region answers and a supergraph is loaded (a kommun that is down is a hole, not a gateway down).
     healthcheck: healthcheck(4000, '/health/ready'),
-    depends_on: healthy('region', ...manifest.members.map((m) => `kommun-${m.code}`)),
+    depends_on: healthy('redis', 'region', ...manifest.members.map((m) => `kommun-${m.code}`)),
   };
-  const header = `# ${manifest.name}: PostgreSQL, ${manifest.members.length} kommun subgraphs, the region subgraph and the gateway.
+  const header = `# ${manifest.name}: PostgreSQL, Redis, ${manifest.members.length} kommun subgraphs, the region subgraph and the gateway.
 # Generated from schema/regions/${manifest.id}.json by \`npm run compose\`; a test checks that the two agree.
 # JWT_JWKS_URL=https://<identity provider>/.well-known/jwks.json docker compose up   then   http://localhost:4000/graphql
 `;

@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './processes';
 export * from './manifest';
 export * from './dev-idp';
+export * from './hub';

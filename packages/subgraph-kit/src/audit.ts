@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import type { Identity } from '@samverkan/server-kit';
 
 /**
@@ -11,10 +12,37 @@ import type { Identity } from '@samverkan/server-kit';
  * row, reading a page newest first, the cursor, and the comparison of before and after.
  */
 
-/** What runs a statement: a pool or a transaction (TypeORM's DataSource or EntityManager). */
-export interface AuditQueryable {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeORM's own type for a statement's rows
-  query(sql: string, params?: unknown[]): Promise<any>;
+/**
+ * The audit_log table as both services have it (see their AuditLog migrations): its one
+ * definition in code. `before` and `after` are written as JSON text and read as documents.
+ */
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor_subject: string;
+  actor_role: string;
+  actor_municipality: string | null;
+  operation: string;
+  entity_type: string;
+  entity_id: string;
+  before: ColumnType<AuditDocument, string | null, never>;
+  after: ColumnType<AuditDocument, string | null, never>;
+}
+
+/** A kommun database's audit_log: each row names the kommun whose data it is. */
+export interface KommunAuditLogTable extends AuditLogTable {
+  municipality: string;
+}
+
+/** What the audit trail reads and writes: a service's database (or a write's transaction), whose tables include audit_log. */
+export type AuditDatabase<DB extends { audit_log: AuditLogTable }> = Kysely<DB>;
+
+/**
+ * The audit_log of either service, seen with the kommun's columns: only the kommun's callers name
+ * `municipality`. (Kysely's types are invariant in the database type, hence the cast.)
+ */
+function auditLog<DB extends { audit_log: AuditLogTable }>(db: AuditDatabase<DB>): Kysely<{ audit_log: KommunAuditLogTable }> {
+  return db as unknown as Kysely<{ audit_log: KommunAuditLogTable }>;
 }
 
 /** An entity's stored fields as JSON, in the API's names; null when it does not exist. */
@@ -38,8 +66,8 @@ export interface AuditChange {
  * Appends one audit row for `change`, made by `actor` through the mutation `operation`. Must run
  * on the write's transaction: if this insert fails, the write fails with it.
  */
-export async function recordAudit(q: AuditQueryable, actor: Identity, operation: string, change: AuditChange): Promise<void> {
-  await recordAudits(q, actor, operation, [change]);
+export async function recordAudit<DB extends { audit_log: AuditLogTable }>(db: AuditDatabase<DB>, actor: Identity, operation: string, change: AuditChange): Promise<void> {
+  await recordAudits(db, actor, operation, [change]);
 }
 
 /** Rows per INSERT of `recordAudits`: 9 parameters each, well within PostgreSQL's 65,535. */
@@ -49,28 +77,23 @@ const AUDIT_BATCH = 500;
  * Appends the audit rows of many changes made by one write (an import's), a few hundred rows a
  * statement, in the order given. As `recordAudit`, on the write's transaction.
  */
-export async function recordAudits(q: AuditQueryable, actor: Identity, operation: string, changes: readonly AuditChange[]): Promise<void> {
+export async function recordAudits<DB extends { audit_log: AuditLogTable }>(db: AuditDatabase<DB>, actor: Identity, operation: string, changes: readonly AuditChange[]): Promise<void> {
   const withMunicipality = changes.some((c) => c.municipality !== undefined);
   if (withMunicipality && changes.some((c) => c.municipality === undefined)) throw new Error('recordAudits: either every change names its kommun or none does');
-  const columns = ['actor_subject', 'actor_role', 'actor_municipality', 'operation', 'entity_type', 'entity_id', 'before', 'after', ...(withMunicipality ? ['municipality'] : [])];
   for (let from = 0; from < changes.length; from += AUDIT_BATCH) {
-    const values: unknown[] = [];
-    const rows = changes.slice(from, from + AUDIT_BATCH).map((change) => {
-      const row: unknown[] = [
-        actor.subject,
-        actor.role,
-        actor.role === 'kommun-editor' ? actor.municipality : null,
-        operation,
-        change.entityType,
-        change.entityId,
-        change.before === null ? null : JSON.stringify(change.before),
-        change.after === null ? null : JSON.stringify(change.after),
-        ...(withMunicipality ? [change.municipality] : []),
-      ];
-      values.push(...row);
-      return `(${row.map((_, i) => `$${values.length - row.length + i + 1}`).join(', ')})`;
-    });
-    await q.query(`INSERT INTO audit_log (${columns.join(', ')}) VALUES ${rows.join(', ')}`, values);
+    const rows = changes.slice(from, from + AUDIT_BATCH).map((change) => ({
+      actor_subject: actor.subject,
+      actor_role: actor.role,
+      actor_municipality: actor.role === 'kommun-editor' ? actor.municipality : null,
+      operation,
+      entity_type: change.entityType,
+      entity_id: change.entityId,
+      before: change.before === null ? null : JSON.stringify(change.before),
+      after: change.after === null ? null : JSON.stringify(change.after),
+      ...(withMunicipality ? { municipality: change.municipality! } : {}),
+    }));
+    // The region's rows have no municipality column: the type of the kommun's table is only what the builder checks against.
+    await auditLog(db).insertInto('audit_log').values(rows as Array<typeof rows[number] & { municipality: string }>).execute();
   }
 }
 
@@ -163,37 +186,41 @@ function badArgThrow(field: string, problem: string): never {
  * every row of one transaction shares with its `at`. `municipality` limits a kommun database's log
  * to one kommun (a combined instance holds several); the region's log has no such column.
  */
-export async function readAuditPage(
-  q: AuditQueryable,
+export async function readAuditPage<DB extends { audit_log: AuditLogTable }>(
+  db: AuditDatabase<DB>,
   args: { municipality?: string; filter?: AuditFilterValues; first?: number | null; after?: string | null },
   known: { entityTypes: readonly string[]; operations: readonly string[] },
 ): Promise<AuditPage> {
   const first = checkArgs(args.filter, args.first, known);
   const after = args.after != null ? decodeAuditCursor(args.after) : null;
-  const params: unknown[] = [];
-  const add = (value: unknown, cast = '') => {
-    params.push(value);
-    return `$${params.length}${cast}`;
-  };
-  const where: string[] = [];
-  if (args.municipality !== undefined) where.push(`municipality = ${add(args.municipality)}`);
-  const f = args.filter ?? {};
-  if (f.entityType != null) where.push(`entity_type = ${add(f.entityType)}`);
-  if (f.entityId != null) where.push(`entity_id = ${add(f.entityId)}`);
-  if (f.actorSubject != null) where.push(`actor_subject = ${add(f.actorSubject)}`);
-  if (f.operation != null) where.push(`operation = ${add(f.operation)}`);
-  if (f.since) where.push(`at >= ${add(f.since, '::timestamptz')}`);
-  if (f.until) where.push(`at < ${add(f.until, '::timestamptz')}`);
-  if (after) where.push(`id < ${add(after, '::bigint')}`);
   if (first === 0) return { rows: [], hasNextPage: false };
-  const municipality = args.municipality !== undefined ? 'municipality' : 'NULL::text AS municipality';
-  const rows: AuditEntryRow[] = await q.query(
-    `SELECT id::text AS id, at, actor_subject AS "actorSubject", actor_role AS "actorRole", actor_municipality AS "actorMunicipality",
-       operation, entity_type AS "entityType", entity_id AS "entityId", ${municipality}, before, after
-     FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY audit_log.id DESC LIMIT ${add(first + 1, '::int')}`,
-    params,
-  );
+  const f = args.filter ?? {};
+  const rows: AuditEntryRow[] = await auditLog(db)
+    .selectFrom('audit_log')
+    .select((eb) => [
+      eb.cast<string>('id', 'text').as('id'),
+      'at',
+      'actor_subject as actorSubject',
+      'actor_role as actorRole',
+      'actor_municipality as actorMunicipality',
+      'operation',
+      'entity_type as entityType',
+      'entity_id as entityId',
+      args.municipality !== undefined ? 'municipality' : sql<string | null>`NULL::text`.as('municipality'),
+      'before',
+      'after',
+    ])
+    .$if(args.municipality !== undefined, (q) => q.where('municipality', '=', args.municipality!))
+    .$if(f.entityType != null, (q) => q.where('entity_type', '=', f.entityType!))
+    .$if(f.entityId != null, (q) => q.where('entity_id', '=', f.entityId!))
+    .$if(f.actorSubject != null, (q) => q.where('actor_subject', '=', f.actorSubject!))
+    .$if(f.operation != null, (q) => q.where('operation', '=', f.operation!))
+    .$if(Boolean(f.since), (q) => q.where('at', '>=', f.since!))
+    .$if(Boolean(f.until), (q) => q.where('at', '<', f.until!))
+    .$if(after !== null, (q) => q.where('id', '<', after!))
+    .orderBy('audit_log.id', 'desc')
+    .limit(first + 1)
+    .execute();
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 

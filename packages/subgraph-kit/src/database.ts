@@ -4,8 +4,6 @@ import type { Logger } from '@samverkan/server-kit';
 
 export interface PostgresDataSourceOptions {
   url: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for an entity class
-  entities: Function[];
   migrations: Array<new () => MigrationInterface>;
   /** Pool size (pg). Default 10. */
   poolSize?: number;
@@ -15,7 +13,8 @@ export interface PostgresDataSourceOptions {
 export type CountedDataSource = DataSource & { counter: CountingLogger };
 
 /**
- * A service's own database: TypeORM over pg, committed migrations, never `synchronize`. The logger
+ * A service's own database: TypeORM over pg, committed migrations, never `synchronize`. It holds no
+ * entities: a service's statements are built by Kysely over it (see `kyselyOver`). The logger
  * counts statements per request (see `withStatementTally`) and in total (`counter.total`).
  */
 export function createPostgresDataSource(options: PostgresDataSourceOptions): CountedDataSource {
@@ -23,7 +22,7 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Co
   const ds = new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: options.entities,
+    entities: [],
     migrations: options.migrations,
     migrationsRun: false,
     synchronize: false,

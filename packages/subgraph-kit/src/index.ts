@@ -6,3 +6,4 @@ export * from './sql-counter';
 export * from './subgraph-http';
 export * from './audit';
 export * from './subgraph-server';
+export * from './kysely';

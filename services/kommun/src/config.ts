@@ -19,7 +19,7 @@ export const kommunEnv = {
   /** Apply pending migrations at start. Default true. */
   MIGRATE_ON_START: env.bool(true),
   LOG_LEVEL: env.logLevel(),
-  /** The region subgraph, whose funding-programme catalogue the kommun reads at run time. Unset: schema/catalogue.json as committed. */
+  /** The region subgraph, whose catalogue (programmes, development areas, initiatives) the kommun reads at run time. Unset: schema/catalogue.json as committed. */
   REGION_URL: z.url({ message: 'must be the URL of the region subgraph' }).optional(),
   /** How long the region's catalogue is used before it is read again, in ms. Default 60000. */
   CATALOGUE_MAX_AGE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Credentials } from '@samverkan/server-kit';
-import type { ProgrammeCatalogue } from './catalogue';
+import type { RegionCatalogue } from './catalogue';
 import type { Loaders } from './store/loaders';
 
 /** What every resolver of the kommun subgraph gets. */
@@ -10,6 +10,6 @@ export interface KommunContext {
   codes: ReadonlySet<string>;
   credentials: Credentials;
   loaders: Loaders;
-  /** The region's funding-programme catalogue, as this instance knows it now. */
-  catalogue: ProgrammeCatalogue;
+  /** The region's catalogue (programmes, development areas, initiatives), as this instance knows it now. */
+  catalogue: RegionCatalogue;
 }

@@ -3,7 +3,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { GRAPHQL_PATH, createLogger, kommunAudience, verifierFor, type Logger } from '@samverkan/server-kit';
 import { createSubgraphServer, openDatabase } from '@samverkan/subgraph-kit';
 import type { KommunConfig } from './config';
-import { ProgrammeCatalogue } from './catalogue';
+import { RegionCatalogue } from './catalogue';
 import type { KommunContext } from './context';
 import { createDataSource } from './data-source';
 import { buildKommunSchema } from './schema';
@@ -38,7 +38,7 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
 
   const { schema, sdl } = await buildKommunSchema();
   const verify = verifierFor(config, logger, [...codes].map(kommunAudience));
-  const catalogue = new ProgrammeCatalogue({ regionUrl: config.REGION_URL, maxAgeMs: config.CATALOGUE_MAX_AGE_MS, minRefreshMs: 1000, logger });
+  const catalogue = new RegionCatalogue({ regionUrl: config.REGION_URL, maxAgeMs: config.CATALOGUE_MAX_AGE_MS, minRefreshMs: 1000, logger });
 
   const server = await createSubgraphServer<KommunContext, SubscriptionContext>({
     service: 'kommun',

@@ -1,4 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { sql } from 'kysely';
+import type { DataSource } from 'typeorm';
+import { regionDb, type RegionDb } from './store/tables';
 import type { Catalogue, RegionManifest } from './manifest';
 
 /** What a seed wrote. */
@@ -13,8 +15,8 @@ export interface RegionSeedSummary {
 }
 
 // Concurrent seeds (several replicas starting on one empty database) take turns on this lock.
-const SEED_LOCK = 'SELECT pg_advisory_xact_lock(hashtext($1))';
 const SEED_LOCK_KEY = 'samverkan-region-seed';
+const seedLock = (m: RegionDb) => sql`SELECT pg_advisory_xact_lock(hashtext(${SEED_LOCK_KEY}))`.execute(m);
 
 /**
  * Replaces the region, its member registry and its catalogues with the committed data files, in
@@ -28,10 +30,12 @@ export async function seedRegion(
   catalogue: Catalogue,
   subgraphUrls: Record<string, string> = {},
 ): Promise<RegionSeedSummary> {
-  return db.transaction(async (m) => {
-    await m.query(SEED_LOCK, [SEED_LOCK_KEY]);
-    return replaceEverything(m, manifest, catalogue, subgraphUrls);
-  });
+  return regionDb(db)
+    .transaction()
+    .execute(async (m) => {
+      await seedLock(m);
+      return replaceEverything(m, manifest, catalogue, subgraphUrls);
+    });
 }
 
 /**
@@ -44,82 +48,108 @@ export async function seedRegionIfEmpty(
   catalogue: Catalogue,
   subgraphUrls: Record<string, string> = {},
 ): Promise<RegionSeedSummary | null> {
-  return db.transaction(async (m) => {
-    await m.query(SEED_LOCK, [SEED_LOCK_KEY]);
-    const [{ n }]: Array<{ n: number }> = await m.query('SELECT count(*)::int AS n FROM region');
-    return n ? null : replaceEverything(m, manifest, catalogue, subgraphUrls);
-  });
+  return regionDb(db)
+    .transaction()
+    .execute(async (m) => {
+      await seedLock(m);
+      const { n } = await m
+        .selectFrom('region')
+        .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+        .executeTakeFirstOrThrow();
+      return n ? null : replaceEverything(m, manifest, catalogue, subgraphUrls);
+    });
 }
 
-/** Replaces a table's rows with `rows` (objects keyed by column name), in one statement. */
-async function replaceRows(m: EntityManager, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
-  await m.query(`DELETE FROM ${table}`);
-  if (!rows.length) return;
-  const columns = Object.keys(rows[0]).join(', ');
-  await m.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
-    JSON.stringify(rows),
-  ]);
-}
-
-async function replaceEverything(
-  m: EntityManager,
-  manifest: RegionManifest,
-  c: Catalogue,
-  urls: Record<string, string>,
-): Promise<RegionSeedSummary> {
+async function replaceEverything(m: RegionDb, manifest: RegionManifest, c: Catalogue, urls: Record<string, string>): Promise<RegionSeedSummary> {
   // Referrers go first and come back last: initiatives name programmes, areas name agreements.
-  await m.query('DELETE FROM joint_initiative');
-  await m.query('DELETE FROM development_area');
-  await replaceRows(m, 'region', [
-    { id: manifest.id, name: manifest.name, name_short: manifest.nameShort, population_year: manifest.populationYear ?? null },
-  ]);
+  // Each table is emptied, then filled with one statement (none for an empty list).
+  await m.deleteFrom('joint_initiative').execute();
+  await m.deleteFrom('development_area').execute();
+  await m.deleteFrom('region').execute();
+  await m
+    .insertInto('region')
+    .values({
+      id: manifest.id,
+      name: manifest.name,
+      name_short: manifest.nameShort,
+      population_year: manifest.populationYear ?? null,
+    })
+    .execute();
   await replaceMembers(m, manifest, urls);
-  await replaceRows(
-    m,
-    'agreement',
-    c.agreements.map((a) => ({
-      id: a.id,
-      title: a.title,
-      parties: a.parties,
-      decided: a.decided ?? null,
-      signed: a.signed ?? null,
-      follow_up: a.followUp ?? null,
-      development_areas: a.developmentAreas,
-    })),
-  );
-  await replaceRows(
-    m,
-    'development_area',
-    c.developmentAreas.map((a) => ({ code: a.code, name: a.name, name_en: a.nameEn ?? null, ord: a.order ?? null, agreement_id: a.agreement ?? null })),
-  );
-  await replaceRows(
-    m,
-    'network',
-    c.networks.map((n) => ({
-      id: n.id,
-      name: n.name,
-      founded: n.founded ?? null,
-      member_count: n.memberCount ?? null,
-      countries: n.countries ?? null,
-      description: n.description ?? null,
-      forums: n.forums,
-    })),
-  );
-  await replaceRows(m, 'funding_programme', c.fundingProgrammes.map((p) => ({ code: p.code, name: p.name, fund: p.fund, period: p.period ?? null })));
-  await replaceRows(
-    m,
-    'joint_initiative',
-    c.jointInitiatives.map((i) => ({
-      id: i.id,
-      name: i.name,
-      description: i.description ?? null,
-      started: i.started ?? null,
-      programme_code: i.programme ?? null,
-      development_areas: i.developmentAreas,
-      lead: i.lead ?? null,
-      partners: i.partners,
-    })),
-  );
+  await m.deleteFrom('agreement').execute();
+  if (c.agreements.length)
+    await m
+      .insertInto('agreement')
+      .values(
+        c.agreements.map((a) => ({
+          id: a.id,
+          title: a.title,
+          parties: a.parties,
+          decided: a.decided ?? null,
+          signed: a.signed ?? null,
+          follow_up: a.followUp ?? null,
+          development_areas: a.developmentAreas,
+        })),
+      )
+      .execute();
+  if (c.developmentAreas.length)
+    await m
+      .insertInto('development_area')
+      .values(
+        c.developmentAreas.map((a) => ({
+          code: a.code,
+          name: a.name,
+          name_en: a.nameEn ?? null,
+          ord: a.order ?? null,
+          agreement_id: a.agreement ?? null,
+        })),
+      )
+      .execute();
+  await m.deleteFrom('network').execute();
+  if (c.networks.length)
+    await m
+      .insertInto('network')
+      .values(
+        c.networks.map((n) => ({
+          id: n.id,
+          name: n.name,
+          founded: n.founded ?? null,
+          member_count: n.memberCount ?? null,
+          countries: n.countries ?? null,
+          description: n.description ?? null,
+          forums: n.forums,
+        })),
+      )
+      .execute();
+  await m.deleteFrom('funding_programme').execute();
+  if (c.fundingProgrammes.length)
+    await m
+      .insertInto('funding_programme')
+      .values(
+        c.fundingProgrammes.map((p) => ({
+          code: p.code,
+          name: p.name,
+          fund: p.fund,
+          period: p.period ?? null,
+        })),
+      )
+      .execute();
+  if (c.jointInitiatives.length)
+    await m
+      .insertInto('joint_initiative')
+      .values(
+        c.jointInitiatives.map((i) => ({
+          id: i.id,
+          name: i.name,
+          description: i.description ?? null,
+          started: i.started ?? null,
+          programme_code: i.programme ?? null,
+          development_areas: i.developmentAreas,
+          lead: i.lead ?? null,
+          partners: i.partners,
+        })),
+      )
+      .execute();
   return {
     region: manifest.id,
     members: manifest.members.length,
@@ -132,9 +162,12 @@ async function replaceEverything(
 }
 
 /** Members are upserted rather than recreated, so that each keeps the date it joined. */
-async function replaceMembers(m: EntityManager, manifest: RegionManifest, urls: Record<string, string>): Promise<void> {
+async function replaceMembers(m: RegionDb, manifest: RegionManifest, urls: Record<string, string>): Promise<void> {
   const codes = manifest.members.map((x) => x.code);
-  await m.query('DELETE FROM member WHERE NOT (code = ANY($1::char(4)[]))', [codes]);
+  await m
+    .deleteFrom('member')
+    .where((eb) => eb.not(eb('code', '=', eb.fn.any(sql<string[]>`${codes}::char(4)[]`))))
+    .execute();
   if (!codes.length) return;
   const rows = manifest.members.map((x) => ({
     code: x.code,
@@ -144,11 +177,17 @@ async function replaceMembers(m: EntityManager, manifest: RegionManifest, urls: 
     population: x.population ?? null,
     subgraph_url: urls[x.code] ?? null,
   }));
-  await m.query(
-    `INSERT INTO member (code, name, official_name, county, population, subgraph_url)
-     SELECT code, name, official_name, county, population, subgraph_url FROM jsonb_populate_recordset(NULL::member, $1::jsonb)
-     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, official_name = EXCLUDED.official_name, county = EXCLUDED.county,
-       population = EXCLUDED.population, subgraph_url = EXCLUDED.subgraph_url`,
-    [JSON.stringify(rows)],
-  );
+  await m
+    .insertInto('member')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        official_name: eb.ref('excluded.official_name'),
+        county: eb.ref('excluded.county'),
+        population: eb.ref('excluded.population'),
+        subgraph_url: eb.ref('excluded.subgraph_url'),
+      })),
+    )
+    .execute();
 }

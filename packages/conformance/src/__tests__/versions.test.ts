@@ -46,11 +46,38 @@ describe('contractFit: how a member fits the contract', () => {
     expect(await contractFit(contract, fewer)).toEqual({ problems: [], lacks: [], version: CONTRACT_VERSION });
   });
 
-  it('a member announcing an older minor joins, lacking what was added since', async () => {
+  it('a member announcing an older version (1.0, a major before 2.0) joins, lacking what was added since', async () => {
     const fit = await contractFit(contract, announce(v10, '1.0'));
     expect(fit.problems).toEqual([]);
     expect(fit.version).toBe('1.0');
     expect(fit.lacks).toEqual(expect.arrayContaining(['Query.auditLog', 'AuditEntry']));
+  });
+
+  it('a member on 1.2 joins, lacking the date range filters of 1.3', async () => {
+    const v12 = released.find((r) => r.version === '1.2')!.sdl;
+    const fit = await contractFit(contract, v12);
+    expect(fit.problems).toEqual([]);
+    expect(fit.version).toBe('1.2');
+    expect(fit.lacks).toEqual(expect.arrayContaining(['DateRange', 'ProjectFilter.activeDuring', 'ProjectFilter.startDate']));
+  });
+
+  it('a member on 1.3 joins under 2.0 lacking nothing: its optional create inputs accept every create the gateway sends', async () => {
+    const v13 = released.find((r) => r.version === '1.3')!.sdl;
+    expect(v13).toMatch(/input ProjectInput \{[^}]*\n {2}title: String\n/);
+    expect(await contractFit(contract, v13)).toEqual({ problems: [], lacks: [], version: '1.3' });
+    // The diff that made 2.0 a major: inputs the contract now requires, which a 1.3 member's schema leaves optional.
+    const breaking = (await diff(buildContract(v13), contract)).filter((c) => c.criticality.level === CriticalityLevel.Breaking).map((c) => c.path);
+    expect(breaking).toEqual(expect.arrayContaining(['ProjectInput.title', 'ProjectInput.status', 'ProjectInput.startDate']));
+  });
+
+  it('a member whose schema would refuse what the gateway sends is refused, whatever version it announces, naming the field', async () => {
+    const inProjectInput = (sdl: string) => sdl.replace(/(input ProjectInput \{[^}]*\n {2}department: )String\n/, '$1String!\n');
+    for (const [sdl, version] of [[released.find((r) => r.version === '1.3')!.sdl, '1.3'], [current, CONTRACT_VERSION]] as const) {
+      const strict = inProjectInput(sdl);
+      expect(strict).not.toBe(sdl);
+      const fit = await contractFit(contract, strict);
+      expect({ version, problems: fit.problems }).toEqual({ version, problems: [expect.stringMatching(/ProjectInput\.department.*String!.*would refuse or misanswer what the gateway sends/)] });
+    }
   });
 
   it('an older schema that does not say so is held to the whole contract', async () => {

@@ -33,7 +33,7 @@ describe('docker-compose.yml', () => {
     for (const db of databases) expect(created).toContain(`CREATE DATABASE ${db.slice(1)};`);
   });
 
-  it('has PostgreSQL, the region subgraph pointing at the kommuner, and the gateway pointing at the region', () => {
+  it('has PostgreSQL, Redis, the region subgraph pointing at the kommuner, and the gateway pointing at the region', () => {
     const { postgres, region, gateway } = compose.services;
     expect(postgres.image).toMatch(/^postgres:/);
     expect(region.environment.REGION_MANIFEST).toBe(`schema/regions/${manifest.id}.json`);
@@ -44,7 +44,11 @@ describe('docker-compose.yml', () => {
     }
     expect(new URL(gateway.environment.REGION_URL).hostname).toBe('region');
     expect(gateway.environment.REGION_URL).toContain(`:${region.environment.PORT}/`);
-    expect(Object.keys(gateway.depends_on).sort()).toEqual(['region', ...manifest.members.map((m) => `kommun-${m.code}`)].sort());
+    expect(Object.keys(gateway.depends_on).sort()).toEqual(['redis', 'region', ...manifest.members.map((m) => `kommun-${m.code}`)].sort());
+    // Replicas share the response cache and the persisted documents through the compose file's Redis.
+    expect(new URL(gateway.environment.REDIS_URL).hostname).toBe('redis');
+    expect(compose.services.redis.image).toMatch(/^redis:/);
+    expect(Number(gateway.environment.RESPONSE_CACHE_TTL_S)).toBeGreaterThan(0);
   });
 
   it('is valid against the Compose specification\'s JSON Schema', () => {
@@ -60,7 +64,7 @@ describe('docker-compose.yml', () => {
   it('builds the image once; every service of ours runs it, compiled, with a healthcheck and a restart policy', () => {
     const entries = Object.entries<any>(compose.services);
     expect(entries.filter(([, s]) => s.build).map(([name]) => name)).toEqual(['seed']);
-    for (const [name, service] of entries.filter(([n]) => n !== 'postgres')) {
+    for (const [name, service] of entries.filter(([n]) => n !== 'postgres' && n !== 'redis')) {
       expect([name, service.image]).toEqual([name, IMAGE]);
       expect([name, service.command[0]]).toEqual([name, name === 'seed' ? 'sh' : 'node']);
     }
@@ -72,7 +76,7 @@ describe('docker-compose.yml', () => {
 
   it('starts each service once what it needs is healthy, and the kommuner once their data is seeded', () => {
     for (const [name, service] of Object.entries<any>(compose.services)) {
-      if (name === 'postgres') continue;
+      if (name === 'postgres' || name === 'redis') continue;
       // No bare list: every dependency names the condition it waits for.
       expect([name, Array.isArray(service.depends_on)]).toEqual([name, false]);
       for (const [dependency, { condition }] of Object.entries<any>(service.depends_on)) {

@@ -81,7 +81,9 @@ test('every wrong row is named, with each rule of createProject and the kommun o
     row(4, { budget: { total: -1 } }),
     row(5, { municipality: '1481' }),
     row(6, { funding: [{ programme: 'NOT-IN-CATALOGUE', amount: 1 }] }),
-    row(7, { title: undefined }),
+    row(7, { developmentAreas: ['EU-FUNDS', 'NO-SUCH-AREA'] }),
+    row(8, { initiative: 'no-such-initiative' }),
+    row(9, { initiative: 'eu-handslag', developmentAreas: ['EU-NETWORKS'] }),
   ];
   const { body } = await h.gql(IMPORT, { municipality: '1480', input: rows }, editor);
   expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -92,8 +94,22 @@ test('every wrong row is named, with each rule of createProject and the kommun o
     'input[4].budget.total',
     'input[5].municipality',
     'input[6].funding[0].fund',
-    'input[7].title',
+    'input[7].developmentAreas',
+    'input[8].initiative',
   ]);
+  // Codes the region's catalogue does not know are named, as the catalogue's own are let through (row 9).
+  expect(body.errors[0].message).toContain("input[7].developmentAreas: NO-SUCH-AREA is not a development area of the region's catalogue");
+  expect(body.errors[0].message).toContain("input[8].initiative: no-such-initiative is not a joint initiative of the region's catalogue");
+  // A row without what ProjectInput's type requires is refused by GraphQL before the import runs, naming the row and the field.
+  for (const [extra, message] of [
+    [{ title: undefined }, /at "input\[10\]"; Field "title" of required type "String!" was not provided/],
+    [{ status: null }, /at "input\[10\]\.status"; Expected non-nullable type "ProjectStatus!" not to be null/],
+    [{ startDate: undefined }, /at "input\[10\]"; Field "startDate" of required type "LocalDate!" was not provided/],
+  ] as const) {
+    const missing = await h.gql(IMPORT, { municipality: '1480', input: [...rows, row(10, extra)] }, editor);
+    expect(missing.body.data ?? null).toBeNull();
+    expect(missing.body.errors.map((e: any) => [e.extensions.code, e.message])).toEqual([['BAD_USER_INPUT', expect.stringMatching(message)]]);
+  }
   expect(await snapshot(h)).toEqual(before);
 });
 
@@ -104,8 +120,9 @@ test('a dry run checks and runs everything, then changes nothing', async () => {
   expect(body.data.importProjects).toEqual({ dryRun: true, count: 2, projects: [] });
   expect(await snapshot(h)).toEqual(before);
   // A dry run of a bad file is refused as the import would be.
-  const bad = await h.gql(IMPORT, { municipality: '1480', input: [row(1), row(2, { status: null })], dryRun: true }, editor);
-  expect(bad.body.errors[0].extensions.fields.map((f: any) => f.field)).toEqual(['input[1].status']);
+  const bad = await h.gql(IMPORT, { municipality: '1480', input: [row(1), row(2, { endDate: '2024-01-01' })], dryRun: true }, editor);
+  expect(bad.body.errors[0].extensions.fields.map((f: any) => f.field)).toEqual(['input[1].endDate']);
+  expect(await snapshot(h)).toEqual(before);
 });
 
 test("another kommun's editor, or no token, is refused and nothing changes", async () => {

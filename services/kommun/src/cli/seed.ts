@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createLogger, readConfig } from '@samverkan/server-kit';
 import { kommunEnv } from '../config';
 import { connectAndMigrate, createDataSource } from '../data-source';
-import { demoSeedFor, seedKommun } from '../seed/seeder';
+import { demoSeedFor, projectCount, seedKommun } from '../seed/seeder';
 
 /**
  * Replaces the demo data of each kommun in KOMMUNKOD: recorded facts plus SYNTHETIC_PROJECTS
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   });
   const db = createDataSource({ url: config.DATABASE_URL, logger: createLogger('kommun-seed', config.LOG_LEVEL) });
   await connectAndMigrate(db);
-  const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM project')) as Array<{ n: number }>;
+  const n = await projectCount(db);
   if (config.SEED === 'if-empty' && n > 0) {
     console.log(JSON.stringify({ municipalities: config.KOMMUNKOD, skipped: `the database holds ${n} projects` }));
     await db.destroy();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createLogger, readConfig, stopOnSignals } from '@samverkan/server-kit';
 import { readKommunConfig } from '../config';
 import { createKommunServer, type KommunServer } from '../server';
-import { demoSeedFor, seedKommun } from '../seed/seeder';
+import { demoSeedFor, projectCount, seedKommun } from '../seed/seeder';
 
 const instances = z.array(
   z.object({
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const kommun = readKommunConfig({ ...process.env, KOMMUNKOD: instance.code, DATABASE_URL: instance.databaseUrl, PORT: String(instance.port) });
     const server = await createKommunServer(kommun, logger.child({ kommun: instance.code }));
     servers.push(server);
-    const [{ n }] = await server.db.query('SELECT count(*)::int AS n FROM project');
+    const n = await projectCount(server.db);
     if (config.SEED === 'always' || (config.SEED === 'if-empty' && n === 0)) {
       for (const code of instance.code.split(',')) await seedKommun(server.db, demoSeedFor(code, config.SYNTHETIC_PROJECTS));
     }

@@ -78,27 +78,17 @@ export class PartnerInput {
   municipality?: string | null;
 }
 
-/** Fields shared by creating and updating a project; on update every field is optional. */
+/**
+ * Fields a project may have, optional when it is created and when it is changed. What a project
+ * must have (title, status, startDate) is required by the create input's type and optional in the
+ * update input's: the schema says which, and no code checks it by hand.
+ */
 @InputType()
-abstract class ProjectFields {
-  @Field({ nullable: true })
-  @IsOptional()
-  @MinLength(1)
-  @MaxLength(300)
-  title?: string;
-
+abstract class ProjectOptionalFields {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(5000)
   summary?: string | null;
-
-  @Field(() => ProjectStatus, { nullable: true })
-  @IsOptional()
-  status?: ProjectStatus;
-
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
-  startDate?: string;
 
   @Field(() => LocalDateResolver, { nullable: true })
   @IsOptional()
@@ -138,23 +128,47 @@ abstract class ProjectFields {
   department?: string | null;
 }
 
-@InputType({ description: 'A new project. title, status and startDate are required.' })
-export class ProjectInput extends ProjectFields {
+@InputType({
+  description:
+    'A new project; title, status, startDate and municipality are required (since contract 2.0 by their types). A project with an empty title, an end before its start, or more EU co-financing than its total: BAD_USER_INPUT, and nothing is written (writes.bad-input).',
+})
+export class ProjectInput extends ProjectOptionalFields {
+  @Field()
+  @MinLength(1)
+  @MaxLength(300)
+  title!: string;
+
+  @Field(() => ProjectStatus)
+  status!: ProjectStatus;
+
+  @Field(() => LocalDateResolver)
+  startDate!: string;
+
   @Field(() => ID, { description: 'kommunkod of the owning kommun.' })
   @Matches(KOMMUNKOD, kommunkod)
   municipality!: string;
 }
 
-@InputType({ description: 'Changes to a project; omitted fields stay as they are, null clears.' })
-export class ProjectUpdateInput extends ProjectFields {}
-
-@InputType()
-abstract class MembershipFields {
-  @Field(() => ID, { nullable: true, description: "Network id from the region's catalogue, e.g. eurocities." })
+@InputType({ description: 'Changes to a project; omitted fields stay as they are, null clears (title, status and startDate cannot be cleared).' })
+export class ProjectUpdateInput extends ProjectOptionalFields {
+  @Field({ nullable: true })
   @IsOptional()
-  @Matches(CATALOGUE_CODE, catalogueCode)
-  network?: string;
+  @MinLength(1)
+  @MaxLength(300)
+  title?: string;
 
+  @Field(() => ProjectStatus, { nullable: true })
+  @IsOptional()
+  status?: ProjectStatus;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  startDate?: string;
+}
+
+/** A membership's fields but its network, optional on create and on update. */
+@InputType()
+abstract class MembershipOptionalFields {
   @Field(() => LocalDateResolver, { nullable: true })
   @IsOptional()
   since?: string | null;
@@ -175,29 +189,30 @@ abstract class MembershipFields {
   forums?: string[];
 }
 
-@InputType({ description: 'A new membership. network is required.' })
-export class MembershipInput extends MembershipFields {
+const networkDescription = "Network id from the region's catalogue, e.g. eurocities.";
+
+@InputType({ description: 'A new membership; network and municipality are required.' })
+export class MembershipInput extends MembershipOptionalFields {
+  @Field(() => ID, { description: networkDescription })
+  @Matches(CATALOGUE_CODE, catalogueCode)
+  network!: string;
+
   @Field(() => ID)
   @Matches(KOMMUNKOD, kommunkod)
   municipality!: string;
 }
 
-@InputType()
-export class MembershipUpdateInput extends MembershipFields {}
-
-@InputType()
-abstract class TwinTownFields {
-  @Field({ nullable: true })
+@InputType({ description: 'Changes to a membership; omitted fields stay as they are, null clears (network cannot be cleared).' })
+export class MembershipUpdateInput extends MembershipOptionalFields {
+  @Field(() => ID, { nullable: true, description: networkDescription })
   @IsOptional()
-  @MinLength(1)
-  @MaxLength(200)
-  city?: string;
+  @Matches(CATALOGUE_CODE, catalogueCode)
+  network?: string;
+}
 
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as FI' })
-  country?: string;
-
+/** A twin town's fields but its city and country, optional on create and on update. */
+@InputType()
+abstract class TwinTownOptionalFields {
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @Min(1900)
@@ -212,15 +227,37 @@ abstract class TwinTownFields {
   focus?: string[];
 }
 
-@InputType({ description: 'A new twin town (vänort). city and country are required.' })
-export class TwinTownInput extends TwinTownFields {
+const countryCode = { message: 'country must be an ISO 3166-1 alpha-2 code such as FI' };
+
+@InputType({ description: 'A new twin town (vänort); city, country and municipality are required.' })
+export class TwinTownInput extends TwinTownOptionalFields {
+  @Field()
+  @MinLength(1)
+  @MaxLength(200)
+  city!: string;
+
+  @Field()
+  @IsISO31661Alpha2(countryCode)
+  country!: string;
+
   @Field(() => ID)
   @Matches(KOMMUNKOD, kommunkod)
   municipality!: string;
 }
 
-@InputType()
-export class TwinTownUpdateInput extends TwinTownFields {}
+@InputType({ description: 'Changes to a twin town; omitted fields stay as they are, null clears (city and country cannot be cleared).' })
+export class TwinTownUpdateInput extends TwinTownOptionalFields {
+  @Field({ nullable: true })
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(200)
+  city?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsISO31661Alpha2(countryCode)
+  country?: string;
+}
 
 @InputType({ description: "The kommun's international strategy; replaces the current one." })
 export class StrategyInput {

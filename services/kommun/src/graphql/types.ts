@@ -9,6 +9,8 @@ import {
   MaxLength,
   MinLength,
   IsEnum,
+  ValidateBy,
+  ValidateNested,
 } from 'class-validator';
 import { Fund, OrderDirection, ProjectOrderField, ProjectStatus, ChangeKind } from './enums';
 import { Project } from '../entities/project';
@@ -42,14 +44,20 @@ export class PageInfo {
 
 @ObjectType({ simpleResolvers: true })
 export class ProjectEdge {
-  @Field({ description: 'Opaque keyset cursor; stays valid while projects are added.' })
+  @Field({
+    description:
+      "The position of this edge's project, opaque to clients but not to the gateway, which decodes every kommun's cursors to merge their pages: base64url of the JSON array [field, direction, value, kommunkod, n], value the project's sort value (an unrecorded amount as 0; for ID the kommunkod) (cursor.format).",
+  })
   cursor!: string;
 
   @Field(() => Project)
   node!: Project;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'A page of projects. totalCount counts every match, not just this page.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A page of projects: at most first edges; nodes are the edges' nodes; pageInfo.endCursor is the last edge's cursor (null on an empty page) and hasNextPage is false on the last page only (paging.page-info). totalCount counts every match, not just this page.",
+})
 export class ProjectConnection {
   @Field(() => [ProjectEdge])
   edges!: ProjectEdge[];
@@ -66,52 +74,98 @@ export class ProjectConnection {
   filter?: ProjectFilter;
 }
 
-@InputType({ description: 'Restricts a project list. Every given criterion must hold.' })
+/** `to` is not before `from`, when both are given (dates as YYYY-MM-DD compare as text). */
+function NotBeforeFrom(): PropertyDecorator {
+  return ValidateBy({
+    name: 'notBeforeFrom',
+    validator: {
+      validate: (to: unknown, args) => {
+        const from = (args?.object as DateRange | undefined)?.from;
+        return to == null || from == null || String(from) <= String(to);
+      },
+      defaultMessage: (args) => `to (${String(args?.value)}) must not be before from (${String((args?.object as DateRange | undefined)?.from)})`,
+    },
+  });
+}
+
+@InputType({ description: 'A period of days, both ends inclusive. Either end may be omitted: the period is then open on that side. from after to is a BAD_USER_INPUT error naming the field, in lists and projectStats alike (errors.reversed-date-range).' })
+export class DateRange {
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The first day (inclusive); omitted: no lower bound.' })
+  @IsOptional()
+  from?: string;
+
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The last day (inclusive); omitted: no upper bound. Not before from.' })
+  @IsOptional()
+  @NotBeforeFrom()
+  to?: string;
+}
+
+@InputType({
+  description:
+    'Restricts a project list. Every given criterion must hold (AND); within a list criterion, any value (OR). A filtered list is the unfiltered list with the non-matching projects left out, in the same order (filter.combined).',
+})
 export class ProjectFilter {
-  @Field(() => [ID], { nullable: true, description: 'kommunkoder' })
+  @Field(() => [ID], { nullable: true, description: "kommunkoder: the project's kommunkod is one of them; another kommun's code matches nothing here (filter.municipalities)." })
   @IsOptional()
   @ArrayMaxSize(400)
   @Matches(KOMMUNKOD, { each: true, message: 'each entry must be a 4-digit kommunkod' })
   municipalities?: string[];
 
-  @Field(() => [ProjectStatus], { nullable: true })
+  @Field(() => [ProjectStatus], { nullable: true, description: 'The status is one of them (filter.status).' })
   @IsOptional()
   @ArrayMaxSize(10)
   status?: ProjectStatus[];
 
-  @Field(() => [ID], { nullable: true, description: 'Development area codes' })
+  @Field(() => [ID], { nullable: true, description: 'Development area codes: the project serves at least one of them (filter.developmentAreas).' })
   @IsOptional()
   @ArrayMaxSize(100)
   @Matches(CATALOGUE_CODE, { each: true, message: 'each entry must be a catalogue code' })
   developmentAreas?: string[];
 
-  @Field(() => [ID], { nullable: true, description: 'Funding programme codes' })
+  @Field(() => [ID], { nullable: true, description: 'Funding programme codes: at least one funding line is of one of them (filter.programmes).' })
   @IsOptional()
   @ArrayMaxSize(100)
   @Matches(CATALOGUE_CODE, { each: true, message: 'each entry must be a catalogue code' })
   programmes?: string[];
 
-  @Field(() => [Fund], { nullable: true })
+  @Field(() => [Fund], { nullable: true, description: 'At least one funding line is of one of these funds (filter.funds).' })
   @IsOptional()
   @ArrayMaxSize(20)
   funds?: Fund[];
 
-  @Field(() => ID, { nullable: true, description: 'Joint initiative id' })
+  @Field(() => ID, { nullable: true, description: 'Joint initiative id: the project belongs to it (filter.initiative).' })
   @IsOptional()
   @Matches(CATALOGUE_CODE, { message: 'must be a catalogue id' })
   initiative?: string;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Projects running on this date.' })
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'Projects running on this date d: startDate <= d and (endDate is null or endDate >= d); both ends inclusive, an open end runs on (filter.activeOn).',
+  })
   @IsOptional()
   activeOn?: string;
 
-  @Field({ nullable: true, description: 'Words to find in title, summary or department.' })
+  @Field(() => DateRange, { nullable: true, description: 'Projects whose startDate lies in the range, both ends inclusive; a project without a start date never matches. Since contract 1.3 (filter.startDate).' })
+  @IsOptional()
+  @ValidateNested()
+  startDate?: DateRange;
+
+  @Field(() => DateRange, { nullable: true, description: 'Projects whose running period overlaps the range: startDate <= to and (endDate is null or endDate >= from), an omitted end of the range leaving its side open. nulls as in activeOn, so activeOn: d is activeDuring: { from: d, to: d }; a project without a start date never matches. Since contract 1.3 (filter.activeDuring).' })
+  @IsOptional()
+  @ValidateNested()
+  activeDuring?: DateRange;
+
+  @Field({
+    nullable: true,
+    description:
+      'Words to find: every word occurs, in any case, as a whole word in the title, summary or department (words are runs of letters and digits; a hyphenated word\'s parts count as words). An implementation may also understand web-search syntax ("a phrase", or, -word) (filter.text).',
+  })
   @IsOptional()
   @MinLength(1)
   @MaxLength(200)
   text?: string;
 
-  @Field({ nullable: true, description: 'true: generated demo volume only; false: recorded facts only.' })
+  @Field({ nullable: true, description: 'true: generated demo volume only; false: recorded facts only (filter.synthetic).' })
   @IsOptional()
   @IsBoolean()
   synthetic?: boolean;
@@ -128,9 +182,9 @@ export class ProjectOrder {
   direction!: OrderDirection;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Project figures for one group. Sums skip unrecorded budgets.' })
+@ObjectType({ simpleResolvers: true, description: 'Project figures for one group. Sums skip unrecorded amounts.' })
 export class ProjectStatsGroup {
-  @Field({ description: 'Stable key of the group, e.g. "MUNICIPALITY=1480|FUND=ESF".' })
+  @Field({ description: 'Stable key of the group: "<DIMENSION>=<value>" per dimension, joined by | in the order asked, e.g. "MUNICIPALITY=1480|FUND=ESF"; the empty value for a project without one ("FUND="); "" without groupBy.' })
   key!: string;
 
   @Field(() => Municipality, { nullable: true })
@@ -179,7 +233,7 @@ export class ProjectChange {
   @Field(() => Municipality)
   municipality!: Municipality;
 
-  @Field(() => Project, { nullable: true, description: 'The project as it is now; null when deleted.' })
+  @Field(() => Project, { nullable: true, description: 'The project as it is now; null once deleted (writes.event).' })
   project?: Project | null;
 
   @Field()

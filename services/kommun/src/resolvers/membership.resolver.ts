@@ -9,7 +9,7 @@ import * as writes from '../store/writes';
 
 @Resolver(() => Membership)
 export class MembershipResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: '<kommunkod>:membership:<n>, the kommunkod the owning kommun\'s (ids.kommunkod).' })
   id(@Root() m: Membership): string {
     return formatId(m.municipalityCode, 'membership', m.localId);
   }
@@ -46,7 +46,7 @@ export class MembershipResolver {
 
 @Resolver(() => TwinTown)
 export class TwinTownResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: '<kommunkod>:twintown:<n>, the kommunkod the owning kommun\'s (ids.kommunkod).' })
   id(@Root() t: TwinTown): string {
     return formatId(t.municipalityCode, 'twintown', t.localId);
   }

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { KOMMUNKOD } from '@samverkan/contract';
+import { KOMMUNKOD, MUNICIPALITY_QUERY_DESCRIPTION } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
 import { Membership } from '../entities/membership';
@@ -18,14 +18,14 @@ export function servedMunicipality(ctx: KommunContext, code: string): Municipali
 
 @Resolver(() => Municipality)
 export class MunicipalityResolver {
-  @Query(() => Municipality, { nullable: true, description: 'A kommun by its 4-digit SCB kommunkod.' })
+  @Query(() => Municipality, { nullable: true, description: MUNICIPALITY_QUERY_DESCRIPTION })
   @Directive('@shareable')
   municipality(@Arg('code', () => ID) code: string, @Ctx() ctx: KommunContext): Municipality | null {
     if (!KOMMUNKOD.test(code)) throw badInput('code', `must be a 4-digit SCB kommunkod such as 1480 (got "${code}")`);
     return servedMunicipality(ctx, code);
   }
 
-  @FieldResolver(() => ProjectConnection, { description: "The kommun's projects." })
+  @FieldResolver(() => ProjectConnection, { description: "The kommun's own projects, with the arguments and rules of the root list (municipality.projects, entities.Municipality.projects)." })
   projects(@Root() m: Municipality, @Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext): Promise<ProjectConnection> {
     return projectPage(ctx, 'municipality', m.code, args);
   }

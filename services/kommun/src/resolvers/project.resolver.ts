@@ -23,18 +23,22 @@ export async function projectByGlobalId(ctx: KommunContext, id: string): Promise
 
 @Resolver(() => Project)
 export class ProjectResolver {
-  @Query(() => Project, { nullable: true, description: 'A project by its id (<kommunkod>:project:<n>).' })
+  @Query(() => Project, { nullable: true, description: "A project by its id (<kommunkod>:project:<n>); a kommun's subgraph answers null for another kommun's id, as _entities does (entities.own-and-foreign). An id not of that form: BAD_USER_INPUT (errors.malformed-project-id)." })
   project(@Arg('id', () => ID) id: string, @Ctx() ctx: KommunContext): Promise<Project | null> {
     if (!parseId(id, 'project')) throw badInput('id', `${JSON.stringify(id.slice(0, 80))} is not a project id (expected <kommunkod>:project:<number>)`);
     return projectByGlobalId(ctx, id);
   }
 
-  @Query(() => ProjectConnection, { description: 'Projects, filtered, ordered and paged by keyset cursors.' })
+  @Query(() => ProjectConnection, { description:
+      'Projects, filtered, ordered and paged by keyset cursors. Bad input answers a GraphQL error whose message says what was wrong, extensions.code BAD_USER_INPUT, no data for the field, and changes nothing.',
+  })
   projects(@Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext): Promise<ProjectConnection> {
     return projectPage(ctx, 'root', '*', args);
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: "<kommunkod>:project:<n>, n a positive integer and the kommunkod the owning kommun's: the gateway routes writes and entity fetches by it (ids.kommunkod).",
+  })
   id(@Root() p: Project): string {
     return formatId(p.municipalityCode, 'project', p.localId);
   }
@@ -70,12 +74,14 @@ export class ProjectResolver {
     return p.initiativeId ? { id: p.initiativeId } : null;
   }
 
-  @Mutation(() => Project, { description: "Creates a project. Needs an editor's token for input.municipality." })
+  @Mutation(() => Project, { description:
+      "Creates a project and answers it as given, with an id of the kommun; project(id) reads the same (writes.create-read). Needs an editor's token for input.municipality: none is UNAUTHENTICATED, another kommun's or role's FORBIDDEN (writes.need-token).",
+  })
   createProject(@Arg('input', () => ProjectInput) input: ProjectInput, @Ctx() ctx: KommunContext): Promise<Project> {
     return writes.createProject(ctx, input);
   }
 
-  @Mutation(() => Project, { description: 'Changes a project; lists given replace the old ones.' })
+  @Mutation(() => Project, { description: "Changes what input gives and keeps the rest; lists given replace the old ones (writes.update). Needs an editor's token of the project's kommun." })
   updateProject(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => ProjectUpdateInput) input: ProjectUpdateInput,
@@ -97,7 +103,7 @@ export class ProjectResolver {
     return writes.importProjects(ctx, municipality, input, dryRun);
   }
 
-  @Mutation(() => ID, { description: 'Deletes a project and answers its id.' })
+  @Mutation(() => ID, { description: 'Deletes a project and answers its id; it is gone, and deleting it again is an error (writes.delete).' })
   deleteProject(@Arg('id', () => ID) id: string, @Ctx() ctx: KommunContext): Promise<string> {
     return writes.deleteProject(ctx, id);
   }
@@ -105,7 +111,9 @@ export class ProjectResolver {
 
 @Resolver(() => ProjectStatsGroup)
 export class ProjectStatsResolver {
-  @Query(() => [ProjectStatsGroup], { description: 'Project counts and budget sums per group (all projects when groupBy is empty).' })
+  @Query(() => [ProjectStatsGroup], { description:
+      'Project counts and budget sums per group of the projects the filter keeps. Without groupBy: one group, key "", whose count is the filtered list\'s length and whose budgetTotal, euCofinancing and fundingAmount are the sums over that list, an unrecorded amount adding nothing (stats.sum-matches-list). Grouped by several dimensions: keys joined by | in the order asked, ordered by the first dimension, then the next (stats.groups.multi).',
+  })
   async projectStats(
     @Ctx() ctx: KommunContext,
     @Arg('filter', () => ProjectFilter, { nullable: true }) filter?: ProjectFilter,

@@ -56,7 +56,8 @@ function checkCodes(codes: unknown): string[] | null {
 @Resolver()
 export class ProjectChangeResolver {
   @Subscription(() => ProjectChange, {
-    description: 'Fires on every project write in the given kommuner (all when omitted).',
+    description:
+      'Fires on every project write in the given kommuner (all when omitted): CREATED, UPDATED and DELETED, naming the project and its kommun (writes.event). Served over graphql-ws on the subgraph\'s URL.',
     subscribe: async ({ args, context }) => {
       const codes = checkCodes(args.municipalities);
       const wanted = codes ? new Set(codes) : null;

@@ -1,4 +1,7 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { DataSource } from 'typeorm';
+import type { DecidingBody } from '@samverkan/contract';
+import { kommunDb, type KommunDb } from '../store/tables';
 import { demoSeeds } from './demo';
 import { generateProjects } from './synthetic';
 import type { KommunSeed, SeedProject } from './types';
@@ -11,46 +14,58 @@ export interface SeedSummary {
   strategy: boolean;
 }
 
+/** How many projects the database holds, of every kommun it serves. */
+export async function projectCount(ds: DataSource): Promise<number> {
+  const { n } = await kommunDb(ds)
+    .selectFrom('project')
+    .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+    .executeTakeFirstOrThrow();
+  return n;
+}
+
 /**
  * Replaces one kommun's data with `seed`, in one transaction. Projects and their children go in
  * with a handful of set-based INSERTs (unnest of arrays), so 20,000 projects take seconds.
  */
-export async function seedKommun(db: DataSource, seed: KommunSeed): Promise<SeedSummary> {
+export async function seedKommun(ds: DataSource, seed: KommunSeed): Promise<SeedSummary> {
   const { code } = seed;
-  await db.transaction(async (m) => {
-    // A bulk load announces nothing: subscribers hear of edits, not of a database being filled.
-    await m.query(`SELECT set_config('samverkan.quiet', 'on', true)`);
-    await m.query('DELETE FROM project WHERE municipality_code = $1', [code]);
-    await m.query('DELETE FROM membership WHERE municipality_code = $1', [code]);
-    await m.query('DELETE FROM twin_town WHERE municipality_code = $1', [code]);
-    await m.query('DELETE FROM strategy WHERE municipality_code = $1', [code]);
+  await kommunDb(ds)
+    .transaction()
+    .execute(async (m) => {
+      // A bulk load announces nothing: subscribers hear of edits, not of a database being filled.
+      await sql`SELECT set_config('samverkan.quiet', 'on', true)`.execute(m);
+      await m.deleteFrom('project').where('municipality_code', '=', code).execute();
+      await m.deleteFrom('membership').where('municipality_code', '=', code).execute();
+      await m.deleteFrom('twin_town').where('municipality_code', '=', code).execute();
+      await m.deleteFrom('strategy').where('municipality_code', '=', code).execute();
 
-    for (let start = 0; start < seed.projects.length; start += 5000) {
-      await insertProjects(m.query.bind(m), code, seed.projects.slice(start, start + 5000));
-    }
-    for (const ms of seed.memberships) {
-      await m.query(
-        `INSERT INTO membership (municipality_code, network_id, since, decided_by, decision_date, forums) VALUES ($1,$2,$3,$4,$5,$6)`,
-        [code, ms.network, ms.since ?? null, ms.decidedBy ?? null, ms.decisionDate ?? null, ms.forums],
-      );
-    }
-    for (const t of seed.twinTowns) {
-      await m.query(`INSERT INTO twin_town (municipality_code, city, country, since, focus) VALUES ($1,$2,$3,$4,$5)`, [
-        code,
-        t.city,
-        t.country,
-        t.since ?? null,
-        t.focus,
-      ]);
-    }
-    if (seed.strategy) {
-      const s = seed.strategy;
-      await m.query(
-        `INSERT INTO strategy (municipality_code, title, adopted_by, adopted_on, priorities, summary) VALUES ($1,$2,$3,$4,$5,$6)`,
-        [code, s.title, s.adoptedBy, s.adoptedOn ?? null, s.priorities, s.summary ?? null],
-      );
-    }
-  });
+      for (let start = 0; start < seed.projects.length; start += 5000) {
+        await insertProjects(m, code, seed.projects.slice(start, start + 5000));
+      }
+      for (const ms of seed.memberships) {
+        await m
+          .insertInto('membership')
+          .values({
+            municipality_code: code,
+            network_id: ms.network,
+            since: ms.since ?? null,
+            decided_by: (ms.decidedBy ?? null) as DecidingBody | null,
+            decision_date: ms.decisionDate ?? null,
+            forums: ms.forums,
+          })
+          .execute();
+      }
+      for (const t of seed.twinTowns) {
+        await m.insertInto('twin_town').values({ municipality_code: code, city: t.city, country: t.country, since: t.since ?? null, focus: t.focus }).execute();
+      }
+      if (seed.strategy) {
+        const s = seed.strategy;
+        await m
+          .insertInto('strategy')
+          .values({ municipality_code: code, title: s.title, adopted_by: s.adoptedBy as DecidingBody, adopted_on: s.adoptedOn ?? null, priorities: s.priorities, summary: s.summary ?? null })
+          .execute();
+      }
+    });
   return {
     code,
     projects: seed.projects.length,
@@ -60,61 +75,87 @@ export async function seedKommun(db: DataSource, seed: KommunSeed): Promise<Seed
   };
 }
 
-type Query = <T>(sql: string, params: unknown[]) => Promise<T>;
+/** One array parameter of a column of many rows, with the type its elements take. */
+const array = (values: unknown[], type: string): RawBuilder<unknown> => sql`${values}::${sql.raw(type)}[]`;
 
-async function insertProjects(query: Query, code: string, projects: SeedProject[]): Promise<void> {
+/**
+ * `unnest(<arrays>) WITH ORDINALITY AS t(<columns>, n)`: many rows, a parameter per column, as the
+ * table `t` whose `n` keeps the rows' order.
+ */
+function rows<C extends string>(columns: Record<C, RawBuilder<unknown>>) {
+  const names = Object.keys(columns) as C[];
+  return sql<Record<C, unknown> & { n: number }>`unnest(${sql.join(names.map((c) => columns[c]))}) WITH ORDINALITY`.as<'t'>(
+    sql`t(${sql.join(names.map((c) => sql.id(c)))}, n)`,
+  );
+}
+
+async function insertProjects(m: KommunDb, code: string, projects: SeedProject[]): Promise<void> {
   if (!projects.length) return;
   const col = <T>(f: (p: SeedProject) => T) => projects.map(f);
-  const ids: Array<{ id: number }> = await query(
-    `INSERT INTO project (municipality_code, title, summary, status, start_date, end_date, budget_total, eu_cofinancing,
-                          currency, department, initiative_id, synthetic)
-     SELECT $1, title, summary, status, start_date, end_date, budget_total, eu_cofinancing, currency, department,
-            initiative_id, synthetic
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::numeric[], $8::numeric[],
-                              $9::text[], $10::text[], $11::text[], $12::bool[])
-     WITH ORDINALITY AS t(title, summary, status, start_date, end_date, budget_total, eu_cofinancing, currency, department,
-                          initiative_id, synthetic, n)
-     ORDER BY n
-     RETURNING id`,
-    [
-      code,
-      col((p) => p.title),
-      col((p) => p.summary ?? null),
-      col((p) => p.status),
-      col((p) => p.startDate),
-      col((p) => p.endDate ?? null),
-      col((p) => p.budgetTotal ?? null),
-      col((p) => p.euCofinancing ?? null),
-      col((p) => p.currency),
-      col((p) => p.department ?? null),
-      col((p) => p.initiative ?? null),
-      col((p) => p.synthetic),
-    ],
-  );
+  const t = rows({
+    title: array(col((p) => p.title), 'text'),
+    summary: array(col((p) => p.summary ?? null), 'text'),
+    status: array(col((p) => p.status), 'text'),
+    start_date: array(col((p) => p.startDate), 'date'),
+    end_date: array(col((p) => p.endDate ?? null), 'date'),
+    budget_total: array(col((p) => p.budgetTotal ?? null), 'numeric'),
+    eu_cofinancing: array(col((p) => p.euCofinancing ?? null), 'numeric'),
+    currency: array(col((p) => p.currency), 'text'),
+    department: array(col((p) => p.department ?? null), 'text'),
+    initiative_id: array(col((p) => p.initiative ?? null), 'text'),
+    synthetic: array(col((p) => p.synthetic), 'bool'),
+  });
+  const columns = ['title', 'summary', 'status', 'start_date', 'end_date', 'budget_total', 'eu_cofinancing', 'currency', 'department', 'initiative_id', 'synthetic'] as const;
+  const ids = await m
+    .insertInto('project')
+    .columns(['municipality_code', ...columns])
+    .expression((eb) =>
+      eb
+        .selectFrom(t)
+        .select([sql<string>`${code}`.as('municipality_code'), ...columns.map((c) => `t.${c}` as const)])
+        .orderBy('t.n'),
+    )
+    .returning('id')
+    .execute();
   // RETURNING follows the insertion order of the ordered SELECT, so ids[i] belongs to projects[i].
   const funding = projects.flatMap((p, i) => p.funding.map((f) => [ids[i].id, f.programme, f.fund, f.amount] as const));
   if (funding.length) {
-    await query(
-      `INSERT INTO funding (project_id, programme_code, fund, amount) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::numeric[])`,
-      [funding.map((f) => f[0]), funding.map((f) => f[1]), funding.map((f) => f[2]), funding.map((f) => f[3])],
-    );
+    const f = rows({
+      project_id: array(funding.map((x) => x[0]), 'int'),
+      programme_code: array(funding.map((x) => x[1]), 'text'),
+      fund: array(funding.map((x) => x[2]), 'text'),
+      amount: array(funding.map((x) => x[3]), 'numeric'),
+    });
+    await m
+      .insertInto('funding')
+      .columns(['project_id', 'programme_code', 'fund', 'amount'])
+      .expression((eb) => eb.selectFrom(f).select(['t.project_id', 't.programme_code', 't.fund', 't.amount']))
+      .execute();
   }
-  const partners = projects.flatMap((p, i) =>
-    p.partners.map((x) => [ids[i].id, x.name, x.country, x.type, x.role, x.municipality ?? null] as const),
-  );
+  const partners = projects.flatMap((p, i) => p.partners.map((x) => [ids[i].id, x.name, x.country, x.type, x.role, x.municipality ?? null] as const));
   if (partners.length) {
-    await query(
-      `INSERT INTO partner (project_id, name, country, type, role, municipality_code)
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-      [0, 1, 2, 3, 4, 5].map((k) => partners.map((x) => x[k])),
-    );
+    const x = rows({
+      project_id: array(partners.map((r) => r[0]), 'int'),
+      name: array(partners.map((r) => r[1]), 'text'),
+      country: array(partners.map((r) => r[2]), 'text'),
+      type: array(partners.map((r) => r[3]), 'text'),
+      role: array(partners.map((r) => r[4]), 'text'),
+      municipality_code: array(partners.map((r) => r[5]), 'text'),
+    });
+    await m
+      .insertInto('partner')
+      .columns(['project_id', 'name', 'country', 'type', 'role', 'municipality_code'])
+      .expression((eb) => eb.selectFrom(x).select(['t.project_id', 't.name', 't.country', 't.type', 't.role', 't.municipality_code']))
+      .execute();
   }
   const areas = projects.flatMap((p, i) => [...new Set(p.developmentAreas)].map((a) => [ids[i].id, a] as const));
   if (areas.length) {
-    await query(`INSERT INTO project_area (project_id, area_code) SELECT * FROM unnest($1::int[], $2::text[])`, [
-      areas.map((a) => a[0]),
-      areas.map((a) => a[1]),
-    ]);
+    const a = rows({ project_id: array(areas.map((r) => r[0]), 'int'), area_code: array(areas.map((r) => r[1]), 'text') });
+    await m
+      .insertInto('project_area')
+      .columns(['project_id', 'area_code'])
+      .expression((eb) => eb.selectFrom(a).select(['t.project_id', 't.area_code']))
+      .execute();
   }
 }
 

@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import { Kysely } from 'kysely';
+import type { DataSource } from 'typeorm';
 import type { Funding } from '../entities/funding';
 import type { Membership } from '../entities/membership';
 import type { Partner } from '../entities/partner';
@@ -6,7 +8,8 @@ import type { Project } from '../entities/project';
 import type { Strategy } from '../entities/strategy';
 import type { TwinTown } from '../entities/twin-town';
 import type { ProjectFilter } from '../graphql/types';
-import { countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type Queryable, type Scope } from './project-query';
+import { anyOf, countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type Scope } from './project-query';
+import { COLUMNS, kommunDb, type KommunDb } from './tables';
 
 export interface PageRequest {
   scope: Scope;
@@ -48,72 +51,87 @@ function byKey<K, V>(rows: V[], keyOf: (v: V) => K): Map<K, V[]> {
  * One set of DataLoaders per request (and per subscription event): every relation is fetched
  * with one statement per level, however many parents ask for it.
  */
-export function createLoaders(db: Queryable) {
-  const listBy = <K extends string | number, V>(sql: string, cast: string, keyOf: (v: V) => K) =>
+export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) {
+  const db = databaseOf(source);
+  /** A loader of lists by parent key: `fetch` reads every key's rows in one statement. */
+  const listBy = <K extends string | number, V>(fetch: (keys: K[]) => Promise<V[]>, keyOf: (v: V) => K) =>
     new DataLoader<K, V[]>(async (keys) => {
-      const rows: V[] = await db.query(sql.replace('$KEYS', `$1::${cast}[]`), [keys]);
-      const grouped = byKey(rows, keyOf);
+      const grouped = byKey(await fetch([...keys]), keyOf);
       return keys.map((k) => grouped.get(k) ?? []);
     });
+  const memberships = () => db().selectFrom('membership').select(COLUMNS.membership);
 
   return {
     projectById: new DataLoader<number, Project | null>(async (ids) => {
-      const found = await loadProjectsById(db, ids);
+      const found = await loadProjectsById(db(), ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
     fundingByProject: listBy<number, Funding>(
-      `SELECT id, project_id AS "projectId", programme_code AS "programmeCode", fund, amount::float8 AS amount
-       FROM funding WHERE project_id = ANY($KEYS) ORDER BY project_id, id`,
-      'int',
+      (ids) =>
+        db()
+          .selectFrom('funding')
+          .select((eb) => ['id', 'project_id as projectId', 'programme_code as programmeCode', 'fund', eb.cast<number>('amount', 'float8').as('amount')])
+          .where('project_id', '=', anyOf(ids, 'int'))
+          .orderBy('project_id')
+          .orderBy('id')
+          .execute(),
       (f) => f.projectId,
     ),
     partnersByProject: listBy<number, Partner>(
-      `SELECT id, project_id AS "projectId", name, country, type, role, municipality_code AS "municipalityCode"
-       FROM partner WHERE project_id = ANY($KEYS) ORDER BY project_id, id`,
-      'int',
+      (ids) => db().selectFrom('partner').select(COLUMNS.partner).where('project_id', '=', anyOf(ids, 'int')).orderBy('project_id').orderBy('id').execute(),
       (p) => p.projectId,
     ),
     areasByProject: listBy<number, { projectId: number; areaCode: string }>(
-      `SELECT project_id AS "projectId", area_code AS "areaCode" FROM project_area
-       WHERE project_id = ANY($KEYS) ORDER BY project_id, area_code`,
-      'int',
+      (ids) =>
+        db()
+          .selectFrom('project_area')
+          .select(['project_id as projectId', 'area_code as areaCode'])
+          .where('project_id', '=', anyOf(ids, 'int'))
+          .orderBy('project_id')
+          .orderBy('area_code')
+          .execute(),
       (a) => a.projectId,
     ),
     membershipsByCode: listBy<string, Membership>(
-      `${MEMBERSHIP_SELECT} WHERE municipality_code = ANY($KEYS) ORDER BY municipality_code, since, id`,
-      'text',
+      (codes) => memberships().where('municipality_code', '=', anyOf(codes, 'text')).orderBy('municipality_code').orderBy('since').orderBy('id').execute(),
       (m) => m.municipalityCode,
     ),
     membershipsByNetwork: listBy<string, Membership>(
-      `${MEMBERSHIP_SELECT} WHERE network_id = ANY($KEYS) ORDER BY network_id, municipality_code, id`,
-      'text',
+      (ids) => memberships().where('network_id', '=', anyOf(ids, 'text')).orderBy('network_id').orderBy('municipality_code').orderBy('id').execute(),
       (m) => m.networkId,
     ),
     membershipById: new DataLoader<number, Membership | null>(async (ids) => {
-      const rows: Membership[] = await db.query(`${MEMBERSHIP_SELECT} WHERE id = ANY($1::int[])`, [ids]);
+      const rows = await memberships().where('id', '=', anyOf(ids, 'int')).execute();
       const m = new Map(rows.map((r) => [r.localId, r]));
       return ids.map((id) => m.get(id) ?? null);
     }),
     twinTownsByCode: listBy<string, TwinTown>(
-      `SELECT id AS "localId", municipality_code AS "municipalityCode", city, country, since, focus
-       FROM twin_town WHERE municipality_code = ANY($KEYS) ORDER BY municipality_code, city, id`,
-      'text',
+      (codes) =>
+        db()
+          .selectFrom('twin_town')
+          .select(COLUMNS.twin_town)
+          .where('municipality_code', '=', anyOf(codes, 'text'))
+          .orderBy('municipality_code')
+          .orderBy('city')
+          .orderBy('id')
+          .execute(),
       (t) => t.municipalityCode,
     ),
     strategyByCode: new DataLoader<string, Strategy | null>(async (codes) => {
-      const rows: Strategy[] = await db.query(
-        `SELECT municipality_code AS "municipalityCode", title, adopted_by AS "adoptedBy", adopted_on AS "adoptedOn",
-                priorities, summary, updated_at AS "updatedAt"
-         FROM strategy WHERE municipality_code = ANY($1::text[])`,
-        [codes],
-      );
+      const rows = await db().selectFrom('strategy').select(COLUMNS.strategy).where('municipality_code', '=', anyOf(codes, 'text')).execute();
       const m = new Map(rows.map((r) => [r.municipalityCode, r]));
       return codes.map((c) => m.get(c) ?? null);
     }),
     participantsByInitiative: listBy<string, { initiativeId: string; code: string }>(
-      `SELECT DISTINCT initiative_id AS "initiativeId", municipality_code::text AS code FROM project
-       WHERE initiative_id = ANY($KEYS) ORDER BY 1, 2`,
-      'text',
+      (ids) =>
+        db()
+          .selectFrom('project')
+          .distinct()
+          .select((eb) => [eb.cast<string>('initiative_id', 'text').as('initiativeId'), eb.cast<string>('municipality_code', 'text').as('code')])
+          .where('initiative_id', '=', anyOf(ids, 'text'))
+          .orderBy('initiativeId')
+          .orderBy('code')
+          .execute(),
       (r) => r.initiativeId,
     ),
     pages: new DataLoader<PageRequest, Page, string>(
@@ -122,7 +140,7 @@ export function createLoaders(db: Queryable) {
         const groups = groupByArgs(requests, (r) => [r.filter ?? null, r.page]);
         await Promise.all(
           [...groups.values()].map(async ({ sample, keys }) => {
-            const pages = await loadPages(db, sample.scope, [...keys], sample.filter, sample.page);
+            const pages = await loadPages(db(), sample.scope, [...keys], sample.filter, sample.page);
             for (const [key, page] of pages) results.set(pageId({ ...sample, key }), page);
           }),
         );
@@ -136,7 +154,7 @@ export function createLoaders(db: Queryable) {
         const groups = groupByArgs(requests, (r) => r.filter ?? null);
         await Promise.all(
           [...groups.values()].map(async ({ sample, keys }) => {
-            const counts = await countMatches(db, sample.scope, [...keys], sample.filter);
+            const counts = await countMatches(db(), sample.scope, [...keys], sample.filter);
             for (const [key, n] of counts) results.set(countId({ ...sample, key }), n);
           }),
         );
@@ -147,8 +165,12 @@ export function createLoaders(db: Queryable) {
   };
 }
 
-const MEMBERSHIP_SELECT = `SELECT id AS "localId", municipality_code AS "municipalityCode", network_id AS "networkId",
-  since, decided_by AS "decidedBy", decision_date AS "decisionDate", forums FROM membership`;
+/** A pool, a transaction, or a choice between the two made at each statement (see write in writes.ts). */
+function databaseOf(source: DataSource | KommunDb | (() => KommunDb)): () => KommunDb {
+  if (typeof source === 'function') return source;
+  const db = source instanceof Kysely ? source : kommunDb(source);
+  return () => db;
+}
 
 function pageId(r: PageRequest): string {
   return JSON.stringify([r.scope, r.key, r.filter ?? null, r.page]);

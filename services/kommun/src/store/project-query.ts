@@ -1,13 +1,10 @@
-import type { DataSource } from 'typeorm';
+import { expressionBuilder, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/contract';
 import type { Project } from '../entities/project';
 import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
-import { Params } from './sql';
-
-/** What reads need: a pool (`DataSource`) or a transaction (`EntityManager`). */
-export type Queryable = Pick<DataSource, 'query'>;
+import { projectColumns, type KommunDb, type KommunTables } from './tables';
 
 /** What a project list hangs off: the root, a kommun, an area, a programme or an initiative. */
 export type Scope = 'root' | 'municipality' | 'area' | 'programme' | 'initiative';
@@ -23,65 +20,103 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_ORDER: ProjectOrder = { field: ProjectOrderField[DEFAULT_PROJECT_ORDER.field], direction: OrderDirection[DEFAULT_PROJECT_ORDER.direction] };
 
-/** Columns of a project row, aliased to the entity's property names. */
-export const PROJECT_COLUMNS = `p.id AS "localId", p.municipality_code AS "municipalityCode", p.title, p.summary, p.status,
-  p.start_date AS "startDate", p.end_date AS "endDate", p.budget_total::float8 AS "budgetTotal",
-  p.eu_cofinancing::float8 AS "euCofinancing", p.currency, p.department, p.initiative_id AS "initiativeId",
-  p.synthetic, p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+/** `any($1::<type>[])`: one parameter for a list, whatever its length, so the statement's text stays the same. */
+export function anyOf<T>(values: readonly T[], type: 'int' | 'text'): RawBuilder<T> {
+  return sql<T>`any(${values}::${sql.raw(type)}[])`;
+}
 
-/** The SQL expression each order sorts by, and the cast its cursor value takes. */
-const SORT: Record<ProjectOrderField, { expr: string; cast: string; value: string }> = {
-  START_DATE: { expr: 'p.start_date', cast: '::date', value: `to_char(p.start_date, 'YYYY-MM-DD')` },
-  BUDGET_TOTAL: { expr: 'coalesce(p.budget_total, 0)', cast: '::numeric', value: 'coalesce(p.budget_total, 0)::float8' },
-  EU_COFINANCING: { expr: 'coalesce(p.eu_cofinancing, 0)', cast: '::numeric', value: 'coalesce(p.eu_cofinancing, 0)::float8' },
-  TITLE: { expr: '(p.title COLLATE "C")', cast: '::text COLLATE "C"', value: 'p.title' },
-  ID: { expr: 'p.municipality_code', cast: '::char(4)', value: 'p.municipality_code' },
+/** The parents' keys of one statement, as the table `k(key)`. */
+type Keys = { k: { key: string } };
+
+/**
+ * Conditions on a project row (the table `project`) and, for a scope, on its parent's key (`k.key`):
+ * built apart from any one statement, so the list, the count and the stats share them.
+ */
+const eb = expressionBuilder<KommunTables & Keys, 'project' | 'k'>();
+
+/** The expression each order sorts by (each in the shape of its index), the cast its cursor value takes, and the value a cursor holds. */
+const SORT: Record<ProjectOrderField, { expr: Expression<unknown>; cast: string; value: Expression<string | number> }> = {
+  START_DATE: { expr: eb.ref('project.start_date'), cast: 'date', value: sql<string>`to_char(${eb.ref('project.start_date')}, 'YYYY-MM-DD')` },
+  BUDGET_TOTAL: {
+    expr: sql`coalesce(${eb.ref('project.budget_total')}, 0)`,
+    cast: 'numeric',
+    value: sql<number>`coalesce(${eb.ref('project.budget_total')}, 0)::float8`,
+  },
+  EU_COFINANCING: {
+    expr: sql`coalesce(${eb.ref('project.eu_cofinancing')}, 0)`,
+    cast: 'numeric',
+    value: sql<number>`coalesce(${eb.ref('project.eu_cofinancing')}, 0)::float8`,
+  },
+  TITLE: { expr: sql`(${eb.ref('project.title')} COLLATE "C")`, cast: 'text COLLATE "C"', value: eb.ref('project.title') },
+  ID: { expr: eb.ref('project.municipality_code'), cast: 'char(4)', value: eb.ref('project.municipality_code') },
 };
 
 function badArg(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** SQL conditions for a filter; every string goes in as a parameter. */
-export function filterConditions(filter: ProjectFilter | undefined, params: Params): string[] {
-  const where: string[] = [];
+/** SQL conditions for a filter; every value goes in as a parameter. */
+export function filterConditions(filter: ProjectFilter | undefined): Array<Expression<SqlBool>> {
+  const where: Array<Expression<SqlBool>> = [];
   if (!filter) return where;
-  if (filter.municipalities) where.push(`p.municipality_code = ANY(${params.add(filter.municipalities, '::text[]')})`);
-  if (filter.status) where.push(`p.status = ANY(${params.add(filter.status, '::text[]')})`);
+  if (filter.municipalities) where.push(eb('project.municipality_code', '=', anyOf(filter.municipalities, 'text')));
+  if (filter.status) where.push(eb('project.status', '=', anyOf(filter.status, 'text')));
   if (filter.developmentAreas) {
-    where.push(`EXISTS (SELECT 1 FROM project_area fa WHERE fa.project_id = p.id AND fa.area_code = ANY(${params.add(filter.developmentAreas, '::text[]')}))`);
+    const areas = filter.developmentAreas;
+    where.push(eb.exists(eb.selectFrom('project_area as fa').select(sql.lit(1).as('one')).whereRef('fa.project_id', '=', 'project.id').where('fa.area_code', '=', anyOf(areas, 'text'))));
   }
   if (filter.programmes) {
-    where.push(`EXISTS (SELECT 1 FROM funding ff WHERE ff.project_id = p.id AND ff.programme_code = ANY(${params.add(filter.programmes, '::text[]')}))`);
+    const programmes = filter.programmes;
+    where.push(eb.exists(eb.selectFrom('funding as ff').select(sql.lit(1).as('one')).whereRef('ff.project_id', '=', 'project.id').where('ff.programme_code', '=', anyOf(programmes, 'text'))));
   }
   if (filter.funds) {
-    where.push(`EXISTS (SELECT 1 FROM funding ff WHERE ff.project_id = p.id AND ff.fund = ANY(${params.add(filter.funds, '::text[]')}))`);
+    const funds = filter.funds;
+    where.push(eb.exists(eb.selectFrom('funding as ff').select(sql.lit(1).as('one')).whereRef('ff.project_id', '=', 'project.id').where('ff.fund', '=', anyOf(funds, 'text'))));
   }
-  if (filter.initiative) where.push(`p.initiative_id = ${params.add(filter.initiative)}`);
+  if (filter.initiative) where.push(eb('project.initiative_id', '=', filter.initiative));
   if (filter.activeOn) {
-    const d = params.add(filter.activeOn, '::date');
-    where.push(`p.start_date <= ${d} AND (p.end_date IS NULL OR p.end_date >= ${d})`);
+    const d = sql<string>`${filter.activeOn}::date`;
+    where.push(eb.and([eb('project.start_date', '<=', d), eb.or([eb('project.end_date', 'is', null), eb('project.end_date', '>=', d)])]));
+  }
+  // A range's omitted end leaves that side open; a project without a start date matches neither.
+  if (filter.startDate) {
+    const { from, to } = filter.startDate;
+    where.push(eb('project.start_date', 'is not', null));
+    if (from != null) where.push(eb('project.start_date', '>=', sql<string>`${from}::date`));
+    if (to != null) where.push(eb('project.start_date', '<=', sql<string>`${to}::date`));
+  }
+  // The activeOn rule over a period: it starts by the range's end and has not ended before its start.
+  if (filter.activeDuring) {
+    const { from, to } = filter.activeDuring;
+    where.push(eb('project.start_date', 'is not', null));
+    if (to != null) where.push(eb('project.start_date', '<=', sql<string>`${to}::date`));
+    if (from != null) where.push(eb.or([eb('project.end_date', 'is', null), eb('project.end_date', '>=', sql<string>`${from}::date`)]));
   }
   // websearch_to_tsquery never fails on user syntax: quotes, OR and -word are understood, the rest is words.
-  if (filter.text) where.push(`p.search @@ websearch_to_tsquery('simple', ${params.add(filter.text)})`);
-  if (filter.synthetic !== undefined) where.push(`p.synthetic = ${params.add(filter.synthetic)}`);
+  if (filter.text) where.push(eb('project.search', '@@', sql<string>`websearch_to_tsquery('simple', ${filter.text})`));
+  if (filter.synthetic !== undefined) where.push(eb('project.synthetic', '=', filter.synthetic));
   return where;
 }
 
-/** The condition tying a project to its parent, with `k.key` the parent's key. */
-function scopeCondition(scope: Scope): string {
+/** The condition tying a project to its parent, whose key is `k.key`. */
+function scopeCondition(scope: Scope): Expression<SqlBool> {
   switch (scope) {
     case 'root':
-      return 'true';
+      return sql<SqlBool>`true`;
     case 'municipality':
-      return 'p.municipality_code = k.key';
+      return eb('project.municipality_code', '=', eb.ref('k.key'));
     case 'area':
-      return 'EXISTS (SELECT 1 FROM project_area sa WHERE sa.project_id = p.id AND sa.area_code = k.key)';
+      return eb.exists(eb.selectFrom('project_area as sa').select(sql.lit(1).as('one')).whereRef('sa.project_id', '=', 'project.id').whereRef('sa.area_code', '=', 'k.key'));
     case 'programme':
-      return 'EXISTS (SELECT 1 FROM funding sf WHERE sf.project_id = p.id AND sf.programme_code = k.key)';
+      return eb.exists(eb.selectFrom('funding as sf').select(sql.lit(1).as('one')).whereRef('sf.project_id', '=', 'project.id').whereRef('sf.programme_code', '=', 'k.key'));
     case 'initiative':
-      return 'p.initiative_id = k.key';
+      return eb('project.initiative_id', '=', eb.ref('k.key'));
   }
+}
+
+/** The parents' keys as the table `k(key)`, one parameter. */
+function keyTable(keys: readonly string[]) {
+  return sql<{ key: string }>`unnest(${keys}::text[])`.as<'k'>(sql`k(key)`);
 }
 
 export interface NormalizedPage {
@@ -115,36 +150,55 @@ export interface Page {
   hasNextPage: boolean;
 }
 
+/** The columns of a project row, as the entity names them. */
+const PROJECT_SELECTION = projectColumns(expressionBuilder<KommunTables, 'project'>());
+
 /**
  * One statement for the pages of every parent in `keys`: a LATERAL subquery per key, each ordered
- * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow.
+ * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow. The order is
+ * the shape of one of the project indexes (see the Initial migration), so each page is an index
+ * range scan from the cursor on (plans.db.test.ts checks that).
  */
+export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage) {
+  const sort = SORT[page.order.field];
+  const dir = page.order.direction === 'DESC' ? 'desc' : 'asc';
+  const where = [scopeCondition(scope), ...filterConditions(filter)];
+  if (page.after) {
+    const op = sql.raw(dir === 'desc' ? '<' : '>');
+    const { value, code, local } = page.after;
+    where.push(
+      sql<SqlBool>`(${sort.expr}, ${eb.ref('project.municipality_code')}, ${eb.ref('project.id')}) ${op} (${value}::${sql.raw(sort.cast)}, ${code}::char(4), ${local}::int)`,
+    );
+  }
+  return db
+    .selectFrom(keyTable(keys))
+    .innerJoinLateral(
+      (q) =>
+        q
+          .selectFrom('project')
+          .select(PROJECT_SELECTION)
+          .select(sql<string | number>`${sort.value}`.as('sortValue'))
+          .where(eb.and(where))
+          .orderBy(sort.expr, dir)
+          .orderBy('project.municipality_code', dir)
+          .orderBy('project.id', dir)
+          .limit(page.first + 1)
+          .as('x'),
+      (join) => join.onTrue(),
+    )
+    .select('k.key as scopeKey')
+    .selectAll('x');
+}
+
+/** The pages of every parent in `keys` (see pagesQuery), by key. */
 export async function loadPages(
-  db: Queryable,
+  db: KommunDb,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
   page: NormalizedPage,
 ): Promise<Map<string, Page>> {
-  const params = new Params();
-  const keysParam = params.add(keys, '::text[]');
-  const sort = SORT[page.order.field];
-  const dir = page.order.direction === 'DESC' ? 'DESC' : 'ASC';
-  const where = [scopeCondition(scope), ...filterConditions(filter, params)];
-  if (page.after) {
-    const op = dir === 'DESC' ? '<' : '>';
-    where.push(
-      `(${sort.expr}, p.municipality_code, p.id) ${op} (${params.add(page.after.value, sort.cast)}, ${params.add(page.after.code, '::char(4)')}, ${params.add(page.after.local, '::int')})`,
-    );
-  }
-  const sql = `SELECT k.key AS "scopeKey", x.* FROM unnest(${keysParam}) AS k(key)
-    CROSS JOIN LATERAL (
-      SELECT ${PROJECT_COLUMNS}, ${sort.value} AS "sortValue" FROM project p
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${sort.expr} ${dir}, p.municipality_code ${dir}, p.id ${dir}
-      LIMIT ${params.add(page.first + 1, '::int')}
-    ) x`;
-  const rows: ProjectRow[] = await db.query(sql, params.values);
+  const rows: ProjectRow[] = await pagesQuery(db, scope, keys, filter, page).execute();
   const out = new Map<string, Page>(keys.map((k) => [k, { rows: [], hasNextPage: false }]));
   for (const row of rows) {
     const p = out.get(row.scopeKey)!;
@@ -167,23 +221,21 @@ export function cursorOf(row: ProjectRow, order: ProjectOrder): string {
 
 /** One statement counting the matches of every parent in `keys`. */
 export async function countMatches(
-  db: Queryable,
+  db: KommunDb,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
 ): Promise<Map<string, number>> {
-  const params = new Params();
-  const keysParam = params.add(keys, '::text[]');
-  const where = [scopeCondition(scope), ...filterConditions(filter, params)];
-  const rows: Array<{ key: string; n: number }> = await db.query(
-    `SELECT k.key, (SELECT count(*)::int FROM project p WHERE ${where.join(' AND ')}) AS n FROM unnest(${keysParam}) AS k(key)`,
-    params.values,
-  );
-  return new Map(rows.map((r) => [r.key, r.n]));
+  const where = [scopeCondition(scope), ...filterConditions(filter)];
+  const rows = await db
+    .selectFrom(keyTable(keys))
+    .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')])
+    .execute();
+  return new Map(rows.map((r) => [r.key, r.n ?? 0]));
 }
 
 /** Projects by local id, one statement. */
-export async function loadProjectsById(db: Queryable, ids: readonly number[]): Promise<Map<number, Project>> {
-  const rows: Project[] = await db.query(`SELECT ${PROJECT_COLUMNS} FROM project p WHERE p.id = ANY($1::int[])`, [ids]);
+export async function loadProjectsById(db: KommunDb, ids: readonly number[]): Promise<Map<number, Project>> {
+  const rows: Project[] = await db.selectFrom('project').select(PROJECT_SELECTION).where('project.id', '=', anyOf(ids, 'int')).execute();
   return new Map(rows.map((r) => [r.localId, r]));
 }

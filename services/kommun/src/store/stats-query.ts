@@ -1,17 +1,28 @@
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { DataSource } from 'typeorm';
 import type { ProjectFilter, ProjectStatsGroup } from '../graphql/types';
 import { ProjectDimension, type Fund, type ProjectStatus } from '../graphql/enums';
 import { filterConditions } from './project-query';
-import { Params } from './sql';
+import { kommunDb, type KommunTables, type ProjectAreaTable } from './tables';
 
-const DIMENSION_SQL: Record<ProjectDimension, string> = {
-  MUNICIPALITY: 'p.municipality_code::text',
-  DEVELOPMENT_AREA: 'a.area_code',
-  PROGRAMME: 'f.programme_code',
-  FUND: 'f.fund',
-  STATUS: 'p.status',
-  START_YEAR: 'extract(year FROM p.start_date)::int',
-  INITIATIVE: 'p.initiative_id',
+/** A project's funding summed per project and per the dimensions asked (programme, fund), as the table `f`. */
+interface FundingSums {
+  project_id: number;
+  programme_code: string;
+  fund: Fund;
+  amount: string;
+}
+
+const eb = expressionBuilder<KommunTables & { a: ProjectAreaTable; f: FundingSums }, 'project' | 'a' | 'f'>();
+
+const DIMENSION: Record<ProjectDimension, Expression<unknown>> = {
+  MUNICIPALITY: sql`${eb.ref('project.municipality_code')}::text`,
+  DEVELOPMENT_AREA: eb.ref('a.area_code'),
+  PROGRAMME: eb.ref('f.programme_code'),
+  FUND: eb.ref('f.fund'),
+  STATUS: eb.ref('project.status'),
+  START_YEAR: sql`extract(year FROM ${eb.ref('project.start_date')})::int`,
+  INITIATIVE: eb.ref('project.initiative_id'),
 };
 
 /** The group's stable key: the dimensions in the order asked, with their values. */
@@ -28,30 +39,40 @@ export function groupKey(dims: readonly ProjectDimension[], values: ReadonlyArra
  * project twice within one group.
  */
 export async function projectStats(
-  db: DataSource,
+  ds: DataSource,
   filter: ProjectFilter | undefined,
   groupBy: readonly ProjectDimension[],
 ): Promise<ProjectStatsGroup[]> {
   const dims = [...new Set(groupBy)];
-  const params = new Params();
-  const where = filterConditions(filter, params);
-  const fundingDims = dims.filter((d) => d === ProjectDimension.PROGRAMME || d === ProjectDimension.FUND);
-  const fundingCols = fundingDims.map((d) => (d === ProjectDimension.PROGRAMME ? 'programme_code' : 'fund'));
+  const where = filterConditions(filter);
+  const fundingCols = dims.flatMap((d) => (d === ProjectDimension.PROGRAMME ? ['programme_code' as const] : d === ProjectDimension.FUND ? ['fund' as const] : []));
   // Text by code point (COLLATE "C"), as the gateway compares; years are numbers.
-  const dimExprs = dims.map((d, i) => `${DIMENSION_SQL[d]}${d === ProjectDimension.START_YEAR ? '' : ' COLLATE "C"'} AS d${i}`);
-  const sql = `SELECT ${[...dimExprs, 'count(*)::int AS count'].join(', ')},
-      coalesce(sum(p.budget_total), 0)::float8 AS "budgetTotal",
-      coalesce(sum(p.eu_cofinancing), 0)::float8 AS "euCofinancing",
-      coalesce(sum(f.amount), 0)::float8 AS "fundingAmount"
-    FROM project p
-    ${dims.includes(ProjectDimension.DEVELOPMENT_AREA) ? 'LEFT JOIN project_area a ON a.project_id = p.id' : ''}
-    LEFT JOIN (
-      SELECT project_id${fundingCols.map((c) => `, ${c}`).join('')}, sum(amount) AS amount
-      FROM funding GROUP BY project_id${fundingCols.map((c) => `, ${c}`).join('')}
-    ) f ON f.project_id = p.id
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ${dims.length ? `GROUP BY ${dims.map((_, i) => `d${i}`).join(', ')} ORDER BY ${dims.map((_, i) => `d${i} NULLS LAST`).join(', ')}` : ''}`;
-  const rows: Array<Record<string, unknown>> = await db.query(sql, params.values);
+  const dimExprs = dims.map((d, i) => (d === ProjectDimension.START_YEAR ? sql`${DIMENSION[d]}` : sql`${DIMENSION[d]} COLLATE "C"`).as(`d${i}`));
+  const rows: Array<Record<string, unknown>> = await kommunDb(ds)
+    .selectFrom('project')
+    .$if(dims.includes(ProjectDimension.DEVELOPMENT_AREA), (q) => q.leftJoin('project_area as a', 'a.project_id', 'project.id'))
+    .leftJoin(
+      (q) =>
+        q
+          .selectFrom('funding')
+          .select(['project_id', ...fundingCols])
+          .select(sql<string>`sum(amount)`.as('amount'))
+          .groupBy(['project_id', ...fundingCols])
+          .as('f'),
+      (join) => join.on(sql<SqlBool>`${eb.ref('f.project_id')} = ${eb.ref('project.id')}`),
+    )
+    .select([
+      ...dimExprs,
+      sql<number>`count(*)::int`.as('count'),
+      sql<number>`coalesce(sum(${eb.ref('project.budget_total')}), 0)::float8`.as('budgetTotal'),
+      sql<number>`coalesce(sum(${eb.ref('project.eu_cofinancing')}), 0)::float8`.as('euCofinancing'),
+      sql<number>`coalesce(sum(${eb.ref('f.amount')}), 0)::float8`.as('fundingAmount'),
+    ])
+    .$if(where.length > 0, (q) => q.where(eb.and(where)))
+    .$if(dims.length > 0, (q) =>
+      dims.reduce((ordered, _, i) => ordered.orderBy(sql.ref(`d${i}`), (o) => o.asc().nullsLast()), q.groupBy(dims.map((_, i) => sql.ref(`d${i}`)))),
+    )
+    .execute();
   return rows.map((r) => {
       const values = dims.map((_, i) => r[`d${i}`] as string | number | null);
       const value = (d: ProjectDimension) => {

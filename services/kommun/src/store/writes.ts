@@ -1,11 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import { sql, type Updateable } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { validate } from 'class-validator';
 import { formatId, parseId, type EntityKind } from '@samverkan/contract';
 import { badInput, flattenValidationErrors, requireKommunEditor, type FieldProblem } from '@samverkan/server-kit';
 import { recordAudit, recordAudits, type AuditDocument } from '@samverkan/subgraph-kit';
 import type { KommunContext } from '../context';
-import { Funding, Membership, Partner, Project, ProjectArea, Strategy, TwinTown } from '../entities';
+import type { Funding, Membership, Project, Strategy, TwinTown } from '../entities';
 import { PartnerRole } from '../graphql/enums';
 import type {
   FundingInput,
@@ -17,10 +17,10 @@ import type {
   TwinTownInput,
   TwinTownUpdateInput,
 } from '../graphql/inputs';
-import type { FundOf } from '../catalogue';
+import type { CatalogueView, FundOf } from '../catalogue';
 import { auditDocument, projectAuditDocuments, type AuditedEntity } from './audit';
 import { createLoaders, type Loaders } from './loaders';
-import type { Queryable } from './project-query';
+import { projectColumns, COLUMNS, kommunDb, type KommunDb, type KommunTables } from './tables';
 
 /** Appends the audit row of one changed entity to the write's transaction. */
 type Audit = (entity: AuditedEntity, code: string, local: number | null, before: AuditDocument, after: AuditDocument) => Promise<void>;
@@ -38,17 +38,17 @@ const KIND: Record<Exclude<AuditedEntity, 'Strategy'>, EntityKind> = { Project: 
  * it changes with `audit`, in the same transaction: an audit row that cannot be written fails the
  * write, and a write that fails leaves no audit row.
  */
-async function write<T>(ctx: KommunContext, operation: string, work: (m: EntityManager, read: Loaders, audit: Audit, auditAll: AuditAll) => Promise<T>): Promise<T> {
+async function write<T>(ctx: KommunContext, operation: string, work: (m: KommunDb, read: Loaders, audit: Audit, auditAll: AuditAll) => Promise<T>): Promise<T> {
   const actor = ctx.credentials.identity;
   // Every write authorizes its caller first; one that reaches here without an identity is a bug.
   if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
-  let tx: EntityManager | null = null;
-  const source: Queryable = { query: (sql: string, params?: unknown[]) => (tx ?? ctx.db).query(sql, params) };
-  const loaders = createLoaders(source);
-  const result = await ctx.db.transaction(async (m) => {
+  const pool = kommunDb(ctx.db);
+  let tx: KommunDb | null = null;
+  const loaders = createLoaders(() => tx ?? pool);
+  const result = await pool.transaction().execute(async (m) => {
     tx = m;
     const audit: Audit = (entity, code, local, before, after) =>
-      recordAudit(m, actor, operation, {
+      recordAudit<KommunTables>(m, actor, operation, {
         entityType: entity,
         entityId: entity === 'Strategy' ? code : formatId(code, KIND[entity], local!),
         municipality: code,
@@ -56,7 +56,7 @@ async function write<T>(ctx: KommunContext, operation: string, work: (m: EntityM
         after,
       });
     const auditAll: AuditAll = (entity, code, changes) =>
-      recordAudits(
+      recordAudits<KommunTables>(
         m,
         actor,
         operation,
@@ -116,9 +116,24 @@ function fundingRows(lines: FundingInput[], fundOf: FundOf): Array<Pick<Funding,
   });
 }
 
-/** The catalogue lookup for writes that name these projects' programmes (see ProgrammeCatalogue). */
-function programmesOf(ctx: KommunContext, inputs: Array<ProjectInput | ProjectUpdateInput>): Promise<FundOf> {
-  return ctx.catalogue.lookup(inputs.flatMap((input) => (input.funding ?? []).filter((line) => !line.fund).map((line) => line.programme)));
+/** The region's catalogue for writes that name these projects' programmes, areas and initiatives (see RegionCatalogue). */
+function catalogueFor(ctx: KommunContext, inputs: Array<ProjectInput | ProjectUpdateInput>): Promise<CatalogueView> {
+  return ctx.catalogue.lookup({
+    programmes: inputs.flatMap((input) => (input.funding ?? []).filter((line) => !line.fund).map((line) => line.programme)),
+    developmentAreas: inputs.flatMap((input) => input.developmentAreas ?? []),
+    initiatives: inputs.flatMap((input) => (input.initiative ? [input.initiative] : [])),
+  });
+}
+
+/** The development areas and the joint initiative a write names must be in the region's catalogue. */
+function checkCatalogue(input: ProjectInput | ProjectUpdateInput, known: CatalogueView): void {
+  const unknownAreas = (input.developmentAreas ?? []).filter((code) => !known.areas.has(code));
+  if (unknownAreas.length) {
+    throw badInput('developmentAreas', `${unknownAreas.join(', ')} ${unknownAreas.length > 1 ? 'are not development areas' : 'is not a development area'} of the region's catalogue (it has ${[...known.areas].join(', ')})`);
+  }
+  if (input.initiative && !known.initiatives.has(input.initiative)) {
+    throw badInput('initiative', `${input.initiative} is not a joint initiative of the region's catalogue (it has ${[...known.initiatives].join(', ')})`);
+  }
 }
 
 /** Rules that span fields: dates in order, EU share within the budget, at most one lead partner. */
@@ -135,61 +150,63 @@ function checkProject(p: Pick<Project, 'startDate' | 'endDate' | 'budgetTotal' |
   }
 }
 
+/** The stored rows of a project's funding lines, partners and areas. */
+const childRows = {
+  funding: (projectId: number, lines: FundingInput[], fundOf: FundOf) =>
+    fundingRows(lines, fundOf).map((f) => ({ project_id: projectId, programme_code: f.programmeCode, fund: f.fund, amount: f.amount })),
+  partners: (projectId: number, partners: NonNullable<ProjectInput['partners']>) =>
+    partners.map((p) => ({ project_id: projectId, name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipality_code: p.municipality ?? null })),
+  areas: (projectId: number, areas: string[]) => areas.map((area_code) => ({ project_id: projectId, area_code })),
+};
+
 /** Lists given replace the old ones; null clears a list, as it clears any other field. */
-async function replaceChildren(m: EntityManager, local: number, input: ProjectInput | ProjectUpdateInput, fundOf: FundOf): Promise<void> {
+async function replaceChildren(m: KommunDb, local: number, input: ProjectInput | ProjectUpdateInput, fundOf: FundOf): Promise<void> {
   if (input.funding !== undefined) {
-    await m.delete(Funding, { projectId: local });
-    const rows = fundingRows(input.funding ?? [], fundOf).map((f) => m.create(Funding, { ...f, projectId: local }));
-    if (rows.length) await m.insert(Funding, rows);
+    await m.deleteFrom('funding').where('project_id', '=', local).execute();
+    const rows = childRows.funding(local, input.funding ?? [], fundOf);
+    if (rows.length) await m.insertInto('funding').values(rows).execute();
   }
   if (input.partners !== undefined) {
-    await m.delete(Partner, { projectId: local });
-    const rows = (input.partners ?? []).map((p) =>
-      m.create(Partner, { projectId: local, name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipalityCode: p.municipality ?? null }),
-    );
-    if (rows.length) await m.insert(Partner, rows);
+    await m.deleteFrom('partner').where('project_id', '=', local).execute();
+    const rows = childRows.partners(local, input.partners ?? []);
+    if (rows.length) await m.insertInto('partner').values(rows).execute();
   }
   if (input.developmentAreas !== undefined) {
-    await m.delete(ProjectArea, { projectId: local });
-    if (input.developmentAreas?.length) {
-      await m.insert(ProjectArea, input.developmentAreas.map((areaCode) => ({ projectId: local, areaCode })));
-    }
+    await m.deleteFrom('project_area').where('project_id', '=', local).execute();
+    if (input.developmentAreas?.length) await m.insertInto('project_area').values(childRows.areas(local, input.developmentAreas)).execute();
   }
 }
 
 /** The stored values of a new project; a BAD_USER_INPUT naming the field when a rule is broken. */
-function newProject(input: ProjectInput, fundOf: FundOf) {
-  if (!input.title) throw badInput('title', 'is required');
-  if (!input.status) throw badInput('status', 'is required');
-  if (!input.startDate) throw badInput('startDate', 'is required');
+function newProject(input: ProjectInput, known: CatalogueView) {
   const values = {
-    municipalityCode: input.municipality,
+    municipality_code: input.municipality,
     title: input.title,
     summary: input.summary ?? null,
     status: input.status,
-    startDate: input.startDate,
-    endDate: input.endDate ?? null,
-    budgetTotal: input.budget?.total ?? null,
-    euCofinancing: input.budget?.euCofinancing ?? null,
+    start_date: input.startDate,
+    end_date: input.endDate ?? null,
+    budget_total: input.budget?.total ?? null,
+    eu_cofinancing: input.budget?.euCofinancing ?? null,
     currency: input.budget?.currency ?? 'SEK',
     department: input.department ?? null,
-    initiativeId: input.initiative ?? null,
+    initiative_id: input.initiative ?? null,
     synthetic: false,
   };
-  checkProject(values, input);
+  checkProject({ startDate: values.start_date, endDate: values.end_date, budgetTotal: values.budget_total, euCofinancing: values.eu_cofinancing }, input);
+  checkCatalogue(input, known);
   // The funding lines' rules (a programme the catalogue lacks needs its fund) are checked here too.
-  fundingRows(input.funding ?? [], fundOf);
+  fundingRows(input.funding ?? [], known.fundOf);
   return values;
 }
 
 export async function createProject(ctx: KommunContext, input: ProjectInput): Promise<Project> {
   authorize(ctx, input.municipality);
-  const fundOf = await programmesOf(ctx, [input]);
-  const values = newProject(input, fundOf);
+  const known = await catalogueFor(ctx, [input]);
+  const values = newProject(input, known);
   return write(ctx, 'createProject', async (m, read, audit) => {
-    const { identifiers } = await m.insert(Project, values);
-    const id = identifiers[0].localId as number;
-    await replaceChildren(m, id, input, fundOf);
+    const { id } = await m.insertInto('project').values(values).returning('id').executeTakeFirstOrThrow();
+    await replaceChildren(m, id, input, known.fundOf);
     await audit('Project', input.municipality, id, null, await auditDocument(m, 'Project', input.municipality, id));
     return (await readProject(read, id))!;
   });
@@ -215,7 +232,7 @@ class DryRunRollback extends Error {}
  * Every problem of an import's rows, each field named by its row (`input[17].startDate`): the
  * validators of ProjectInput, the rules createProject applies, and the kommun of each row.
  */
-async function importProblems(code: string, rows: ProjectInput[], fundOf: FundOf): Promise<FieldProblem[]> {
+async function importProblems(code: string, rows: ProjectInput[], known: CatalogueView): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   for (const [i, row] of rows.entries()) {
     const at = `input[${i}]`;
@@ -224,7 +241,7 @@ async function importProblems(code: string, rows: ProjectInput[], fundOf: FundOf
     if (row.municipality !== code) problems.push({ field: `${at}.municipality`, problems: [`must be ${code}, the kommun this import is for (got ${row.municipality})`] });
     if (invalid.length) continue;
     try {
-      newProject(row, fundOf);
+      newProject(row, known);
     } catch (e) {
       const fields = e instanceof GraphQLError ? (e.extensions.fields as FieldProblem[] | undefined) : undefined;
       if (!fields) throw e;
@@ -238,14 +255,16 @@ async function importProblems(code: string, rows: ProjectInput[], fundOf: FundOf
  * Announces projects created with the change trigger quiet, as the trigger would (see the
  * ProjectChangeEvents migration): one CREATED each, sent when the transaction commits.
  */
-async function announceCreated(m: EntityManager, code: string, locals: number[]): Promise<void> {
-  await m.query(
-    `SELECT count(pg_notify('samverkan_project_changed', json_build_object(
-       'kind', 'CREATED', 'code', $1::text, 'local', id,
+async function announceCreated(m: KommunDb, code: string, locals: number[]): Promise<void> {
+  await sql`SELECT count(pg_notify('samverkan_project_changed', json_build_object(
+       'kind', 'CREATED', 'code', ${code}::text, 'local', id,
        'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text))
-     FROM unnest($2::int[]) AS id`,
-    [code, locals],
-  );
+     FROM unnest(${locals}::int[]) AS id`.execute(m);
+}
+
+/** Keeps the change trigger quiet until the transaction ends (see the ProjectChangeEvents migration). */
+async function quietChanges(m: KommunDb): Promise<void> {
+  await sql`SELECT set_config('samverkan.quiet', 'on', true)`.execute(m);
 }
 
 /** Inserts `rows` in statements of IMPORT_BATCH rows. */
@@ -262,32 +281,32 @@ export async function importProjects(ctx: KommunContext, code: string, rows: Pro
   authorize(ctx, code);
   if (!rows.length) throw badInput('input', 'holds no rows');
   if (rows.length > IMPORT_MAX_ROWS) throw badInput('input', `holds ${rows.length} rows; one import takes at most ${IMPORT_MAX_ROWS}: split the file`);
-  const fundOf = await programmesOf(ctx, rows);
-  const problems = await importProblems(code, rows, fundOf);
+  const known = await catalogueFor(ctx, rows);
+  const fundOf = known.fundOf;
+  const problems = await importProblems(code, rows, known);
   if (problems.length) {
     const shown = problems.slice(0, IMPORT_PROBLEMS_IN_MESSAGE).map((f) => `${f.field}: ${f.problems.join(', ')}`);
     const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
     throw new GraphQLError(`Invalid input: nothing was imported. ${shown.join('; ')}${more}.`, { extensions: { code: 'BAD_USER_INPUT', fields: problems } });
   }
-  const values = rows.map((row) => newProject(row, fundOf));
+  const values = rows.map((row) => newProject(row, known));
   try {
     return await write(ctx, 'importProjects', async (m, read, _audit, auditAll) => {
       // The change trigger's one event per project costs a setting each, which grows slow by the
       // thousand: the import keeps it quiet and announces its projects itself, in one statement.
-      await m.query(`SELECT set_config('samverkan.quiet', 'on', true)`);
+      await quietChanges(m);
       const ids: number[] = [];
       await insertInBatches(values, async (batch) => {
-        const { identifiers } = await m.insert(Project, batch);
-        ids.push(...identifiers.map((x) => x.localId as number));
+        // RETURNING answers in the order of the VALUES, so ids[i] belongs to rows[i].
+        const inserted = await m.insertInto('project').values(batch).returning('id').execute();
+        ids.push(...inserted.map((x) => x.id));
       });
-      const funding = rows.flatMap((row, i) => fundingRows(row.funding ?? [], fundOf).map((f) => m.create(Funding, { ...f, projectId: ids[i] })));
-      await insertInBatches(funding, async (batch) => void (await m.insert(Funding, batch)));
-      const partners = rows.flatMap((row, i) =>
-        (row.partners ?? []).map((p) => m.create(Partner, { projectId: ids[i], name: p.name, country: p.country.toUpperCase(), type: p.type, role: p.role, municipalityCode: p.municipality ?? null })),
-      );
-      await insertInBatches(partners, async (batch) => void (await m.insert(Partner, batch)));
-      const areas = rows.flatMap((row, i) => (row.developmentAreas ?? []).map((areaCode) => ({ projectId: ids[i], areaCode })));
-      await insertInBatches(areas, async (batch) => void (await m.insert(ProjectArea, batch)));
+      const funding = rows.flatMap((row, i) => childRows.funding(ids[i], row.funding ?? [], fundOf));
+      await insertInBatches(funding, async (batch) => void (await m.insertInto('funding').values(batch).execute()));
+      const partners = rows.flatMap((row, i) => childRows.partners(ids[i], row.partners ?? []));
+      await insertInBatches(partners, async (batch) => void (await m.insertInto('partner').values(batch).execute()));
+      const areas = rows.flatMap((row, i) => childRows.areas(ids[i], row.developmentAreas ?? []));
+      await insertInBatches(areas, async (batch) => void (await m.insertInto('project_area').values(batch).execute()));
       const documents = await projectAuditDocuments(m, code, ids);
       await auditAll('Project', code, ids.map((local) => ({ local, before: null, after: documents.get(local) ?? null })));
       await announceCreated(m, code, ids);
@@ -313,9 +332,16 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
   for (const required of ['title', 'status', 'startDate'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
-  const fundOf = await programmesOf(ctx, [input]);
+  const known = await catalogueFor(ctx, [input]);
+  checkCatalogue(input, known);
   return write(ctx, 'updateProject', async (m, read, audit) => {
-    const current = await m.findOne(Project, { where: { localId: local, municipalityCode: code }, lock: { mode: 'pessimistic_write' } });
+    const current = await m
+      .selectFrom('project')
+      .select(projectColumns)
+      .where('project.id', '=', local)
+      .where('project.municipality_code', '=', code)
+      .forUpdate()
+      .executeTakeFirst();
     if (!current) throw notFound('project', id);
     const before = await auditDocument(m, 'Project', code, local);
     const next: Partial<Project> = {};
@@ -336,8 +362,24 @@ export async function updateProject(ctx: KommunContext, id: string, input: Proje
       if (input.budget.currency !== undefined) next.currency = input.budget.currency;
     }
     checkProject({ ...current, ...next }, input);
-    await m.update(Project, { localId: local }, { ...next, updatedAt: () => 'now()' } as never);
-    await replaceChildren(m, local, input, fundOf);
+    await m
+      .updateTable('project')
+      .set({
+        ...(next.title !== undefined && { title: next.title }),
+        ...(next.summary !== undefined && { summary: next.summary }),
+        ...(next.status !== undefined && { status: next.status }),
+        ...(next.startDate !== undefined && { start_date: next.startDate }),
+        ...(next.endDate !== undefined && { end_date: next.endDate }),
+        ...(next.department !== undefined && { department: next.department }),
+        ...(next.initiativeId !== undefined && { initiative_id: next.initiativeId }),
+        ...(next.budgetTotal !== undefined && { budget_total: next.budgetTotal }),
+        ...(next.euCofinancing !== undefined && { eu_cofinancing: next.euCofinancing }),
+        ...(next.currency !== undefined && { currency: next.currency }),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', local)
+      .execute();
+    await replaceChildren(m, local, input, known.fundOf);
     await audit('Project', code, local, before, await auditDocument(m, 'Project', code, local));
     return (await readProject(read, local))!;
   });
@@ -348,7 +390,7 @@ export async function deleteProject(ctx: KommunContext, id: string): Promise<str
   await write(ctx, 'deleteProject', async (m, _read, audit) => {
     const before = await auditDocument(m, 'Project', code, local, true);
     if (!before) throw notFound('project', id);
-    await m.delete(Project, { localId: local, municipalityCode: code });
+    await m.deleteFrom('project').where('id', '=', local).where('municipality_code', '=', code).execute();
     await audit('Project', code, local, before, null);
   });
   return formatId(code, 'project', local);
@@ -360,18 +402,20 @@ function uniqueViolation(e: unknown): boolean {
 
 export async function createMembership(ctx: KommunContext, input: MembershipInput): Promise<Membership> {
   authorize(ctx, input.municipality);
-  if (!input.network) throw badInput('network', 'is required');
   try {
     return await write(ctx, 'createMembership', async (m, read, audit) => {
-      const { identifiers } = await m.getRepository(Membership).insert({
-        municipalityCode: input.municipality,
-        networkId: input.network,
-        since: input.since ?? null,
-        decidedBy: input.decidedBy ?? null,
-        decisionDate: input.decisionDate ?? null,
-        forums: input.forums ?? [],
-      });
-      const local = identifiers[0].localId as number;
+      const { id: local } = await m
+        .insertInto('membership')
+        .values({
+          municipality_code: input.municipality,
+          network_id: input.network,
+          since: input.since ?? null,
+          decided_by: input.decidedBy ?? null,
+          decision_date: input.decisionDate ?? null,
+          forums: input.forums ?? [],
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await audit('Membership', input.municipality, local, null, await auditDocument(m, 'Membership', input.municipality, local));
       return (await read.membershipById.load(local))!;
     });
@@ -386,17 +430,17 @@ export async function updateMembership(ctx: KommunContext, id: string, input: Me
   for (const required of ['network'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
-  const next: Partial<Membership> = {};
-  if (input.network !== undefined) next.networkId = input.network;
+  const next: Updateable<KommunTables['membership']> = {};
+  if (input.network !== undefined) next.network_id = input.network;
   if (input.since !== undefined) next.since = input.since;
-  if (input.decidedBy !== undefined) next.decidedBy = input.decidedBy;
-  if (input.decisionDate !== undefined) next.decisionDate = input.decisionDate;
+  if (input.decidedBy !== undefined) next.decided_by = input.decidedBy;
+  if (input.decisionDate !== undefined) next.decision_date = input.decisionDate;
   if (input.forums !== undefined) next.forums = input.forums;
   try {
     return await write(ctx, 'updateMembership', async (m, read, audit) => {
       const before = await auditDocument(m, 'Membership', code, local, true);
       if (!before) throw notFound('membership', id);
-      if (Object.keys(next).length) await m.getRepository(Membership).update({ localId: local, municipalityCode: code }, next);
+      if (Object.keys(next).length) await m.updateTable('membership').set(next).where('id', '=', local).where('municipality_code', '=', code).execute();
       await audit('Membership', code, local, before, await auditDocument(m, 'Membership', code, local));
       return (await read.membershipById.load(local))!;
     });
@@ -411,29 +455,24 @@ export async function deleteMembership(ctx: KommunContext, id: string): Promise<
   await write(ctx, 'deleteMembership', async (m, _read, audit) => {
     const before = await auditDocument(m, 'Membership', code, local, true);
     if (!before) throw notFound('membership', id);
-    await m.getRepository(Membership).delete({ localId: local, municipalityCode: code });
+    await m.deleteFrom('membership').where('id', '=', local).where('municipality_code', '=', code).execute();
     await audit('Membership', code, local, before, null);
   });
   return formatId(code, 'membership', local);
 }
 
-async function loadTwinTown(m: EntityManager, code: string, local: number): Promise<TwinTown | null> {
-  return m.getRepository(TwinTown).findOne({ where: { localId: local, municipalityCode: code } });
+async function loadTwinTown(m: KommunDb, code: string, local: number): Promise<TwinTown | null> {
+  return (await m.selectFrom('twin_town').select(COLUMNS.twin_town).where('id', '=', local).where('municipality_code', '=', code).executeTakeFirst()) ?? null;
 }
 
 export async function createTwinTown(ctx: KommunContext, input: TwinTownInput): Promise<TwinTown> {
   authorize(ctx, input.municipality);
-  if (!input.city) throw badInput('city', 'is required');
-  if (!input.country) throw badInput('country', 'is required');
   return write(ctx, 'createTwinTown', async (m, _read, audit) => {
-    const { identifiers } = await m.getRepository(TwinTown).insert({
-      municipalityCode: input.municipality,
-      city: input.city,
-      country: input.country!.toUpperCase(),
-      since: input.since ?? null,
-      focus: input.focus ?? [],
-    });
-    const local = identifiers[0].localId as number;
+    const { id: local } = await m
+      .insertInto('twin_town')
+      .values({ municipality_code: input.municipality, city: input.city, country: input.country.toUpperCase(), since: input.since ?? null, focus: input.focus ?? [] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await audit('TwinTown', input.municipality, local, null, await auditDocument(m, 'TwinTown', input.municipality, local));
     return (await loadTwinTown(m, input.municipality, local))!;
   });
@@ -444,7 +483,7 @@ export async function updateTwinTown(ctx: KommunContext, id: string, input: Twin
   for (const required of ['city', 'country'] as const) {
     if (input[required] === null) throw badInput(required, 'cannot be cleared');
   }
-  const next: Partial<TwinTown> = {};
+  const next: Updateable<KommunTables['twin_town']> = {};
   if (input.city !== undefined) next.city = input.city;
   if (input.country !== undefined) next.country = input.country.toUpperCase();
   if (input.since !== undefined) next.since = input.since;
@@ -452,7 +491,7 @@ export async function updateTwinTown(ctx: KommunContext, id: string, input: Twin
   return write(ctx, 'updateTwinTown', async (m, _read, audit) => {
     const before = await auditDocument(m, 'TwinTown', code, local, true);
     if (!before) throw notFound('twin town', id);
-    if (Object.keys(next).length) await m.getRepository(TwinTown).update({ localId: local, municipalityCode: code }, next);
+    if (Object.keys(next).length) await m.updateTable('twin_town').set(next).where('id', '=', local).where('municipality_code', '=', code).execute();
     await audit('TwinTown', code, local, before, await auditDocument(m, 'TwinTown', code, local));
     return (await loadTwinTown(m, code, local))!;
   });
@@ -463,7 +502,7 @@ export async function deleteTwinTown(ctx: KommunContext, id: string): Promise<st
   await write(ctx, 'deleteTwinTown', async (m, _read, audit) => {
     const before = await auditDocument(m, 'TwinTown', code, local, true);
     if (!before) throw notFound('twin town', id);
-    await m.getRepository(TwinTown).delete({ localId: local, municipalityCode: code });
+    await m.deleteFrom('twin_town').where('id', '=', local).where('municipality_code', '=', code).execute();
     await audit('TwinTown', code, local, before, null);
   });
   return formatId(code, 'twintown', local);
@@ -473,20 +512,30 @@ export async function setStrategy(ctx: KommunContext, code: string, input: Strat
   authorize(ctx, code);
   return write(ctx, 'setStrategy', async (m, _read, audit) => {
     const before = await auditDocument(m, 'Strategy', code, null, true);
-    await m.getRepository(Strategy).upsert(
-      {
-        municipalityCode: code,
+    await m
+      .insertInto('strategy')
+      .values({
+        municipality_code: code,
         title: input.title,
-        adoptedBy: input.adoptedBy,
-        adoptedOn: input.adoptedOn ?? null,
+        adopted_by: input.adoptedBy,
+        adopted_on: input.adoptedOn ?? null,
         priorities: input.priorities,
         summary: input.summary ?? null,
-        updatedAt: new Date(),
-      },
-      ['municipalityCode'],
-    );
+        updated_at: new Date(),
+      })
+      .onConflict((oc) =>
+        oc.column('municipality_code').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          adopted_by: eb.ref('excluded.adopted_by'),
+          adopted_on: eb.ref('excluded.adopted_on'),
+          priorities: eb.ref('excluded.priorities'),
+          summary: eb.ref('excluded.summary'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
     await audit('Strategy', code, null, before, await auditDocument(m, 'Strategy', code, null));
-    return (await m.getRepository(Strategy).findOneBy({ municipalityCode: code }))!;
+    return (await m.selectFrom('strategy').select(COLUMNS.strategy).where('municipality_code', '=', code).executeTakeFirst())!;
   });
 }
 
@@ -496,7 +545,7 @@ export async function deleteStrategy(ctx: KommunContext, code: string): Promise<
   return write(ctx, 'deleteStrategy', async (m, _read, audit) => {
     const before = await auditDocument(m, 'Strategy', code, null, true);
     if (!before) return false;
-    await m.getRepository(Strategy).delete({ municipalityCode: code });
+    await m.deleteFrom('strategy').where('municipality_code', '=', code).execute();
     await audit('Strategy', code, null, before, null);
     return true;
   });

@@ -6,5 +6,5 @@ import { Member } from './member';
 import { Network } from './network';
 import { Region } from './region';
 
+// The GraphQL types of the region's rows; their tables and columns are named in store/tables.ts.
 export { Agreement, DevelopmentArea, FundingProgramme, JointInitiative, Member, Network, Region };
-export const entities = [Region, Member, Agreement, DevelopmentArea, Network, FundingProgramme, JointInitiative];

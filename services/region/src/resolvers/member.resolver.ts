@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { KOMMUNKOD } from '@samverkan/contract';
+import { KOMMUNKOD, MUNICIPALITY_QUERY_DESCRIPTION } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
 import type { RegionContext } from '../context';
 import { Member } from '../entities';
@@ -14,8 +14,8 @@ export class MemberResolver {
     return ctx.loaders.members();
   }
 
-  // Same description as the kommun contract's shareable field, so the two compose without a hint; null for non-members.
-  @Query(() => Member, { nullable: true, description: 'A kommun by its 4-digit SCB kommunkod.' })
+  // The kommun contract's description of this shareable field, so the two compose without a hint; null for non-members.
+  @Query(() => Member, { nullable: true, description: MUNICIPALITY_QUERY_DESCRIPTION })
   @Directive('@shareable')
   municipality(@Arg('code', () => ID) code: string, @Ctx() ctx: RegionContext): Promise<Member | null> {
     if (!KOMMUNKOD.test(code)) throw badInput('code', `must be a 4-digit SCB kommunkod such as 1480 (got ${JSON.stringify(code)})`);

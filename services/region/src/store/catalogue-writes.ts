@@ -1,11 +1,12 @@
-import type { EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import { badInput } from '@samverkan/server-kit';
 import { changedFields } from '@samverkan/subgraph-kit';
 import type { RegionContext } from '../context';
-import { JointInitiative, Network, type DevelopmentArea, type FundingProgramme } from '../entities';
+import type { DevelopmentArea, FundingProgramme, JointInitiative, Network } from '../entities';
 import type { DevelopmentAreaInput, FundingProgrammeInput, JointInitiativeInput, NetworkInput } from '../graphql/inputs';
 import { auditDocument } from './audit';
-import { audited, auditedDelete, authorize, checkCode, notFound, requireExisting, stillUsed, write } from './write-support';
+import type { RegionDb } from './tables';
+import { anyKey, audited, auditedDelete, authorize, checkCode, notFound, requireExisting, stillUsed, write, type Referenced } from './write-support';
 
 /*
  * Writes to the region's catalogues. Each is one transaction, with its audit rows: every check
@@ -13,9 +14,25 @@ import { audited, auditedDelete, authorize, checkCode, notFound, requireExisting
  * delete cannot slip between a check and the write.
  */
 
-const AGREEMENT = { table: 'agreement', key: 'id', what: 'agreement' };
-const AREA = { table: 'development_area', key: 'code', what: 'development area' };
-const PROGRAMME = { table: 'funding_programme', key: 'code', what: 'funding programme' };
+const AGREEMENT: Referenced = {
+  what: 'agreement',
+  lockExisting: async (m, keys) => (await m.selectFrom('agreement').select('id as key').where('id', '=', anyKey(keys)).forShare().execute()).map((r) => r.key),
+};
+const AREA: Referenced = {
+  what: 'development area',
+  lockExisting: async (m, keys) =>
+    (await m.selectFrom('development_area').select('code as key').where('code', '=', anyKey(keys)).forShare().execute()).map((r) => r.key),
+};
+const PROGRAMME: Referenced = {
+  what: 'funding programme',
+  lockExisting: async (m, keys) =>
+    (await m.selectFrom('funding_programme').select('code as key').where('code', '=', anyKey(keys)).forShare().execute()).map((r) => r.key),
+};
+
+/** The agreement a development area belongs to, its row locked for the write; undefined when there is no such area. */
+async function lockArea(m: RegionDb, code: string): Promise<{ agreementId: string | null } | undefined> {
+  return m.selectFrom('development_area').select('agreement_id as agreementId').where('code', '=', code).forUpdate().executeTakeFirst();
+}
 
 /**
  * Creates or replaces a development area (utvecklingsområde). Its agreement lists it as well:
@@ -27,33 +44,40 @@ export async function upsertDevelopmentArea(ctx: RegionContext, input: Developme
   const agreement = input.agreement ?? null;
   await write(ctx, 'upsertDevelopmentArea', async (m, audit) => {
     if (agreement) await requireExisting(m, AGREEMENT, [agreement], () => 'agreement');
-    const previous: Array<{ agreement_id: string | null }> = await m.query(
-      'SELECT agreement_id FROM development_area WHERE code = $1 FOR UPDATE',
-      [input.code],
-    );
-    const before = previous[0]?.agreement_id ?? null;
+    const before = (await lockArea(m, input.code))?.agreementId ?? null;
     // The agreements whose lists may change are audited too, each when its list did change.
     const agreements = [...new Set([before, agreement].filter((id): id is string => id !== null))];
     const agreementsBefore = [];
     // One after another: a transaction is one connection, which runs one statement at a time.
     for (const id of agreements) agreementsBefore.push(await auditDocument(m, 'Agreement', id, true));
     await audited(m, audit, 'DevelopmentArea', input.code, () =>
-      m.query(
-        `INSERT INTO development_area (code, name, name_en, ord, agreement_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, ord = EXCLUDED.ord,
-           agreement_id = EXCLUDED.agreement_id`,
-        [input.code, input.name, input.nameEn ?? null, input.order ?? null, agreement],
-      ),
+      m
+        .insertInto('development_area')
+        .values({ code: input.code, name: input.name, name_en: input.nameEn ?? null, ord: input.order ?? null, agreement_id: agreement })
+        .onConflict((oc) =>
+          oc.column('code').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            name_en: eb.ref('excluded.name_en'),
+            ord: eb.ref('excluded.ord'),
+            agreement_id: eb.ref('excluded.agreement_id'),
+          })),
+        )
+        .execute(),
     );
     if (before && before !== agreement) {
-      await m.query('UPDATE agreement SET development_areas = array_remove(development_areas, $2) WHERE id = $1', [before, input.code]);
+      await m
+        .updateTable('agreement')
+        .set((eb) => ({ development_areas: eb.fn<string[]>('array_remove', ['development_areas', eb.val(input.code)]) }))
+        .where('id', '=', before)
+        .execute();
     }
     if (agreement) {
-      await m.query(
-        `UPDATE agreement SET development_areas = development_areas || $2::text
-         WHERE id = $1 AND NOT ($2 = ANY(development_areas))`,
-        [agreement, input.code],
-      );
+      await m
+        .updateTable('agreement')
+        .set((eb) => ({ development_areas: eb('development_areas', '||', sql<string[]>`${input.code}::text`) }))
+        .where('id', '=', agreement)
+        .where((eb) => eb.not(eb(eb.val(input.code), '=', eb.fn.any('development_areas'))))
+        .execute();
     }
     for (const [i, id] of agreements.entries()) {
       const after = await auditDocument(m, 'Agreement', id);
@@ -64,14 +88,20 @@ export async function upsertDevelopmentArea(ctx: RegionContext, input: Developme
 }
 
 /** Who still names an area: its agreement, other agreements listing it, initiatives serving it. */
-async function usersOfArea(m: EntityManager, code: string, agreementId: string | null): Promise<string[]> {
-  const rows: Array<{ who: string }> = await m.query(
-    `SELECT 'agreement ' || id AS who FROM agreement WHERE id = $2 OR $1 = ANY(development_areas)
-     UNION SELECT 'joint initiative ' || id FROM joint_initiative WHERE development_areas @> ARRAY[$1]::text[]
-     ORDER BY 1`,
-    [code, agreementId],
-  );
-  return rows.map((r) => r.who);
+async function usersOfArea(m: RegionDb, code: string, agreementId: string | null): Promise<string[]> {
+  const rows = await m
+    .selectFrom('agreement')
+    .select((eb) => eb(sql.lit('agreement '), '||', eb.ref('id')).as('who'))
+    .where((eb) => eb.or([eb('id', '=', agreementId), eb(eb.val(code), '=', eb.fn.any('development_areas'))]))
+    .union((db) =>
+      db
+        .selectFrom('joint_initiative')
+        .select((eb) => eb(sql.lit('joint initiative '), '||', eb.ref('id')).as('who'))
+        .where('development_areas', '@>', sql<string[]>`ARRAY[${code}]::text[]`),
+    )
+    .orderBy('who')
+    .execute();
+  return rows.map((r) => r.who as string);
 }
 
 /** Deletes a development area that nothing in the catalogue names any more; answers its code. */
@@ -79,15 +109,12 @@ export async function deleteDevelopmentArea(ctx: RegionContext, code: string): P
   authorize(ctx);
   checkCode('code', code);
   await write(ctx, 'deleteDevelopmentArea', async (m, audit) => {
-    const rows: Array<{ agreement_id: string | null }> = await m.query(
-      'SELECT agreement_id FROM development_area WHERE code = $1 FOR UPDATE',
-      [code],
-    );
-    if (!rows.length) throw notFound('development area', 'code', code);
-    const users = await usersOfArea(m, code, rows[0].agreement_id);
+    const area = await lockArea(m, code);
+    if (!area) throw notFound('development area', 'code', code);
+    const users = await usersOfArea(m, code, area.agreementId);
     if (users.length) throw stillUsed('development area', 'code', code, users);
     await auditedDelete(m, audit, 'DevelopmentArea', code, () => notFound('development area', 'code', code), () =>
-      m.query('DELETE FROM development_area WHERE code = $1', [code]),
+      m.deleteFrom('development_area').where('code', '=', code).execute(),
     );
   });
   return code;
@@ -98,12 +125,28 @@ export async function upsertNetwork(ctx: RegionContext, input: NetworkInput): Pr
   authorize(ctx);
   await write(ctx, 'upsertNetwork', (m, audit) =>
     audited(m, audit, 'Network', input.id, () =>
-      m.query(
-        `INSERT INTO network (id, name, founded, member_count, countries, description, forums) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, founded = EXCLUDED.founded, member_count = EXCLUDED.member_count,
-           countries = EXCLUDED.countries, description = EXCLUDED.description, forums = EXCLUDED.forums`,
-        [input.id, input.name, input.founded ?? null, input.memberCount ?? null, input.countries ?? null, input.description ?? null, input.forums ?? []],
-      ),
+      m
+        .insertInto('network')
+        .values({
+          id: input.id,
+          name: input.name,
+          founded: input.founded ?? null,
+          member_count: input.memberCount ?? null,
+          countries: input.countries ?? null,
+          description: input.description ?? null,
+          forums: input.forums ?? [],
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            founded: eb.ref('excluded.founded'),
+            member_count: eb.ref('excluded.member_count'),
+            countries: eb.ref('excluded.countries'),
+            description: eb.ref('excluded.description'),
+            forums: eb.ref('excluded.forums'),
+          })),
+        )
+        .execute(),
     ),
   );
   return (await ctx.loaders.networkById.load(input.id))!;
@@ -117,7 +160,7 @@ export async function deleteNetwork(ctx: RegionContext, id: string): Promise<str
   authorize(ctx);
   checkCode('id', id);
   await write(ctx, 'deleteNetwork', (m, audit) =>
-    auditedDelete(m, audit, 'Network', id, () => notFound('network', 'id', id), () => m.getRepository(Network).delete({ id })),
+    auditedDelete(m, audit, 'Network', id, () => notFound('network', 'id', id), () => m.deleteFrom('network').where('id', '=', id).execute()),
   );
   return id;
 }
@@ -129,11 +172,13 @@ export async function upsertFundingProgramme(ctx: RegionContext, input: FundingP
   if (span && Number(span[2]) < Number(span[1])) throw badInput('period', `must not end before it starts (got ${input.period})`);
   await write(ctx, 'upsertFundingProgramme', (m, audit) =>
     audited(m, audit, 'FundingProgramme', input.code, () =>
-      m.query(
-        `INSERT INTO funding_programme (code, name, fund, period) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, fund = EXCLUDED.fund, period = EXCLUDED.period`,
-        [input.code, input.name, input.fund, input.period ?? null],
-      ),
+      m
+        .insertInto('funding_programme')
+        .values({ code: input.code, name: input.name, fund: input.fund, period: input.period ?? null })
+        .onConflict((oc) =>
+          oc.column('code').doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), fund: eb.ref('excluded.fund'), period: eb.ref('excluded.period') })),
+        )
+        .execute(),
     ),
   );
   return (await ctx.loaders.programmeByCode.load(input.code))!;
@@ -144,12 +189,12 @@ export async function deleteFundingProgramme(ctx: RegionContext, code: string): 
   authorize(ctx);
   checkCode('code', code);
   await write(ctx, 'deleteFundingProgramme', async (m, audit) => {
-    const rows = await m.query('SELECT 1 FROM funding_programme WHERE code = $1 FOR UPDATE', [code]);
-    if (!rows.length) throw notFound('funding programme', 'code', code);
-    const users: Array<{ id: string }> = await m.query('SELECT id FROM joint_initiative WHERE programme_code = $1 ORDER BY id', [code]);
+    const found = await m.selectFrom('funding_programme').select(sql.lit(1).as('found')).where('code', '=', code).forUpdate().executeTakeFirst();
+    if (!found) throw notFound('funding programme', 'code', code);
+    const users = await m.selectFrom('joint_initiative').select('id').where('programme_code', '=', code).orderBy('id').execute();
     if (users.length) throw stillUsed('funding programme', 'code', code, users.map((u) => `joint initiative ${u.id}`));
     await auditedDelete(m, audit, 'FundingProgramme', code, () => notFound('funding programme', 'code', code), () =>
-      m.query('DELETE FROM funding_programme WHERE code = $1', [code]),
+      m.deleteFrom('funding_programme').where('code', '=', code).execute(),
     );
   });
   return code;
@@ -162,14 +207,32 @@ export async function upsertJointInitiative(ctx: RegionContext, input: JointInit
   await write(ctx, 'upsertJointInitiative', async (m, audit) => {
     if (input.programme) await requireExisting(m, PROGRAMME, [input.programme], () => 'programme');
     await requireExisting(m, AREA, areas, (i) => `developmentAreas[${i}]`);
-    await audited(m, audit, 'JointInitiative', input.id, () => m.query(
-      `INSERT INTO joint_initiative (id, name, description, started, programme_code, development_areas, lead, partners)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, started = EXCLUDED.started,
-         programme_code = EXCLUDED.programme_code, development_areas = EXCLUDED.development_areas, lead = EXCLUDED.lead,
-         partners = EXCLUDED.partners`,
-      [input.id, input.name, input.description ?? null, input.started ?? null, input.programme ?? null, areas, input.lead ?? null, input.partners ?? []],
-    ));
+    await audited(m, audit, 'JointInitiative', input.id, () =>
+      m
+        .insertInto('joint_initiative')
+        .values({
+          id: input.id,
+          name: input.name,
+          description: input.description ?? null,
+          started: input.started ?? null,
+          programme_code: input.programme ?? null,
+          development_areas: areas,
+          lead: input.lead ?? null,
+          partners: input.partners ?? [],
+        })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            description: eb.ref('excluded.description'),
+            started: eb.ref('excluded.started'),
+            programme_code: eb.ref('excluded.programme_code'),
+            development_areas: eb.ref('excluded.development_areas'),
+            lead: eb.ref('excluded.lead'),
+            partners: eb.ref('excluded.partners'),
+          })),
+        )
+        .execute(),
+    );
   });
   return (await ctx.loaders.initiativeById.load(input.id))!;
 }
@@ -182,7 +245,7 @@ export async function deleteJointInitiative(ctx: RegionContext, id: string): Pro
   authorize(ctx);
   checkCode('id', id);
   await write(ctx, 'deleteJointInitiative', (m, audit) =>
-    auditedDelete(m, audit, 'JointInitiative', id, () => notFound('joint initiative', 'id', id), () => m.getRepository(JointInitiative).delete({ id })),
+    auditedDelete(m, audit, 'JointInitiative', id, () => notFound('joint initiative', 'id', id), () => m.deleteFrom('joint_initiative').where('id', '=', id).execute()),
   );
   return id;
 }

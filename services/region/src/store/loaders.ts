@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type FindOptionsOrder, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import { Agreement, DevelopmentArea, FundingProgramme, JointInitiative, Member, Network, Region } from '../entities';
+import type { DataSource } from 'typeorm';
+import type { Agreement, DevelopmentArea, FundingProgramme, JointInitiative, Member, Network, Region } from '../entities';
+import { COLUMNS, regionDb } from './tables';
 
 /** Swedish alphabetical order (… Å Ä Ö), whatever collations the database server has. */
 const swedish = new Intl.Collator('sv', { sensitivity: 'variant' });
@@ -8,44 +9,43 @@ function bySwedishName<T extends { name: string }>(rows: T[]): T[] {
   return rows.sort((a, b) => swedish.compare(a.name, b.name));
 }
 
+/** A loader by key: `fetch` reads the rows of many keys in one statement. */
+function byKey<E>(keyOf: (row: E) => string, fetch: (keys: string[]) => Promise<E[]>) {
+  return new DataLoader<string, E | null>(async (keys) => {
+    const found = new Map((await fetch([...keys])).map((r) => [keyOf(r), r]));
+    return keys.map((k) => found.get(k) ?? null);
+  });
+}
+
+/** The whole table, read once per request by `fetch`, primed into `loader`, then sorted by `then`. */
+function all<E>(loader: DataLoader<string, E | null>, keyOf: (row: E) => string, fetch: () => Promise<E[]>, then?: (rows: E[]) => E[]) {
+  let rows: Promise<E[]> | undefined;
+  return (): Promise<E[]> =>
+    (rows ??= fetch().then((found) => {
+      for (const row of found) loader.prime(keyOf(row), row);
+      return then ? then(found) : found;
+    }));
+}
+
 /**
  * One set of DataLoaders per request: each entity type is fetched by key with one statement,
  * however many parents or `_entities` representations ask for it; each whole list is read at
  * most once and primes the by-key loader, so that following a reference back costs nothing.
  */
-export function createLoaders(db: DataSource) {
-  function byKey<E extends ObjectLiteral>(entity: EntityTarget<E>, key: keyof E & string) {
-    return new DataLoader<string, E | null>(async (keys) => {
-      const rows = await db.getRepository(entity).findBy({ [key]: In([...keys]) } as FindOptionsWhere<E>);
-      const found = new Map(rows.map((r) => [String(r[key]), r]));
-      return keys.map((k) => found.get(k) ?? null);
-    });
-  }
-
-  /** The whole table, read once per request, sorted, and primed into `loader`. */
-  function all<E extends ObjectLiteral>(
-    entity: EntityTarget<E>,
-    loader: DataLoader<string, E | null>,
-    keyOf: (row: E) => string,
-    sort: { order?: FindOptionsOrder<E>; then?: (rows: E[]) => E[] } = {},
-  ) {
-    let rows: Promise<E[]> | undefined;
-    return (): Promise<E[]> =>
-      (rows ??= db
-        .getRepository(entity)
-        .find({ order: sort.order })
-        .then((found) => {
-          for (const row of found) loader.prime(keyOf(row), row);
-          return sort.then ? sort.then(found) : found;
-        }));
-  }
-
-  const memberByCode = byKey(Member, 'code');
-  const areaByCode = byKey(DevelopmentArea, 'code');
-  const agreementById = byKey(Agreement, 'id');
-  const networkById = byKey(Network, 'id');
-  const programmeByCode = byKey(FundingProgramme, 'code');
-  const initiativeById = byKey(JointInitiative, 'id');
+export function createLoaders(ds: DataSource) {
+  const db = regionDb(ds);
+  const memberByCode = byKey<Member>((m) => m.code, (keys) => db.selectFrom('member').select(COLUMNS.member).where('code', 'in', keys).execute());
+  const areaByCode = byKey<DevelopmentArea>((a) => a.code, (keys) =>
+    db.selectFrom('development_area').select(COLUMNS.development_area).where('code', 'in', keys).execute(),
+  );
+  const agreementById = byKey<Agreement>((a) => a.id, (keys) => db.selectFrom('agreement').select(COLUMNS.agreement).where('id', 'in', keys).execute());
+  const networkById = byKey<Network>((n) => n.id, (keys) => db.selectFrom('network').select(COLUMNS.network).where('id', 'in', keys).execute());
+  const programmeByCode = byKey<FundingProgramme>((p) => p.code, (keys) =>
+    db.selectFrom('funding_programme').select(COLUMNS.funding_programme).where('code', 'in', keys).execute(),
+  );
+  const initiativeById = byKey<JointInitiative>((i) => i.id, (keys) =>
+    db.selectFrom('joint_initiative').select(COLUMNS.joint_initiative).where('id', 'in', keys).execute(),
+  );
   let region: Promise<Region | null> | undefined;
 
   return {
@@ -56,13 +56,15 @@ export function createLoaders(db: DataSource) {
     programmeByCode,
     initiativeById,
     /** The region's one row; null before the database is seeded. */
-    region: () => (region ??= db.getRepository(Region).find({ take: 1 }).then((rows) => rows[0] ?? null)),
-    members: all(Member, memberByCode, (m) => m.code, { then: bySwedishName }),
-    areas: all(DevelopmentArea, areaByCode, (a) => a.code, { order: { order: { direction: 'ASC', nulls: 'LAST' }, code: 'ASC' } }),
-    agreements: all(Agreement, agreementById, (a) => a.id, { order: { id: 'ASC' } }),
-    networks: all(Network, networkById, (n) => n.id, { then: bySwedishName }),
-    programmes: all(FundingProgramme, programmeByCode, (p) => p.code, { order: { code: 'ASC' } }),
-    initiatives: all(JointInitiative, initiativeById, (i) => i.id, { then: bySwedishName }),
+    region: () => (region ??= db.selectFrom('region').select(COLUMNS.region).limit(1).executeTakeFirst().then((row) => row ?? null)),
+    members: all(memberByCode, (m) => m.code, () => db.selectFrom('member').select(COLUMNS.member).execute(), bySwedishName),
+    areas: all(areaByCode, (a) => a.code, () =>
+      db.selectFrom('development_area').select(COLUMNS.development_area).orderBy('ord', (o) => o.asc().nullsLast()).orderBy('code').execute(),
+    ),
+    agreements: all(agreementById, (a) => a.id, () => db.selectFrom('agreement').select(COLUMNS.agreement).orderBy('id').execute()),
+    networks: all(networkById, (n) => n.id, () => db.selectFrom('network').select(COLUMNS.network).execute(), bySwedishName),
+    programmes: all(programmeByCode, (p) => p.code, () => db.selectFrom('funding_programme').select(COLUMNS.funding_programme).orderBy('code').execute()),
+    initiatives: all(initiativeById, (i) => i.id, () => db.selectFrom('joint_initiative').select(COLUMNS.joint_initiative).execute(), bySwedishName),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { RegionContext } from '../context';
-import { Member } from '../entities';
+import type { Member } from '../entities';
 import type { MemberInput } from '../graphql/inputs';
 import { KOMMUNKOD } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
@@ -13,13 +13,26 @@ export async function upsertMember(ctx: RegionContext, input: MemberInput): Prom
   authorize(ctx);
   await write(ctx, 'upsertMember', (m, audit) =>
     audited(m, audit, 'Municipality', input.code, () =>
-      m.query(
-        `INSERT INTO member (code, name, official_name, county, population, subgraph_url)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, official_name = EXCLUDED.official_name,
-           county = EXCLUDED.county, population = EXCLUDED.population, subgraph_url = EXCLUDED.subgraph_url`,
-        [input.code, input.name, input.officialName ?? null, input.county, input.population ?? null, input.subgraphUrl ?? null],
-      ),
+      m
+        .insertInto('member')
+        .values({
+          code: input.code,
+          name: input.name,
+          official_name: input.officialName ?? null,
+          county: input.county,
+          population: input.population ?? null,
+          subgraph_url: input.subgraphUrl ?? null,
+        })
+        .onConflict((oc) =>
+          oc.column('code').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            official_name: eb.ref('excluded.official_name'),
+            county: eb.ref('excluded.county'),
+            population: eb.ref('excluded.population'),
+            subgraph_url: eb.ref('excluded.subgraph_url'),
+          })),
+        )
+        .execute(),
     ),
   );
   return (await ctx.loaders.memberByCode.load(input.code))!;
@@ -30,7 +43,7 @@ export async function removeMember(ctx: RegionContext, code: string): Promise<st
   authorize(ctx);
   if (!KOMMUNKOD.test(code)) throw badInput('code', `must be a 4-digit SCB kommunkod such as 1480 (got ${JSON.stringify(code)})`);
   await write(ctx, 'removeMember', (m, audit) =>
-    auditedDelete(m, audit, 'Municipality', code, () => notFound('member kommun', 'code', code), () => m.getRepository(Member).delete({ code })),
+    auditedDelete(m, audit, 'Municipality', code, () => notFound('member kommun', 'code', code), () => m.deleteFrom('member').where('code', '=', code).execute()),
   );
   return code;
 }

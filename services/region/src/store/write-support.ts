@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import { GraphQLError } from 'graphql';
+import { sql, type RawBuilder } from 'kysely';
 import { CATALOGUE_CODE } from '@samverkan/contract';
 import { badInput, requireRegionEditor } from '@samverkan/server-kit';
 import { recordAudit, type AuditDocument } from '@samverkan/subgraph-kit';
@@ -7,6 +7,7 @@ import type { RegionContext } from '../context';
 import { CATALOGUE_CODE_RULE } from '../graphql/inputs';
 import { auditDocument, type AuditedEntity } from './audit';
 import { createLoaders } from './loaders';
+import { regionDb, type RegionDb, type RegionTables } from './tables';
 
 /** Only region editors write region data; the check comes before any statement. */
 export function authorize(ctx: RegionContext): void {
@@ -23,12 +24,12 @@ export type Audit = (entity: AuditedEntity, key: string, before: AuditDocument, 
  * (the write's own answer among it) comes from what they cached before. The caller is
  * authorized before (see `authorize`).
  */
-export async function write<T>(ctx: RegionContext, operation: string, work: (m: EntityManager, audit: Audit) => Promise<T>): Promise<T> {
+export async function write<T>(ctx: RegionContext, operation: string, work: (m: RegionDb, audit: Audit) => Promise<T>): Promise<T> {
   const actor = ctx.credentials.identity;
   if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
-  const result = await ctx.db.transaction((m) =>
-    work(m, (entity, key, before, after) => recordAudit(m, actor, operation, { entityType: entity, entityId: key, before, after })),
-  );
+  const result = await regionDb(ctx.db)
+    .transaction()
+    .execute((m) => work(m, (entity, key, before, after) => recordAudit<RegionTables>(m, actor, operation, { entityType: entity, entityId: key, before, after })));
   ctx.loaders = createLoaders(ctx.db);
   return result;
 }
@@ -37,7 +38,7 @@ export async function write<T>(ctx: RegionContext, operation: string, work: (m: 
  * Writes one entity by `change` between reading its audit document before (locked) and after,
  * and records the two; answers the document before, null when it did not exist.
  */
-export async function audited(m: EntityManager, audit: Audit, entity: AuditedEntity, key: string, change: () => Promise<unknown>): Promise<AuditDocument> {
+export async function audited(m: RegionDb, audit: Audit, entity: AuditedEntity, key: string, change: () => Promise<unknown>): Promise<AuditDocument> {
   const before = await auditDocument(m, entity, key, true);
   await change();
   await audit(entity, key, before, await auditDocument(m, entity, key));
@@ -45,7 +46,7 @@ export async function audited(m: EntityManager, audit: Audit, entity: AuditedEnt
 }
 
 /** Deletes one entity by `remove` and records it; throws `missing` when there is none. */
-export async function auditedDelete(m: EntityManager, audit: Audit, entity: AuditedEntity, key: string, missing: () => Error, remove: () => Promise<unknown>): Promise<void> {
+export async function auditedDelete(m: RegionDb, audit: Audit, entity: AuditedEntity, key: string, missing: () => Error, remove: () => Promise<unknown>): Promise<void> {
   const before = await auditDocument(m, entity, key, true);
   if (!before) throw missing();
   await remove();
@@ -70,22 +71,24 @@ export function stillUsed(what: string, field: string, key: string, users: strin
   );
 }
 
+/** A catalogue table whose rows other entries name by key: which of some keys exist, their rows locked FOR SHARE. */
+export interface Referenced {
+  what: string;
+  lockExisting(m: RegionDb, keys: readonly string[]): Promise<string[]>;
+}
+
+/** `any($1::text[])`: a list of keys as one parameter. */
+export function anyKey(keys: readonly string[]): RawBuilder<string> {
+  return sql<string>`any(${[...keys]}::text[])`;
+}
+
 /**
- * Checks that every key exists in `table`, locking the rows (FOR SHARE) so that no concurrent
+ * Checks that every key exists in `target`, locking the rows (FOR SHARE) so that no concurrent
  * delete can remove them before this transaction commits. Names the first missing one.
  */
-export async function requireExisting(
-  m: EntityManager,
-  target: { table: string; key: string; what: string },
-  keys: readonly string[],
-  field: (index: number) => string,
-): Promise<void> {
+export async function requireExisting(m: RegionDb, target: Referenced, keys: readonly string[], field: (index: number) => string): Promise<void> {
   if (!keys.length) return;
-  const rows: Array<{ k: string }> = await m.query(
-    `SELECT ${target.key} AS k FROM ${target.table} WHERE ${target.key} = ANY($1::text[]) FOR SHARE`,
-    [keys],
-  );
-  const found = new Set(rows.map((r) => r.k));
+  const found = new Set(await target.lockExisting(m, keys));
   const missing = keys.findIndex((k) => !found.has(k));
   if (missing >= 0) throw badInput(field(missing), `there is no ${target.what} ${keys[missing]}`);
 }
