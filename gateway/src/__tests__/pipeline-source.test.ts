@@ -76,4 +76,21 @@ describe('the sharded data source over in-process shards', () => {
       await region.close();
     }
   });
+
+  it('asks a shard again for rows only: its count came with its first answer', async () => {
+    const data = { ...DATA, '0001': itemsOf('0001', [9, 8, 7, 6, 5, 4, 3]) };
+    const region = regionOf(data);
+    try {
+      const answer = await region.fetch('{ items(first: 6) { total nodes { id } } }');
+      expect(answer.data).toEqual({ items: { total: Object.values(data).flat().length, nodes: sorted(Object.values(data).flat()).slice(0, 6).map((i) => ({ id: i.id })) } });
+      expect(region.sent.map((s) => [s.url, /\btotal\b/.test(s.query)])).toEqual([
+        ['http://shard-0001/', true],
+        ['http://shard-0002/', true],
+        ['http://shard-0003/', true],
+        ['http://shard-0001/', false],
+      ]);
+    } finally {
+      await region.close();
+    }
+  });
 });
