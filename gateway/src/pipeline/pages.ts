@@ -16,7 +16,7 @@ export const MAX_ROUNDS = 8;
 /**
  * The rows each of `shards` shards is first asked for, of a page of `first`: about three times its
  * fair part, so that with rows spread about evenly few shards are asked again. Measured with varied
- * S1 at 13 shards (npm run bench:gateway): twice the fair part asked again 1.4 shards per request,
+ * S1 at 13 shards (npm run bench:gateway): twice the fair part asked again about 1.4 shards per request,
  * three times 0.8, for a third more rows in the first round and no more gateway CPU per request.
  */
 export function shareOf(first: number, shards: number): number {
