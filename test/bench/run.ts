@@ -68,7 +68,7 @@ const rows: Row[] = [];
 /** Milliseconds the deterministic generator takes for 20,000 projects (seeding's own cost). */
 let generatorMs = NaN;
 /** The kommun subgraph's fixed cost per request: S3 directly at one connection, less its SQL by a bare pg client (mean ms). */
-let fixedCost: { directMs: number; floorMs: number; statements: number } | null = null;
+let fixedCost: { directMs: number; floorMs: number; statements: number; cpuMs: number; floorCpuMs: number } | null = null;
 
 async function redisAnswers(url: string): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
@@ -365,7 +365,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       for (const [target, r] of [['kommun subgraph alone, 1 connection', cost.direct], [`its ${cost.statements} SQL statements by bare pg, 1 connection`, cost.floor]] as const) {
         rows.push({ scenario: 'S3', form: 'identical', target, ...r, sqlPerRequest: null, peakMiB: NaN, gatewayCpuMs: null, gatewayPeakMiB: null });
       }
-      fixedCost = { directMs: cost.direct.mean, floorMs: cost.floor.mean, statements: cost.statements };
+      fixedCost = { directMs: cost.direct.mean, floorMs: cost.floor.mean, statements: cost.statements, cpuMs: cost.cpuMsPerRequest, floorCpuMs: cost.floor.cpuMsPerRound };
       log(`  S3 alone: mean ${cost.direct.mean.toFixed(2)} ms; its SQL by bare pg: mean ${cost.floor.mean.toFixed(2)} ms; fixed cost ${(cost.direct.mean - cost.floor.mean).toFixed(2)} ms`);
     } finally {
       await region.stop({ dropDatabases: false });
@@ -503,7 +503,8 @@ function report(started: number): void {
   if (fixedCost) {
     console.log(
       `\nThe kommun subgraph's fixed cost per request: S3 directly at one connection ${fixedCost.directMs.toFixed(2)} ms (mean), ` +
-        `its ${fixedCost.statements} SQL statements by a bare pg client ${fixedCost.floorMs.toFixed(2)} ms: ${(fixedCost.directMs - fixedCost.floorMs).toFixed(2)} ms`,
+        `its ${fixedCost.statements} SQL statements by a bare pg client ${fixedCost.floorMs.toFixed(2)} ms: ${(fixedCost.directMs - fixedCost.floorMs).toFixed(2)} ms; ` +
+        `CPU time per request ${fixedCost.cpuMs.toFixed(2)} ms against the bare client's ${fixedCost.floorCpuMs.toFixed(2)} ms: ${(fixedCost.cpuMs - fixedCost.floorCpuMs).toFixed(2)} ms`,
     );
   }
   console.log(`\nThe synthetic-data generator: 20,000 projects in ${generatorMs.toFixed(0)} ms`);

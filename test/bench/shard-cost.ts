@@ -1,14 +1,17 @@
 import { Client } from 'pg';
 import { freePort, runService } from '@samverkan/region-runner';
 import { drive, type LoadResult } from './load';
-import { quantile } from './stats';
+import { cpuMs, quantile } from './stats';
 
 /**
  * The kommun subgraph's fixed cost per request: S3 sent to one kommun's subgraph directly at one
  * connection, against the floor, the same SQL statements run one after another by a bare `pg`
  * client over one connection. The statements are the ones the subgraph itself logs for S3 (at
- * LOG_LEVEL=trace, each with its parameters). With `profileDir`, the measured subgraph runs under
- * `node --cpu-prof` and leaves its profile there.
+ * LOG_LEVEL=trace, each with its parameters). `cpuMsPerRequest` is the subgraph process's own CPU
+ * time (user and system, from /proc) over the measured run, divided by the requests it served;
+ * the floor's `cpuMsPerRound` is the bare client's (this process's) over its rounds. Their
+ * difference moves far less with the load on the machine than the wall-clock times. With `profileDir`, the
+ * measured subgraph runs under `node --cpu-prof` and leaves its profile there.
  */
 export async function shardCost(options: {
   code: string;
@@ -17,14 +20,16 @@ export async function shardCost(options: {
   body: string;
   seconds: number;
   profileDir?: string;
-}): Promise<{ direct: LoadResult; floor: LoadResult; statements: number }> {
+}): Promise<{ direct: LoadResult; floor: LoadResult & { cpuMsPerRound: number }; statements: number; cpuMsPerRequest: number }> {
   const statements = await captureStatements(options);
   const kommun = await startKommun(options, 'error', {}, undefined, options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []);
   try {
     await drive(kommun.url, options.body, { connections: 1, seconds: 2 }); // warm-up
+    const cpuBefore = cpuMs(kommun.pid);
     const direct = await drive(kommun.url, options.body, { connections: 1, seconds: options.seconds });
+    const cpuMsPerRequest = (cpuMs(kommun.pid) - cpuBefore) / Math.max(1, direct.requests);
     const floor = await replay(options.databaseUrl, statements, options.seconds);
-    return { direct, floor, statements: statements.length };
+    return { direct, floor, statements: statements.length, cpuMsPerRequest };
   } finally {
     await kommun.stop();
   }
@@ -45,11 +50,11 @@ export async function startKommun(options: { code: string; databaseUrl: string; 
     ...extraEnv,
   }, { echo, timeoutMs: 600_000, nodeFlags });
   const url = (await p.ready)[0].split(' ')[2];
-  return { url, stop: () => p.stop() };
+  return { url, pid: p.child.pid!, stop: () => p.stop() };
 }
 
 /** The statements the subgraph runs for `body` (its second run, once warm), from its trace log. */
-async function captureStatements(options: { code: string; databaseUrl: string; env: Record<string, string>; body: string }): Promise<Statement[]> {
+export async function captureStatements(options: { code: string; databaseUrl: string; env: Record<string, string>; body: string }): Promise<Statement[]> {
   let capturing = false;
   const captured: Statement[] = [];
   const kommun = await startKommun(options, 'trace', {}, (line) => {
@@ -74,7 +79,7 @@ async function captureStatements(options: { code: string; databaseUrl: string; e
 }
 
 /** Runs the statements in order over one connection for `seconds`, as one request each round. */
-async function replay(databaseUrl: string, statements: Statement[], seconds: number): Promise<LoadResult> {
+async function replay(databaseUrl: string, statements: Statement[], seconds: number): Promise<LoadResult & { cpuMsPerRound: number }> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -84,15 +89,17 @@ async function replay(databaseUrl: string, statements: Statement[], seconds: num
     const warmUntil = Date.now() + 1000;
     while (Date.now() < warmUntil) await round();
     const times: number[] = [];
+    const cpu = process.cpuUsage();
     const until = Date.now() + seconds * 1000;
     while (Date.now() < until) {
       const t = process.hrtime.bigint();
       await round();
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
+    const { user, system } = process.cpuUsage(cpu);
     times.sort((a, b) => a - b);
     const total = times.reduce((a, b) => a + b, 0);
-    return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), mean: total / times.length, rps: times.length / seconds, requests: times.length, non2xx: 0, errors: 0 };
+    return { cpuMsPerRound: (user + system) / 1000 / times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), mean: total / times.length, rps: times.length / seconds, requests: times.length, non2xx: 0, errors: 0 };
   } finally {
     await client.end();
   }

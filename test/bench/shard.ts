@@ -28,10 +28,11 @@ async function main(): Promise<void> {
     const seeding = await startKommun({ code: '1480', databaseUrl, env }, 'error', { SEED: 'always', SYNTHETIC_PROJECTS: String(projects), MIGRATE_ON_START: 'true' });
     await seeding.stop();
     const body = JSON.stringify({ query: readFileSync(join(__dirname, 'operations/s3-kommun.graphql'), 'utf8') });
-    const { direct, floor, statements } = await shardCost({ code: '1480', databaseUrl, env, body, seconds, profileDir: process.env.BENCH_PROFILE });
+    const { direct, floor, statements, cpuMsPerRequest } = await shardCost({ code: '1480', databaseUrl, env, body, seconds, profileDir: process.env.BENCH_PROFILE });
     console.log(`S3 kommun subgraph directly, 1 connection: mean ${direct.mean.toFixed(2)} ms, p50 ${direct.p50} ms, p99 ${direct.p99} ms, ${direct.rps.toFixed(0)} req/s`);
     console.log(`S3's ${statements} SQL statements by a bare pg client: mean ${floor.mean.toFixed(2)} ms, p50 ${floor.p50.toFixed(2)} ms, p99 ${floor.p99.toFixed(2)} ms`);
     console.log(`fixed cost per request: ${(direct.mean - floor.mean).toFixed(2)} ms`);
+    console.log(`CPU time per request: the subgraph ${cpuMsPerRequest.toFixed(2)} ms, the bare pg client ${floor.cpuMsPerRound.toFixed(2)} ms; fixed CPU ${(cpuMsPerRequest - floor.cpuMsPerRound).toFixed(2)} ms`);
   } finally {
     await dropDatabase(pg.url, db).catch(() => undefined);
     await idp.close();

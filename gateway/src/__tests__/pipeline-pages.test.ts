@@ -38,11 +38,22 @@ function caseOf(seed: number) {
 }
 
 describe('page shares', () => {
-  it('asks one shard for the whole page and many for about twice their part, never more than the page', () => {
+  it('asks one shard for the whole page and many for about three times their part, never more than the page', () => {
     expect(shareOf(20, 1)).toBe(20);
-    expect(shareOf(20, 13)).toBe(5);
+    expect(shareOf(20, 13)).toBe(6);
+    expect(shareOf(50, 13)).toBe(13);
     expect(shareOf(3, 2)).toBe(3);
     expect(shareOf(0, 5)).toBe(0);
+  });
+
+  it.each([1, 2, 3, 5, 13, 50, 290])('never asks a shard for more than the page, nor for none of a page that has rows (%i shards)', (shards) => {
+    for (let first = 0; first <= 100; first++) {
+      const share = shareOf(first, shards);
+      expect(share).toBeLessThanOrEqual(first);
+      if (first > 0) expect(share).toBeGreaterThan(0);
+      // Together the shards are asked for at least the page: with rows spread evenly, nobody needs asking again.
+      expect(share * shards).toBeGreaterThanOrEqual(first);
+    }
   });
 
   it('wants more only of a shard whose every row made the page and that has more', () => {
@@ -72,9 +83,12 @@ describe('page shares', () => {
 describe('completing a page across shards (property)', () => {
   const SEEDS = Array.from({ length: 60 }, (_, i) => i + 1);
 
-  it.each(SEEDS)('asking after the last row: the page is the first N rows of the sorted union (seed %i)', async (seed) => {
+  // The sizing rule's share, and any other first share (the completion must not depend on the rule).
+  const CASES = SEEDS.flatMap((seed) => [[seed, 'the rule'] as const, [seed, 'random'] as const]);
+
+  it.each(CASES)('asking after the last row: the page is the first N rows of the sorted union (seed %i, share by %s)', async (seed, by) => {
     const { data, all, first, start, after } = caseOf(seed);
-    const share = shareOf(first, Object.keys(data).length);
+    const share = by === 'the rule' ? shareOf(first, Object.keys(data).length) : first && 1 + Math.floor(random(seed * 7919)() * first); // at least one row: a shard that gave none is never asked again
     const page: OpenPage = { first, cursor: 'cursor', shards: Object.entries(data).map(([code, items]) => ({ shard: code, value: shardAnswer(items, share, after) })) };
     await completePages([page], async (round) => {
       for (const { page: p, shard } of round) {
@@ -94,6 +108,10 @@ describe('completing a page across shards (property)', () => {
       expect(answer.errors).toBeUndefined();
       const expected = all.slice(start + 1, start + 1 + first);
       expect(answer.data).toEqual({ items: { total: all.length, nodes: expected.map((i) => ({ id: i.id })), pageInfo: { hasNextPage: all.length > start + 1 + first } } });
+      // Each shard counts once, in the first round: asking it for more rows asks for rows only.
+      const shards = Object.keys(data).length;
+      expect(region.sent.slice(0, shards).every((s) => /\btotal\b/.test(s.query))).toBe(true);
+      expect(region.sent.slice(shards).filter((s) => /\btotal\b/.test(s.query))).toEqual([]);
     } finally {
       await region.close();
     }

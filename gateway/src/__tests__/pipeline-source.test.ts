@@ -60,17 +60,36 @@ describe('the sharded data source over in-process shards', () => {
   });
 
   it('asks each shard for a share of a broadcast page, and again only the shards that may hold more of it', async () => {
-    const data = { ...DATA, '0001': itemsOf('0001', [9, 8, 7, 6, 5, 4, 3]) };
+    const data = { ...DATA, '0001': itemsOf('0001', [19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8]), '0004': itemsOf('0004', [0]) };
     const region = regionOf(data);
     try {
-      const answer = await region.fetch('{ items(first: 6) { nodes { id } } }');
-      expect(answer.data).toEqual({ items: { nodes: sorted(Object.values(data).flat()).slice(0, 6).map((i) => ({ id: i.id })) } });
-      // A share of 6 over 3 shards is 5; only 0001 gave 5 rows that all made the page and has more: it is asked for 1 after them.
+      const answer = await region.fetch('{ items(first: 10) { nodes { id } } }');
+      expect(answer.data).toEqual({ items: { nodes: sorted(Object.values(data).flat()).slice(0, 10).map((i) => ({ id: i.id })) } });
+      // A share of 10 over 4 shards is 9; only 0001 gave 9 rows that all made the page and has more: it is asked for 1 after them.
       expect(region.sent.map((s) => [s.url, s.variables.__sv_first_0])).toEqual([
-        ['http://shard-0001/', 5],
-        ['http://shard-0002/', 5],
-        ['http://shard-0003/', 5],
+        ['http://shard-0001/', 9],
+        ['http://shard-0002/', 9],
+        ['http://shard-0003/', 9],
+        ['http://shard-0004/', 9],
         ['http://shard-0001/', 1],
+      ]);
+    } finally {
+      await region.close();
+    }
+  });
+
+  it('asks a shard again for rows only: its count came with its first answer', async () => {
+    const data = { ...DATA, '0001': itemsOf('0001', [19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8]), '0004': itemsOf('0004', [0]) };
+    const region = regionOf(data);
+    try {
+      const answer = await region.fetch('{ items(first: 10) { total nodes { id } } }');
+      expect(answer.data).toEqual({ items: { total: Object.values(data).flat().length, nodes: sorted(Object.values(data).flat()).slice(0, 10).map((i) => ({ id: i.id })) } });
+      expect(region.sent.map((s) => [s.url, /\btotal\b/.test(s.query)])).toEqual([
+        ['http://shard-0001/', true],
+        ['http://shard-0002/', true],
+        ['http://shard-0003/', true],
+        ['http://shard-0004/', true],
+        ['http://shard-0001/', false],
       ]);
     } finally {
       await region.close();

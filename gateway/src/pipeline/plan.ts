@@ -189,11 +189,11 @@ export class Planner {
     return entry.plan;
   }
 
-  /** The fetch with the fields merging needs. */
-  injectedFor(key: string, document: DocumentNode): ShardQuery {
+  /** The fetch with the fields merging needs; `document` is built only when the cache has no entry for `key`. */
+  injectedFor(key: string, document: DocumentNode | (() => DocumentNode)): ShardQuery {
     let entry = this.injected.get(key);
     if (!entry) {
-      const doc = injectMergeFields(document, this.contract.contract, this.contract.declaration);
+      const doc = injectMergeFields(typeof document === 'function' ? document() : document, this.contract.contract, this.contract.declaration);
       this.injected.set(key, (entry = { document: doc, query: print(doc) }));
     }
     return entry;
@@ -202,7 +202,22 @@ export class Planner {
   /** The tuned operation cut down to some of its root fields (by index), with the fields merging needs. */
   subset(tuned: TunedQuery, indexes: number[]): ShardQuery {
     if (indexes.length === tuned.fields.length) return this.injectedFor(tuned.key, tuned.document);
-    return this.injectedFor(`${tuned.key}\n#${indexes.join(',')}`, subsetOperation(tuned.operation, indexes.map((i) => tuned.fields[i]), tuned.document));
+    return this.injectedFor(`${tuned.key}\n#${indexes.join(',')}`, () => subsetOperation(tuned.operation, indexes.map((i) => tuned.fields[i]), tuned.document));
+  }
+
+  /**
+   * The query that asks a shard for more rows of one broadcast root connection (root field
+   * `index`): that field alone, without the sums its connection's rule names (`totalCount`),
+   * which the shard's first answer gave already and which only its rows are added to (see
+   * appendRows), so that asking again does not count again.
+   */
+  moreRows(tuned: TunedQuery, index: number, rule: ConnectionRule): ShardQuery {
+    return this.injectedFor(`${tuned.key}\n#more-${index}`, () => {
+      const field = tuned.fields[index];
+      const selections = (field.selectionSet?.selections ?? []).filter((s) => !(s.kind === Kind.FIELD && rule.sum.includes(s.name.value)));
+      const lean: FieldNode = field.selectionSet ? { ...field, selectionSet: { ...field.selectionSet, selections } } : field;
+      return subsetOperation(tuned.operation, [lean], tuned.document);
+    });
   }
 
   /**

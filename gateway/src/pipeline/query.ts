@@ -16,7 +16,7 @@ interface RootPage extends OpenPage {
   key: string;
   /** The gateway's variables for its `first` and `after`. */
   names: { first: string; after: string };
-  /** The query that asks for this field alone. */
+  /** The query that asks for more of this field's rows (the field alone, without its sums). */
   query: string;
   /** Its row lists, appended to when a shard gives more. */
   lists: string[];
@@ -85,7 +85,7 @@ export async function answerQuery(fetch: Fetch, stages: Stages, fields: FieldNod
       .map((url) => ({ shard: url, value: dataOf(outcomes.get(url))?.[key] as Obj | null | undefined }))
       .filter((s): s is { shard: string; value: Obj } => !!s.value);
     const rule = stages.contract.declaration.merge[getNamedType(plan.def!.type).name] as ConnectionRule;
-    open.push({ first: page.first, cursor: rule.cursor, shards: shardPages, key, names: tuned.vars.get(i)!, query: planner.subset(tuned, [i]).query, lists: rowLists(plan.node, rule) });
+    open.push({ first: page.first, cursor: rule.cursor, shards: shardPages, key, names: tuned.vars.get(i)!, query: planner.moreRows(tuned, i, rule).query, lists: rowLists(plan.node, rule) });
   }
   await completePages(open, async (round) => {
     const more = await fanOut(

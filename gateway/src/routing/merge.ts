@@ -46,6 +46,9 @@ interface CollectedField {
  * The output holds exactly what the client selected: the gateway's hidden fields are left out.
  */
 export class ResponseMerger {
+  /** What `collect` found, per selection set and runtime type: a page merges the same selection for each of its rows. */
+  private readonly collected = new Map<SelectionSetNode, Map<string, CollectedField[]>>();
+
   constructor(
     private readonly contract: GraphQLSchema,
     private readonly decl: RoutingDeclaration,
@@ -81,6 +84,15 @@ export class ResponseMerger {
    * the same field both count).
    */
   private collect(selectionSet: SelectionSetNode, type: GraphQLCompositeType): CollectedField[] {
+    // The variables (for @skip and @include) and fragments are the merger's own: the answer is the same every time.
+    let byType = this.collected.get(selectionSet);
+    if (!byType) this.collected.set(selectionSet, (byType = new Map()));
+    let fields = byType.get(type.name);
+    if (!fields) byType.set(type.name, (fields = this.collectOnce(selectionSet, type)));
+    return fields;
+  }
+
+  private collectOnce(selectionSet: SelectionSetNode, type: GraphQLCompositeType): CollectedField[] {
     const byKey = new Map<string, CollectedField>();
     const walk = (set: SelectionSetNode, runtime: GraphQLCompositeType) => {
       for (const s of set.selections) {

@@ -69,8 +69,12 @@ export class MemberRegistry {
     return () => this.listeners.delete(listener);
   }
 
+  /** The members in kommunkod order, sorted once per change of membership: every fetch reads them. */
+  private sorted: Member[] | null = null;
+
   all(): Member[] {
-    return [...this.members.values()].sort((a, b) => a.code.localeCompare(b.code));
+    this.sorted ??= [...this.members.values()].sort((a, b) => a.code.localeCompare(b.code));
+    return this.sorted.slice();
   }
 
   get(code: string): Member | undefined {
@@ -110,6 +114,7 @@ export class MemberRegistry {
     await Promise.all(listed.map(async (entry) => next.set(entry.code, await this.check(entry))));
     const before = JSON.stringify(this.all().map(({ checkedAt: _, ...m }) => m));
     this.members = next;
+    this.sorted = null;
     this.lastRefresh = { at: new Date().toISOString(), ok: true };
     if (JSON.stringify(this.all().map(({ checkedAt: _, ...m }) => m)) !== before) {
       logger.info({ members: this.all().map((m) => `${m.code}:${m.state}`) }, 'membership changed');

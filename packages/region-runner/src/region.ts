@@ -48,6 +48,8 @@ export interface RegionOptions {
   logLevel?: string;
   /** More settings for the gateway (see gateway/src/config.ts). */
   gatewayEnv?: Record<string, string>;
+  /** Node's own flags for the gateway process, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  gatewayNodeFlags?: string[];
   /** Extra environment for every service process (the kommun hosts, the region subgraph and the gateway). */
   serviceEnv?: Record<string, string>;
   /** Where the services' log lines go. */
@@ -181,7 +183,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       SHARD_TIMEOUT_MS: String(options.shardTimeoutMs ?? 2000),
       MEMBERS_REFRESH_MS: String(options.membersRefreshMs ?? 10_000),
       ...options.gatewayEnv,
-    }, { echo: options.echo });
+    }, { echo: options.echo, nodeFlags: options.gatewayNodeFlags });
     processes.push(gateway);
     await Promise.race([waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, 60_000, true), gateway.ready.catch((e) => Promise.reject(e))]);
 

@@ -75,18 +75,25 @@ export function variablesProblem(variables: unknown): GraphQLError | null {
   return null;
 }
 
+/** Whether a document holds a NUL character in one of its strings; Apollo's document cache hands the same document to every request with its text, so it is walked once. */
+const holdsNul = new WeakMap<DocumentNode, boolean>();
+
 /**
  * What is wrong with an operation's input, or null: its variables (see variablesProblem), or a
  * NUL character in a string of its text, raw or written as an escape (GraphQL takes both).
  */
 export function inputProblem(document: DocumentNode, variables: unknown): GraphQLError | null {
-  let found = false;
-  visit(document, {
-    StringValue(node) {
-      if (node.value.includes('\u0000')) found = true;
-      return found ? BREAK : undefined;
-    },
-  });
+  let found = holdsNul.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      StringValue(node) {
+        if (node.value.includes('\u0000')) found = true;
+        return found ? BREAK : undefined;
+      },
+    });
+    holdsNul.set(document, found);
+  }
   return found ? nul() : variablesProblem(variables);
 }
 

@@ -5,4 +5,5 @@ export * from './federation';
 export * from './sql-counter';
 export * from './subgraph-http';
 export * from './audit';
+export * from './subgraph-server';
 export * from './kysely';

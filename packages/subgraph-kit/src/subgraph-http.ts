@@ -21,14 +21,14 @@ export const statementReport: ApolloServerPlugin<{ tally: StatementTally }> = {
  * Mounts a subgraph's GraphQL endpoint: JSON bodies up to `maxBody`, a statement tally in scope for
  * the whole request, and the context the service builds (with that tally).
  */
-export function mountSubgraph<C extends BaseContext & { tally: StatementTally }>(
+export function mountSubgraph<C extends BaseContext>(
   app: express.Express,
-  apollo: ApolloServer<C>,
-  context: (req: express.Request) => Promise<Omit<C, 'tally'>>,
+  apollo: ApolloServer<C & { tally: StatementTally }>,
+  context: (req: express.Request) => Promise<C>,
   maxBody = '1mb',
 ): void {
   const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => ({ ...(await context(req)), tally: currentTally() ?? { count: 0 } }) as C,
+    context: async ({ req }) => ({ ...(await context(req)), tally: currentTally() ?? { count: 0 } }),
   });
   app.use(GRAPHQL_PATH, express.json({ limit: maxBody }), (req, res, next) => withStatementTally({ count: 0 }, () => graphql(req, res, next)));
 }

@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropDatabase } from '@samverkan/testing';
+import { ensurePostgres, REPO_ROOT, startDevIdentityProvider, startRegion } from '@samverkan/region-runner';
+import { cpuSplit, quantile, table } from './stats';
+import { domainOf, variedBodies, type Scenario } from './varied';
+
+/**
+ * npm run bench:gateway: the gateway's own cost per distinct request, without the full benchmark.
+ * Starts the 13-shard region (BENCH_PROJECTS projects per kommun, 2000), sends the varied form of
+ * each scenario (BENCH_SCENARIOS, "S1,S2,S3"; BENCH_REQUESTS distinct requests each, 200) at
+ * BENCH_CONNECTIONS (2) in flight, and prints per request: the gateway's CPU time (from
+ * /proc/<pid>/stat, which the machine's load hardly moves), the shard requests it sent (its own
+ * fetch metrics) and the SQL statements the kommuner ran. Each scenario is warmed up first with
+ * requests of another seed, so that caches by document are warm and nothing by variables is.
+ * BENCH_DATABASE_URL as for npm run bench; BENCH_PROFILE=<dir>: the gateway runs under
+ * `node --cpu-prof` and leaves its profile there when the run ends (read it with profile-top.ts).
+ */
+const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'S1,S2,S3').split(',') as Scenario[];
+const PROFILE = process.env.BENCH_PROFILE;
+const OPS: Record<string, string> = {
+  S1: 's1-top-projects',
+  S2: 's2-stats',
+  S3: 's3-kommun',
+  S4: 's4-areas',
+};
+const METRICS_TOKEN = 'bench-gateway-metrics-token';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Shard requests the gateway has sent so far (its fetch histogram's counts, the region subgraph left out). */
+async function shardRequests(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(gatewayUrl.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('samverkan_gateway_shard_fetch_seconds_count{') && !line.includes('municipality="region"')) total += Number(line.split(' ').at(-1));
+  }
+  return total;
+}
+
+/** SQL statements the kommun hosts have run so far. */
+async function sqlTotal(kommunUrls: string[]): Promise<number> {
+  let total = 0;
+  for (const url of new Set(kommunUrls)) total += ((await (await fetch(url.replace('/graphql', '/health'))).json()) as { sqlStatements: number }).sqlStatements;
+  return total;
+}
+
+/** Sends every body, `connections` at a time; the latency of each, and how many answered with errors. */
+async function send(url: string, bodies: string[], connections: number): Promise<{ latencies: number[]; failed: number; first?: string }> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let first: string | undefined;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const started = performance.now();
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] });
+        const text = await res.text();
+        latencies.push(performance.now() - started);
+        if (!res.ok || (JSON.parse(text) as { errors?: unknown }).errors) {
+          failed++;
+          first ??= text.slice(0, 300);
+        }
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), failed, first };
+}
+
+async function main(): Promise<void> {
+  const pg = await ensurePostgres({ url: process.env.BENCH_DATABASE_URL, dataDir: join(REPO_ROOT, '.data/bench-postgres'), port: 54339, maxConnections: 1200, log });
+  const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-bench-idp-'));
+  const idp = await startDevIdentityProvider({ dir: idpDir });
+  const rows: Array<Record<string, number | string>> = [];
+  try {
+    log(`starting 13 kommuner × ${PROJECTS} projects…`);
+    // The region's registry holds the kommuner's ports, which are new every run: it starts afresh (kommun data may be kept, BENCH_KEEP).
+    await dropDatabase(pg.url, 'samverkan_bench_gw_region');
+    const region = await startRegion({
+      databaseUrl: pg.url,
+      databasePrefix: 'samverkan_bench_gw',
+      freePorts: true,
+      seed: 'if-empty',
+      syntheticProjects: PROJECTS,
+      jwksUrl: idp.jwksUrl,
+      kommunProcesses: 2,
+      kommunPoolSize: 1,
+      regionPoolSize: 2,
+      logLevel: 'error',
+      // Generous: a kommun process holds several kommuner on a pool of one connection each, on a shared machine.
+      shardTimeoutMs: 20_000,
+      gatewayEnv: { METRICS_TOKEN, REQUEST_TIMEOUT_MS: '30000' },
+      gatewayNodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
+    });
+    try {
+      const gatewayPid = region.processes.find((p) => p.name === 'gateway')!.child.pid!;
+      const kommunUrls = [...region.kommuner.values()];
+      const domain = await domainOf(region.gatewayUrl, region.manifest.members.map((m) => m.code));
+      const started = Date.now();
+      for (const scenario of SCENARIOS) {
+        const query = readFileSync(join(__dirname, 'operations', `${OPS[scenario]}.graphql`), 'utf8');
+        const bodiesOf = async (url: string, seed: string, pool: number) => {
+          const next = await variedBodies(scenario, query, url, domain, { seed, pool, concurrency: 1 });
+          return Array.from({ length: pool }, next);
+        };
+        await send(region.gatewayUrl, await bodiesOf(region.gatewayUrl, 'warm-up', 50), CONNECTIONS);
+        const bodies = await bodiesOf(region.gatewayUrl, 'bench', REQUESTS);
+        const [cpu0, fetches0, sql0] = [cpuSplit(gatewayPid), await shardRequests(region.gatewayUrl), await sqlTotal(kommunUrls)];
+        const t0 = Date.now();
+        const { latencies, failed, first } = await send(region.gatewayUrl, bodies, CONNECTIONS);
+        const seconds = (Date.now() - t0) / 1000;
+        const [cpu1, fetches1, sql1] = [cpuSplit(gatewayPid), await shardRequests(region.gatewayUrl), await sqlTotal(kommunUrls)];
+        if (first) log(`  ${scenario}: ${failed} answers with errors, the first: ${first}`);
+        const row: Record<string, number | string> = {
+          scenario,
+          target: 'Samverkan, 13 shards',
+          requests: bodies.length,
+          gwCpuMsPerRequest: (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / bodies.length,
+          gwSystemMsPerRequest: (cpu1.system - cpu0.system) / bodies.length,
+          shardRequestsPerRequest: (fetches1 - fetches0) / bodies.length,
+          sqlPerRequest: (sql1 - sql0) / bodies.length,
+          p50: quantile(latencies, 0.5),
+          p99: quantile(latencies, 0.99),
+          failed,
+          seconds,
+          endedSecondsAfterStart: (Date.now() - started) / 1000,
+        };
+        rows.push(row);
+        log(`  ${scenario}: ${JSON.stringify(row)}`);
+        if (scenario === 'S3') {
+          // The same kind of requests to the kommun's own subgraph: what a proxy would cost at least.
+          const direct = region.kommuner.get('1480')!;
+          await send(direct, await bodiesOf(direct, 'warm-up', 50), CONNECTIONS);
+          const d = await send(direct, await bodiesOf(direct, 'bench', REQUESTS), CONNECTIONS);
+          rows.push({ scenario, target: 'kommun subgraph directly', requests: REQUESTS, gwCpuMsPerRequest: NaN, gwSystemMsPerRequest: NaN, shardRequestsPerRequest: NaN, sqlPerRequest: NaN, p50: quantile(d.latencies, 0.5), p99: quantile(d.latencies, 0.99), failed: d.failed, seconds: NaN, endedSecondsAfterStart: (Date.now() - started) / 1000 });
+        }
+      }
+      const stoppedAt = Date.now();
+      await region.stop({ dropDatabases: process.env.BENCH_KEEP !== 'true' });
+      if (PROFILE) log(`profile in ${PROFILE}; the measured run ended ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s before the gateway stopped (add this to each scenario's distance from the end)`);
+    } catch (err) {
+      await region.stop({ dropDatabases: process.env.BENCH_KEEP !== 'true' });
+      throw err;
+    }
+  } finally {
+    await idp.close();
+    rmSync(idpDir, { recursive: true, force: true });
+    await pg.stop();
+  }
+  const fixed = (v: number | string, d = 2) => (typeof v === 'number' ? (Number.isFinite(v) ? v.toFixed(d) : '–') : v);
+  console.log(`\nThe gateway's own cost per distinct request: varied traffic, ${REQUESTS} requests each, ${CONNECTIONS} in flight, 13 shards × ${PROJECTS} projects\n`);
+  console.log(
+    table(
+      ['scenario', 'target', 'gw CPU ms/req', 'of it in the kernel', 'shard requests/req', 'SQL/req', 'p50 ms', 'p99 ms', 'with errors'],
+      rows.map((r) => [r.scenario, r.target, fixed(r.gwCpuMsPerRequest), fixed(r.gwSystemMsPerRequest), fixed(r.shardRequestsPerRequest, 1), fixed(r.sqlPerRequest, 1), fixed(r.p50, 1), fixed(r.p99, 1), r.failed]),
+    ),
+  );
+  writeFileSync(join(__dirname, 'results/gateway.json'), `${JSON.stringify({ date: new Date().toISOString(), projectsPerKommun: PROJECTS, requests: REQUESTS, connections: CONNECTIONS, rows }, null, 2)}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
