@@ -6,6 +6,14 @@ type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type Compiled = CompiledQuery | ExecutionResult;
 
 /**
+ * Runs of a document by graphql-js before it is compiled. Compiling costs more than one run (an
+ * introspection query many times more), so a document sent once, as a prober's or an analyst's
+ * one-off, costs what it cost before; one that comes again, as dashboards' and the gateway's do,
+ * runs compiled from then on.
+ */
+export const RUNS_BEFORE_COMPILING = 1;
+
+/**
  * graphql-jit's errors carry `locations` but no `nodes`, and no `extensions` object when the
  * resolver's error had none: Apollo Server and the error formatter read both. The same error as
  * graphql-js would have made: message, locations, path, the resolver's error and its extensions.
@@ -35,19 +43,28 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
  * after execution (parsing, validation, limits, the context, error formatting, plugins) is
  * Apollo's, unchanged.
  */
-export function compiledExecutor(schema: GraphQLSchema): Gateway {
+export function compiledExecutor(schema: GraphQLSchema, options: { compiled?: (operationName: string | undefined) => void } = {}): Gateway {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isEnumType(type)) continue;
     const odd = type.getValues().find((v) => v.value !== v.name);
     if (odd) throw new Error(`compiledExecutor: enum value ${type.name}.${odd.name} is ${JSON.stringify(odd.value)} inside; variables are coerced twice, which needs every enum value to be its name.`);
   }
-  const compiled = new WeakMap<DocumentNode, Map<string, Compiled>>();
-  const compile = (document: DocumentNode, operationName: string | undefined): Compiled => {
+  const compiled = new WeakMap<DocumentNode, Map<string, Compiled | number>>();
+  /** The operation compiled, or undefined while it has run fewer than RUNS_BEFORE_COMPILING times. */
+  const compile = (document: DocumentNode, operationName: string | undefined): Compiled | undefined => {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
-    let found = byName.get(operationName ?? '');
-    if (!found) byName.set(operationName ?? '', (found = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true })));
-    return found;
+    const key = operationName ?? '';
+    const found = byName.get(key) ?? 0;
+    if (typeof found !== 'number') return found;
+    if (found < RUNS_BEFORE_COMPILING) {
+      byName.set(key, found + 1);
+      return undefined;
+    }
+    const made = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+    byName.set(key, made);
+    options.compiled?.(operationName);
+    return made;
   };
   return {
     onSchemaLoadOrUpdate(callback) {
@@ -61,9 +78,11 @@ export function compiledExecutor(schema: GraphQLSchema): Gateway {
           const operationName = request.operationName ?? undefined;
           // No operation to run (several, none named): graphql-js answers which, running nothing.
           if (!operation) return execute({ schema, document, operationName, variableValues: request.variables }) as ExecutionResult;
+          const query = compile(document, operationName);
+          // Not compiled yet: graphql-js runs it, as it ran every operation before.
+          if (!query) return (await execute({ schema, document, operationName, variableValues: request.variables, contextValue: context })) as ExecutionResult;
           const coerced = getVariableValues(schema, (operation as OperationDefinitionNode).variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return { errors: coerced.errors };
-          const query = compile(document, operationName);
           if (!isCompiledQuery(query)) return { ...query, errors: query.errors?.map(asGraphQLError) };
           // graphql-jit coerces the variables again: given graphql-js's values (defaults filled in,
           // which graphql-jit misses for a non-null input field with a default), it finds them valid

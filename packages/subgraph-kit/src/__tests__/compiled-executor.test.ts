@@ -5,7 +5,7 @@
  */
 import { GraphQLError, buildSchema, execute, getOperationAST, parse, validate, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTimeISO, GraphQLLocalDate } from 'graphql-scalars';
-import { compiledExecutor } from '../compiled-executor';
+import { compiledExecutor, RUNS_BEFORE_COMPILING } from '../compiled-executor';
 
 const sdl = /* GraphQL */ `
   enum Status { PLANNED ONGOING COMPLETED }
@@ -154,11 +154,26 @@ function underANull(data: unknown, path: Array<string | number> | undefined): bo
 
 describe('compiledExecutor', () => {
   const schema = testSchema();
+  /**
+   * Runs a document as Apollo hands it over, the same document object each time: by graphql-js
+   * until it has run RUNS_BEFORE_COMPILING times, then compiled. Every run's data must be
+   * graphql-js's; the compiled run's answer is returned.
+   */
   const run = async (query: string, variables: Record<string, unknown>, operationName?: string) => {
-    const { executor } = await compiledExecutor(schema).load({ apollo: { key: '', keyHash: '', graphRef: '' } } as never);
+    const compiledOperations: Array<string | undefined> = [];
+    const { executor } = await compiledExecutor(schema, { compiled: (name) => compiledOperations.push(name) }).load({ apollo: { key: '', keyHash: '', graphRef: '' } } as never);
     const document = parse(query);
     const operation = getOperationAST(document, operationName) ?? undefined;
-    return executor!({ document, operation, operationName: operation?.name?.value ?? null, request: { query, variables, operationName }, context: {} } as never);
+    const once = () => executor!({ document, operation, operationName: operation?.name?.value ?? null, request: { query, variables, operationName }, context: {} } as never);
+    const expected = seen(await execute({ schema, document: parse(query), variableValues: variables, contextValue: {}, operationName }));
+    for (let i = 0; i < RUNS_BEFORE_COMPILING; i++) {
+      expect({ query, variables, run: i, data: seen(await once()).data }).toEqual({ query, variables, run: i, data: expected.data });
+    }
+    expect(compiledOperations).toEqual([]);
+    const result = await once();
+    // An operation graphql-js can run is compiled at its run after RUNS_BEFORE_COMPILING.
+    if (operation) expect(compiledOperations).toHaveLength(1);
+    return result;
   };
 
   it('answers 300 generated operations exactly as graphql-js does, data and errors', async () => {
