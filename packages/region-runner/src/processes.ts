@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '../../..');
@@ -110,4 +111,30 @@ export async function runToCompletion(name: string, entry: string, env: NodeJS.P
   const p = runService(name, entry, env, { echo, timeoutMs: 600_000 });
   const code = await new Promise<number | null>((resolve) => p.child.once('exit', resolve));
   if (code !== 0) throw new Error(`${name} failed (exit code ${code}):\n${p.tail()}`);
+}
+
+/** Every port freePort has handed out in this process. */
+const handedOut = new Set<number>();
+
+/**
+ * A port of 127.0.0.1 nothing listens on now, and one this process has not been handed before. A
+ * port is chosen before the service that will listen on it starts, so the operating system may
+ * offer the same free port again in between: a region of 290 kommuner once had a kommun take the
+ * port chosen for its region subgraph, which then answered the gateway as "region".
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const chosen = (s.address() as { port: number }).port;
+        s.close(() => resolve(chosen));
+      });
+    });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }

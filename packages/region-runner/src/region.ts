@@ -1,11 +1,12 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, withDatabase } from '@samverkan/subgraph-kit/database-admin';
 import { ensurePostgres, type PostgresServer } from './postgres';
 import { readManifest, type RegionManifest } from './manifest';
-import { REPO_ROOT, runService, runToCompletion, waitForHealth, type ServiceProcess } from './processes';
+import { freePort, REPO_ROOT, runService, runToCompletion, waitForHealth, type ServiceProcess } from './processes';
+
+export { freePort };
 
 export interface RegionOptions {
   /** Region manifest. Default schema/regions/gr.json. */
@@ -79,17 +80,6 @@ export interface RunningRegion {
   processOf(code: string): ServiceProcess;
   processes: ServiceProcess[];
   stop(options?: { dropDatabases?: boolean }): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**
