@@ -104,7 +104,8 @@ export async function answerQuery(fetch: Fetch, stages: Stages, fields: FieldNod
 /** The response keys of a connection's row lists: the hidden cursors, and the client's edges and nodes. */
 function rowLists(node: FieldNode, rule: ConnectionRule): string[] {
   const selected = (node.selectionSet?.selections ?? []).filter((s): s is FieldNode => s.kind === Kind.FIELD && (s.name.value === rule.edges || s.name.value === rule.nodes));
-  return [HIDDEN.cursors, ...selected.map(responseKey)];
+  // A hub above selects the hidden cursors under the gateway's own alias: each list is appended once.
+  return [...new Set([HIDDEN.cursors, ...selected.map(responseKey)])];
 }
 
 /** Each root field from the shards that answered it, merged by the declaration (an empty answer where none did). */
