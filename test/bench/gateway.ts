@@ -14,7 +14,7 @@ import { domainOf, variedBodies, type Scenario } from './varied';
  * /proc/<pid>/stat, which the machine's load hardly moves), the shard requests it sent (its own
  * fetch metrics) and the SQL statements the kommuner ran. Each scenario is warmed up first with
  * requests of another seed, so that caches by document are warm and nothing by variables is.
- * BENCH_DATABASE_URL as for npm run bench; BENCH_PROFILE=<dir>: the gateway runs under
+ * BENCH_DATABASE_URL as for npm run bench (BENCH_DATABASE_PREFIX names its databases, samverkan_bench_gw); BENCH_PROFILE=<dir>: the gateway runs under
  * `node --cpu-prof` and leaves its profile there when the run ends (read it with profile-top.ts).
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
@@ -22,6 +22,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'S1,S2,S3').split(',') as Scenario[];
 const PROFILE = process.env.BENCH_PROFILE;
+/** The databases' name prefix (BENCH_DATABASE_PREFIX), so that runs on one shared server do not meet. */
+const PREFIX = process.env.BENCH_DATABASE_PREFIX ?? 'samverkan_bench_gw';
 const OPS: Record<string, string> = {
   S1: 's1-top-projects',
   S2: 's2-stats',
@@ -79,10 +81,10 @@ async function main(): Promise<void> {
   try {
     log(`starting 13 kommuner × ${PROJECTS} projects…`);
     // The region's registry holds the kommuner's ports, which are new every run: it starts afresh (kommun data may be kept, BENCH_KEEP).
-    await dropDatabase(pg.url, 'samverkan_bench_gw_region');
+    await dropDatabase(pg.url, `${PREFIX}_region`);
     const region = await startRegion({
       databaseUrl: pg.url,
-      databasePrefix: 'samverkan_bench_gw',
+      databasePrefix: PREFIX,
       freePorts: true,
       seed: 'if-empty',
       syntheticProjects: PROJECTS,

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { GraphQLError, getNamedType, getNullableType, isIntrospectionType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor } from '@samverkan/contract';
+import { compiledComplexity } from './complexity';
 
 /** What one operation may cost. Each answers its own `extensions.code`. */
 export interface CostLimits {
@@ -20,8 +20,6 @@ export interface CostRequest {
   document: DocumentNode;
   variables?: Record<string, unknown>;
   operationName?: string | null;
-  /** A key for the operation's text (Apollo's queryHash): its estimates are remembered with the variables. */
-  queryHash?: string;
 }
 
 /** Checks an operation: the GraphQLError to answer when it is refused, or null. */
@@ -54,13 +52,9 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
     return null;
   };
 
-  // Dashboards send the same operations again and again: remember their estimates, under a digest
-  // of the operation and its variables so that the memory they take stays small.
-  const estimates = new Map<string, { cost: number; tooLarge: string[]; badCursor?: string }>();
-  return ({ schema, document, variables = {}, operationName, queryHash }) => {
-    const key = queryHash && createHash('sha256').update(`${queryHash}\n${operationName ?? ''}\n${JSON.stringify(variables)}`).digest('base64');
-    const known = key ? estimates.get(key) : undefined;
-    if (known) return check(known.cost, known.tooLarge, known.badCursor);
+  // What depends only on the document (the walk, each field's definition and possible types) is
+  // compiled once per document (see compiledComplexity); each request evaluates its variables.
+  return ({ schema, document, variables = {}, operationName }) => {
     const tooLarge: string[] = [];
     let badCursor: string | undefined;
     const estimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
@@ -89,15 +83,11 @@ export function costCheck(limits: CostLimits, connections: Record<string, readon
     };
     let estimated: number;
     try {
-      estimated = getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: [estimator] });
+      estimated = compiledComplexity(schema, document, operationName ?? undefined)(variables, estimator);
     } catch (err) {
       // The estimate reads the variables first; a value of the wrong type is the caller's error.
       if (err instanceof GraphQLError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
       throw err;
-    }
-    if (key) {
-      if (estimates.size > 5000) estimates.clear();
-      estimates.set(key, { cost: estimated, tooLarge, badCursor });
     }
     return check(estimated, tooLarge, badCursor);
   };
@@ -108,8 +98,8 @@ export function costPlugin(check: CostCheck): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, operationName, queryHash }) {
-          const refused = check({ schema, document, variables: request.variables, operationName, queryHash });
+        async didResolveOperation({ request, document, schema, operationName }) {
+          const refused = check({ schema, document, variables: request.variables, operationName });
           if (refused) throw refused;
         },
       };
