@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import {
   Kind,
+  parse,
   parseType,
   visit,
   type ASTNode,
@@ -116,4 +118,17 @@ export function withVariableArguments(field: FieldNode, variables: Record<string
 /** The document with one of its definitions put in place of another. */
 export function replaceDefinition<T extends DocumentNode['definitions'][number]>(document: DocumentNode, before: T, after: T): DocumentNode {
   return { ...document, definitions: document.definitions.map((d) => (d === before ? after : d)) };
+}
+
+/** Fetch documents parsed, by their text: the query planner sends the same few texts again and again. */
+const parsedFetches = new LRUCache<string, DocumentNode>({ max: 2000 });
+
+/**
+ * A fetch's text, parsed once (the planner's fetches are few per operation; varied requests differ
+ * only in their variables). The document is shared: nothing may change it.
+ */
+export function parseFetch(query: string): DocumentNode {
+  let document = parsedFetches.get(query);
+  if (!document) parsedFetches.set(query, (document = parse(query)));
+  return document;
 }

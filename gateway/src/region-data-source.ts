@@ -1,10 +1,10 @@
-import { getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { REGION_AUDIENCE, type AssertionSigner, type Identity } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
 import { REGION_SCOPE, type ReadTracker } from './cache/response-cache';
-import { rootFields } from './documents';
+import { parseFetch, rootFields } from './documents';
 import type { ShardClient } from './shards/client';
 
 /** Region query fields that answer according to who asks: the gateway asserts the caller to the region for them. */
@@ -27,7 +27,7 @@ export class RegionDataSource implements GraphQLDataSource {
     const headers: Record<string, string> = {};
     let write = false;
     if (options.kind === 'incoming operation') {
-      const operation = getOperationAST(options.document ?? parse(options.request.query!), options.request.operationName);
+      const operation = getOperationAST(options.document ?? parseFetch(options.request.query!), options.request.operationName);
       write = operation?.operation === 'mutation';
       const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');
       const identity = (options.context as { identity?: Identity | null } | undefined)?.identity;

@@ -1,10 +1,10 @@
-import { getOperationAST, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
 import type { ReadTracker } from './cache/response-cache';
-import { rootFields } from './documents';
+import { parseFetch, rootFields } from './documents';
 import { findCutEntities, graftCut } from './pipeline/cuts';
 import { answerEntities } from './pipeline/entities';
 import { FetchReport } from './pipeline/fanout';
@@ -67,7 +67,7 @@ export class ShardedDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     if (options.kind !== 'incoming operation') return { data: {} };
-    const document = options.document ?? parse(request.query!);
+    const document = options.document ?? parseFetch(request.query!);
     const variables = (request.variables ?? {}) as Obj;
     const operation = getOperationAST(document, request.operationName);
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };

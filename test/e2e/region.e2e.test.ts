@@ -8,6 +8,7 @@ import { compareGroupKeys } from '@samverkan/gateway/src/routing/merge';
 const OPERATIONS = join(__dirname, '../../schema/operations');
 const operation = (name: string) => readFileSync(join(OPERATIONS, `${name}.graphql`), 'utf8');
 import { eventually, startE2ERegion, type E2ERegion } from './harness';
+import { domainOf, variedBodies, type Scenario } from '../bench/varied';
 
 /** The whole GR region on real PostgreSQL: one query reaches all 13 kommuner. */
 let region: E2ERegion;
@@ -304,6 +305,35 @@ describe('request ids', () => {
     const given = await fetch(region.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'lb-0001' }, body: JSON.stringify({ query: '{ projects(first: 2) { totalCount } }' }) });
     expect(given.headers.get('x-request-id')).toBe('lb-0001');
     expect(new Set([...region.proxies.values()].flatMap((p) => p.state.requestIds))).toEqual(new Set(['lb-0001']));
+  });
+});
+
+describe('varied requests of one operation', () => {
+  // A kommun parses, validates and compiles each document text once: a text per request would make it do so for every one.
+  it.each([
+    ['S1', 's1-top-projects'],
+    ['S3', 's3-kommun'],
+  ] as Array<[Scenario, string]>)('%s sends each kommun the same few document texts, whatever the variables: values travel as variables', async (scenario, file) => {
+    const query = readFileSync(join(__dirname, '../bench/operations', `${file}.graphql`), 'utf8');
+    const requests = 12;
+    const next = await variedBodies(scenario, query, region.gatewayUrl, await domainOf(region.gatewayUrl, codes), { seed: 'e2e', pool: requests, concurrency: 2 });
+    const shapes = new Map<string, Set<string>>();
+    for (let i = 0; i < requests; i++) {
+      region.resetProxies();
+      const res = await fetch(region.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: next() });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+      for (const [code, proxy] of region.proxies) {
+        for (const body of proxy.state.bodies) {
+          const { query: text } = JSON.parse(body) as { query: string };
+          shapes.set(code, (shapes.get(code) ?? new Set()).add(text));
+        }
+      }
+    }
+    // Each kommun asked was sent the texts of the operation's fetches only: S1 its first page and
+    // its more rows (without the sums), S3 its one fetch, passed on whole.
+    expect(shapes.size).toBe(scenario === 'S3' ? 1 : codes.length);
+    const most = scenario === 'S3' ? 1 : 2;
+    for (const [code, texts] of shapes) expect([code, texts.size <= most ? 'few' : [...texts]]).toEqual([code, 'few']);
   });
 });
 
