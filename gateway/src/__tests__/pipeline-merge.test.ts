@@ -28,6 +28,25 @@ describe('merge by the declaration', () => {
     expect(merged).toEqual({ total: 5, nodes: expected.map((i) => ({ id: i.id })), pageInfo: { hasNextPage: true } });
   });
 
+  it('gives each row its selected fields as the shard answered them: aliases, fragments and @skip followed, the owner the gateway added left out', () => {
+    const query = 'query($no: Boolean!) { items(first: 3) { nodes { id name: label ... on Item { size } label @skip(if: $no) } } }';
+    const [node] = rootFields(getOperationAST(parse(query))!);
+    const def = contract.getQueryType()!.getFields().items;
+    const rows = (code: string, sizes: number[]) => {
+      const page = pageOf(itemsOf(code, sizes), 3);
+      return {
+        nodes: page.nodes.map((n) => ({ id: n.id, name: n.label, size: n.size, label: n.label, [HIDDEN.owner]: n.id })),
+        [HIDDEN.cursors]: page.edges.map((e) => ({ cursor: e.cursor })),
+        [HIDDEN.more]: page.pageInfo,
+      };
+    };
+    const expected = sorted([...itemsOf('0001', [4, 1]), ...itemsOf('0002', [3])]).slice(0, 3);
+    for (const no of [true, false]) {
+      const merged = new ResponseMerger(contract, DECLARATION, {}, { no }).mergeField(node, def, [rows('0001', [4, 1]), rows('0002', [3])]);
+      expect(merged).toEqual({ nodes: expected.map((i) => ({ id: i.id, name: i.label, size: i.size, ...(no ? {} : { label: i.label }) })) });
+    }
+  });
+
   it('says there is no next page when no shard has more and the union fits', () => {
     const { node, merger } = field('{ items(first: 10) { pageInfo { hasNextPage } } }');
     const merged = merger.mergeField(node, contract.getQueryType()!.getFields().items, [answer('0001', [1], 10), answer('0002', [2], 10)]);

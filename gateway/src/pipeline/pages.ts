@@ -1,5 +1,6 @@
-import { comparePositions, decodeCursor } from '@samverkan/contract';
+import { comparePositions } from '@samverkan/contract';
 import { HIDDEN } from '../routing/inject';
+import { positionOf } from '../routing/positions';
 
 type Obj = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ export function rowsOf(value: Obj): Obj[] {
  * fewer than the page.
  */
 export function wanting(page: OpenPage): ShardPage[] {
-  const rows = page.shards.flatMap((s) => rowsOf(s.value).map((edge) => ({ s, position: decodeCursor(edge[page.cursor] as string) })));
+  const rows = page.shards.flatMap((s) => rowsOf(s.value).map((edge) => ({ s, position: positionOf(edge[page.cursor] as string) })));
   rows.sort((a, b) => comparePositions(a.position, b.position));
   const inPage = new Map<ShardPage, number>();
   for (const r of rows.slice(0, page.first)) inPage.set(r.s, (inPage.get(r.s) ?? 0) + 1);

@@ -21,10 +21,11 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { compareCodePoints, comparePositions, decodeCursor, type CursorPosition } from '@samverkan/contract';
+import { compareCodePoints, comparePositions, type CursorPosition } from '@samverkan/contract';
 import type { ConnectionRule, GroupRule, RoutingDeclaration } from './declaration';
 import { HIDDEN } from './inject';
 import { ownerOfValue } from './owner';
+import { positionOf } from './positions';
 
 type Obj = Record<string, unknown>;
 
@@ -48,6 +49,8 @@ interface CollectedField {
 export class ResponseMerger {
   /** What `collect` found, per selection set and runtime type: a page merges the same selection for each of its rows. */
   private readonly collected = new Map<SelectionSetNode, Map<string, CollectedField[]>>();
+  /** Whether merging one object of a selection set and type only picks its fields (see `plain`). */
+  private readonly plainSets = new Map<SelectionSetNode, Map<string, boolean>>();
 
   constructor(
     private readonly contract: GraphQLSchema,
@@ -61,13 +64,49 @@ export class ResponseMerger {
     const out: Obj = {};
     if (!selectionSet) return out;
     const runtime = this.runtimeType(type, objects);
-    for (const f of this.collect(selectionSet, runtime)) {
+    const fields = this.collect(selectionSet, runtime);
+    // One shard's object with nothing below it to merge (each row of a page, mostly): its selected fields as they came.
+    if (objects.length === 1 && this.plain(selectionSet, runtime)) {
+      const [object] = objects;
+      for (const f of fields) {
+        const value = object[f.responseKey];
+        if (value !== undefined && !(f.responseKey in out)) out[f.responseKey] = value;
+      }
+      return out;
+    }
+    for (const f of fields) {
       if (f.responseKey in out) continue;
       const values = objects.map((o) => o[f.responseKey]).filter((v) => v !== undefined);
       if (!values.length) continue;
       out[f.responseKey] = f.def ? this.mergeField(f.node, f.def, values) : values.find((v) => v != null) ?? null;
     }
     return out;
+  }
+
+  /**
+   * Whether merging one object of `type` only picks the selected fields from it, each value as
+   * it came: so it does unless some field below has a merge rule (a connection cut at its page,
+   * groups by key), is a list of kommun-owned entities (whose items carry the owner the gateway
+   * added, HIDDEN.owner) or a list of lists, or has a type told at run time.
+   */
+  private plain(selectionSet: SelectionSetNode, type: GraphQLCompositeType): boolean {
+    if (isAbstractType(type)) return false;
+    let byType = this.plainSets.get(selectionSet);
+    if (!byType) this.plainSets.set(selectionSet, (byType = new Map()));
+    let plain = byType.get(type.name);
+    if (plain === undefined) {
+      plain = this.collect(selectionSet, type).every((f) => {
+        const named = f.def ? getNamedType(f.def.type) : null;
+        if (!named || !isCompositeType(named)) return true;
+        const type = getNullableType(f.def!.type);
+        const list = isListType(type);
+        if (list && isListType(getNullableType(type.ofType))) return false;
+        if (this.decl.merge[named.name] || (list && this.decl.entities[named.name])) return false;
+        return !!f.node.selectionSet && this.plain(f.node.selectionSet, named);
+      });
+      byType.set(type.name, plain);
+    }
+    return plain;
   }
 
   private runtimeType(type: GraphQLCompositeType, objects: Obj[]): GraphQLCompositeType {
@@ -196,7 +235,7 @@ export class ResponseMerger {
       const edges = (conn[HIDDEN.cursors] as Obj[] | null) ?? [];
       edges.forEach((edge, index) => {
         const cursor = edge[rule.cursor] as string;
-        items.push({ conn, index, cursor, position: decodeCursor(cursor) });
+        items.push({ conn, index, cursor, position: positionOf(cursor) });
       });
     }
     items.sort((a, b) => comparePositions(a.position, b.position));

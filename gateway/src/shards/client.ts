@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/server-kit';
 import { BUDGET_HEADER, fetchBudget, writeBudget, type Deadline } from '../deadline';
 
@@ -165,9 +165,19 @@ export class ShardClient {
     }
   }
 
+  /** Each shard URL split once into what the agent is given (undici's request() parses the URL every time). */
+  private readonly targets = new Map<string, { origin: string; path: string }>();
+
   private readonly http: Transport = async (url, body, headers, signal) => {
-    const res = await request(url, {
-      dispatcher: this.agent,
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      // Members' URLs change now and then: what is kept stays small.
+      if (this.targets.size >= 1000) this.targets.clear();
+      this.targets.set(url, (target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }));
+    }
+    const res = await this.agent.request({
+      ...target,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body,
