@@ -15,7 +15,8 @@ import { domainOf, variedBodies, type Scenario } from './varied';
  * fetch metrics) and the SQL statements the kommuner ran. Each scenario is warmed up first with
  * requests of another seed, so that caches by document are warm and nothing by variables is.
  * BENCH_DATABASE_URL as for npm run bench (BENCH_DATABASE_PREFIX names its databases, samverkan_bench_gw); BENCH_PROFILE=<dir>: the gateway runs under
- * `node --cpu-prof` and leaves its profile there when the run ends (read it with profile-top.ts).
+ * `node --cpu-prof` and leaves its profile there when the run ends (read it with profile-top.ts);
+ * BENCH_GATEWAY_FLAGS: more of node's own flags for the gateway (e.g. `--max-semi-space-size=32`).
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
       // Generous: a kommun process holds several kommuner on a pool of one connection each, on a shared machine.
       shardTimeoutMs: 20_000,
       gatewayEnv: { METRICS_TOKEN, REQUEST_TIMEOUT_MS: '30000' },
-      gatewayNodeFlags: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [],
+      gatewayNodeFlags: [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), ...(process.env.BENCH_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? [])],
     });
     try {
       const gatewayPid = region.processes.find((p) => p.name === 'gateway')!.child.pid!;
