@@ -24,11 +24,14 @@ export function requestIds(): express.RequestHandler {
 
 /**
  * The express app of every Samverkan server. It does not say what it runs on (`X-Powered-By`);
- * each request has an id (requestIds).
+ * each request has an id (requestIds). Its answers carry no ETag: an ETag is a hash of every body
+ * sent, and GraphQL answers are POSTs no cache revalidates (static files keep theirs, from
+ * express.static).
  */
 export function createApp(): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.use(requestIds());
   return app;
 }
