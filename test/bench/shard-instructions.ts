@@ -10,15 +10,16 @@ import { captureStatements, startKommun } from './shard-cost';
  * npm run bench:shard:instructions: the kommun subgraph's work per S3 request counted in machine
  * instructions, which, unlike time, the load other processes put on the machine does not move;
  * and the same for its floor, the request's SQL statements run by a bare `pg` client. Each runs
- * under valgrind's callgrind with counting off; after BENCH_WARMUP (2000) rounds (V8 has
- * optimized the hot code by then) counting is switched on for BENCH_REQUESTS (100) rounds, one
+ * under valgrind's callgrind with counting off; after BENCH_WARMUP (5000) rounds (V8 has
+ * optimized the hot code by then) counting is switched on for BENCH_REQUESTS (300) rounds, one
  * after another. Counted: the whole process (its JavaScript, V8 including its compiler threads,
  * libuv, the user side of system calls; not the kernel). BENCH_QUERY: another operation than S3
  * (e.g. `{ __typename }`, which runs no SQL: what HTTP, Apollo Server and the plugins cost alone).
- * BENCH_CALLGRIND_OUT=<dir> keeps the dumps for callgrind_annotate.
+ * BENCH_CALLGRIND_OUT=<dir> keeps the dumps for callgrind_annotate; BENCH_PERF_MAP=1 runs the
+ * subgraph with `--perf-basic-prof`, whose /tmp/perf-<pid>.map names the JIT code's addresses.
  */
-const warmup = Number(process.env.BENCH_WARMUP ?? 2000);
-const rounds = Number(process.env.BENCH_REQUESTS ?? 100);
+const warmup = Number(process.env.BENCH_WARMUP ?? 5000);
+const rounds = Number(process.env.BENCH_REQUESTS ?? 300);
 
 /** A node process under callgrind, counting nothing until `count` (vgdb finds it by its USER and HOST). */
 function underCallgrind(outDir: string, name: string, nodeArgs: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ query: process.env.BENCH_QUERY ?? readFileSync(join(__dirname, 'operations/s3-kommun.graphql'), 'utf8') });
 
     const port = await freePort();
-    const kommun = underCallgrind(outDir, 'kommun', ['-r', '@swc-node/register', 'services/kommun/src/cli/serve-many.ts'], {
+    const kommun = underCallgrind(outDir, 'kommun', [...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []), '-r', '@swc-node/register', 'services/kommun/src/cli/serve-many.ts'], {
       ...env,
       KOMMUN_INSTANCES: JSON.stringify([{ code: '1480', databaseUrl, port }]),
       SEED: 'never',
