@@ -53,24 +53,23 @@ export async function startKommun(options: { code: string; databaseUrl: string; 
   return { url, pid: p.child.pid!, stop: () => p.stop() };
 }
 
-/** The statements the subgraph runs for `body` (its second run, once warm), from its trace log. */
+/** The statements the subgraph runs for `body` (its second run, once warm), from its trace log: the lines of that request's id only. */
 export async function captureStatements(options: { code: string; databaseUrl: string; env: Record<string, string>; body: string }): Promise<Statement[]> {
-  let capturing = false;
   const captured: Statement[] = [];
+  const CAPTURED = 'bench-captured-request';
   const kommun = await startKommun(options, 'trace', {}, (line) => {
-    if (!capturing || !line.includes('"SQL statement"')) return;
-    const { query, parameters } = JSON.parse(line) as Statement;
-    captured.push({ query, parameters });
+    if (!line.includes('"SQL statement"')) return;
+    const { query, parameters, requestId } = JSON.parse(line) as Statement & { requestId?: string };
+    if (requestId === CAPTURED) captured.push({ query, parameters });
   });
   try {
-    const post = () => fetch(kommun.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: options.body }).then((r) => r.json());
-    await post();
-    capturing = true;
-    const answer = (await post()) as { errors?: unknown; extensions?: { sqlStatements?: number } };
+    const post = (requestId: string) => fetch(kommun.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: options.body }).then((r) => r.json());
+    await post('bench-warm-up');
+    const answer = (await post(CAPTURED)) as { errors?: unknown; extensions?: { sqlStatements?: number } };
     if (answer.errors) throw new Error(`S3 on the kommun alone: ${JSON.stringify(answer.errors)}`);
     // The log lines of the request may arrive just after its answer.
     for (let i = 0; i < 50 && captured.length < (answer.extensions?.sqlStatements ?? 0); i++) await new Promise((r) => setTimeout(r, 20));
-    capturing = false;
+    if (captured.length !== answer.extensions?.sqlStatements) throw new Error(`captured ${captured.length} SQL statements of S3, which reports ${answer.extensions?.sqlStatements}`);
     if (!captured.length) throw new Error('the kommun logged no SQL statement for S3 (LOG_LEVEL=trace)');
     return captured;
   } finally {

@@ -10,20 +10,21 @@ import { captureStatements, startKommun } from './shard-cost';
  * npm run bench:shard:instructions: the kommun subgraph's work per S3 request counted in machine
  * instructions, which, unlike time, the load other processes put on the machine does not move;
  * and the same for its floor, the request's SQL statements run by a bare `pg` client. Each runs
- * under valgrind's callgrind with counting off; after BENCH_WARMUP (2000) rounds (V8 has
- * optimized the hot code by then) counting is switched on for BENCH_REQUESTS (100) rounds, one
+ * under valgrind's callgrind with counting off; after BENCH_WARMUP (5000) rounds (V8 has
+ * optimized the hot code by then) counting is switched on for BENCH_REQUESTS (300) rounds, one
  * after another. Counted: the whole process (its JavaScript, V8 including its compiler threads,
  * libuv, the user side of system calls; not the kernel). BENCH_QUERY: another operation than S3
  * (e.g. `{ __typename }`, which runs no SQL: what HTTP, Apollo Server and the plugins cost alone).
- * BENCH_CALLGRIND_OUT=<dir> keeps the dumps for callgrind_annotate.
+ * BENCH_CALLGRIND_OUT=<dir> keeps the dumps for callgrind_annotate; BENCH_PERF_MAP=1 runs the
+ * subgraph with `--perf-basic-prof`, whose /tmp/perf-<pid>.map names the JIT code's addresses.
  */
-const warmup = Number(process.env.BENCH_WARMUP ?? 2000);
-const rounds = Number(process.env.BENCH_REQUESTS ?? 100);
+const warmup = Number(process.env.BENCH_WARMUP ?? 5000);
+const rounds = Number(process.env.BENCH_REQUESTS ?? 300);
 
 /** A node process under callgrind, counting nothing until `count` (vgdb finds it by its USER and HOST). */
 function underCallgrind(outDir: string, name: string, nodeArgs: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
-  const valgrind = ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${join(outDir, `${name}.out`)}`];
-  return spawn('valgrind', [...valgrind, process.execPath, ...nodeArgs], { cwd: REPO_ROOT, env: { ...process.env, ...env, USER: 'bench', HOST: '127.0.0.1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const valgrind = ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${join(outDir, `${name}.out`)}`];
+  return spawn('valgrind', [...valgrind, process.execPath, '--expose-gc', '-r', COLLECT_ON_SIGNAL, ...nodeArgs], { cwd: REPO_ROOT, env: { ...process.env, ...env, USER: 'bench', HOST: '127.0.0.1' }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Resolves at the first stdout line equal to `line`. */
@@ -40,22 +41,46 @@ function lineFrom(child: ChildProcessWithoutNullStreams, line: string): Promise<
   });
 }
 
-/** Instructions per round: `run(warmup)`, then counting on for `run(rounds)`, off, and the dump read. */
-async function count(child: ChildProcessWithoutNullStreams, outDir: string, name: string, run: (n: number) => Promise<void>): Promise<number> {
+/** Instructions per round, in all the process's threads and in its main thread (JavaScript, and the part of garbage collection it does itself). */
+interface Counted {
+  all: number;
+  main: number;
+}
+
+/**
+ * `run(warmup)`, a full garbage collection (so that every count starts from the same heap, and
+ * the major collections in its window come from its own rounds), then counting on for
+ * `run(rounds)`, off, and the dumps read: one per thread (`--separate-threads`); thread 1 is the
+ * main thread, the others V8's compiler and collector helpers and libuv's pool.
+ */
+async function count(child: ChildProcessWithoutNullStreams, outDir: string, name: string, run: (n: number) => Promise<void>): Promise<Counted> {
   const control = (arg: string) => execFileSync('callgrind_control', [arg, String(child.pid)], { env: { ...process.env, USER: 'bench', HOST: '127.0.0.1' } });
   await run(warmup);
+  const collected = lineFrom(child, 'COLLECTED');
+  child.kill('SIGUSR2');
+  await collected;
   control('--instr=on');
   control('--zero');
   await run(rounds);
   control('--dump');
   control('--instr=off');
-  // The dump holds what was counted since the zero: its `summary:` (or `totals:`) line.
+  // Each thread's dump holds what it did since the zero: its `summary:` (or `totals:`) line.
   const dumps = readdirSync(outDir).filter((f) => f.startsWith(`${name}.out`));
-  const counted = dumps.map((f) => /^(?:summary|totals):\s*(\d+)/m.exec(readFileSync(join(outDir, f), 'utf8'))).filter((m) => m !== null);
-  if (!counted.length) throw new Error(`no instruction count in callgrind's dump (${dumps.join(', ') || 'no dump'})`);
+  let all = 0;
+  let main = 0;
+  for (const f of dumps) {
+    const m = /^(?:summary|totals):\s*(\d+)/m.exec(readFileSync(join(outDir, f), 'utf8'));
+    if (!m) continue;
+    all += Number(m[1]);
+    if (/-0*1$/.test(f)) main += Number(m[1]);
+  }
+  if (!main) throw new Error(`no instruction count of the main thread in callgrind's dumps (${dumps.join(', ') || 'no dump'})`);
   if (process.env.BENCH_CALLGRIND_OUT) for (const f of dumps) cpSync(join(outDir, f), join(process.env.BENCH_CALLGRIND_OUT, f));
-  return Math.max(...counted.map((m) => Number(m[1]))) / rounds;
+  return { all: all / rounds, main: main / rounds };
 }
+
+/** Loaded first in each measured process (node -r): SIGUSR2 collects all garbage and says COLLECTED. */
+const COLLECT_ON_SIGNAL = join(__dirname, 'collect-on-signal.js');
 
 /** The bare client: runs STATEMENTS over one connection, N rounds per line N on stdin, then says DONE. */
 const REPLAY = `
@@ -91,7 +116,7 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ query: process.env.BENCH_QUERY ?? readFileSync(join(__dirname, 'operations/s3-kommun.graphql'), 'utf8') });
 
     const port = await freePort();
-    const kommun = underCallgrind(outDir, 'kommun', ['-r', '@swc-node/register', 'services/kommun/src/cli/serve-many.ts'], {
+    const kommun = underCallgrind(outDir, 'kommun', [...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []), '-r', '@swc-node/register', 'services/kommun/src/cli/serve-many.ts'], {
       ...env,
       KOMMUN_INSTANCES: JSON.stringify([{ code: '1480', databaseUrl, port }]),
       SEED: 'never',
@@ -109,7 +134,8 @@ async function main(): Promise<void> {
     const subgraph = await count(kommun, outDir, 'kommun', async (n) => {
       for (let i = 0; i < n; i++) await post();
     });
-    console.log(`${label} on the kommun subgraph: ${(subgraph / 1e6).toFixed(2)} million instructions per request (${rounds} requests after ${warmup} to warm up)`);
+    const millions = (c: Counted) => `${(c.all / 1e6).toFixed(2)} million (main thread ${(c.main / 1e6).toFixed(2)})`;
+    console.log(`${label} on the kommun subgraph: ${millions(subgraph)} instructions per request (${rounds} requests after ${warmup} to warm up)`);
     kommun.kill('SIGTERM');
     if (process.env.BENCH_QUERY) return;
 
@@ -122,8 +148,8 @@ async function main(): Promise<void> {
       replay.stdin.write(`${n}\n`);
       await done;
     });
-    console.log(`its ${statements.length} SQL statements by a bare pg client: ${(floor / 1e6).toFixed(2)} million instructions per round`);
-    console.log(`fixed cost: ${((subgraph - floor) / 1e6).toFixed(2)} million instructions per request`);
+    console.log(`its ${statements.length} SQL statements by a bare pg client: ${millions(floor)} instructions per round`);
+    console.log(`fixed cost: ${millions({ all: subgraph.all - floor.all, main: subgraph.main - floor.main })} instructions per request`);
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));

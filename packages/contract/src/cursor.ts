@@ -1,5 +1,6 @@
 import { KOMMUNKOD, MAX_LOCAL_ID } from './ids';
 import { ProjectOrderField as OrderFields, type OrderDirection as OrderDirections } from './domain';
+import { isLocalDate } from './dates';
 /**
  * Keyset cursors for project lists. A cursor holds the position of one project in a global order
  * (sort value, kommunkod, local id), so that every shard can continue after it and the gateway can
@@ -80,9 +81,7 @@ function fitsOrder(field: ProjectOrderField, value: unknown): value is string | 
 
 /** A calendar date as `YYYY-MM-DD`, from year 1 (PostgreSQL has no year 0). */
 function isDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  return isLocalDate(value) && !value.startsWith('0000');
 }
 
 /**

@@ -31,13 +31,19 @@ export function standardPlugins(httpServer: http.Server): ApolloServerPlugin[] {
   return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()];
 }
 
+/** The answer to a request that failed before GraphQL saw it: a body parser's 4xx with its message, anything else 500 without details (logged). */
+export function failedRequestAnswer(err: { status?: number; message?: string }, logger: Logger): { status: number; body: { errors: Array<{ message: string; extensions: { code: 'BAD_REQUEST' } }> } } {
+  const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+  if (status === 500) logger.error({ err }, 'request failed');
+  return { status, body: { errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] } };
+}
+
 /** Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack. */
 export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
   return (err: { status?: number; message?: string }, _req, res, next) => {
     if (!err) return next();
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error({ err }, 'request failed');
-    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] });
+    const { status, body } = failedRequestAnswer(err, logger);
+    res.status(status).json(body);
   };
 }
 

@@ -1,5 +1,5 @@
 // What loads pg has an entry of its own, so that building a schema does not load it:
-// '@samverkan/subgraph-kit/dates' (keepDatesAsStrings) and '@samverkan/subgraph-kit/database-admin'.
+// '@samverkan/subgraph-kit/dates' (setDateParsers) and '@samverkan/subgraph-kit/database-admin'.
 export * from './database';
 export * from './federation';
 export * from './sql-counter';

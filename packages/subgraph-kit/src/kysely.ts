@@ -1,82 +1,39 @@
-import {
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type CompiledQuery,
-  sql,
-  type DatabaseConnection,
-  type Expression,
-  type RawBuilder,
-  type Dialect,
-  type Driver,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely';
-import type { DataSource, QueryRunner } from 'typeorm';
-
-/**
- * One connection of the pool: a TypeORM query runner, so that every statement Kysely sends goes
- * the way TypeORM's own do (the data source's pool, its logger and so the statement tally).
- */
-class QueryRunnerConnection implements DatabaseConnection {
-  constructor(readonly runner: QueryRunner) {}
-
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.runner.query(compiled.sql, [...compiled.parameters], true);
-    const rows = (result.records ?? []) as R[];
-    return typeof result.affected === 'number' ? { rows, numAffectedRows: BigInt(result.affected) } : { rows };
-  }
-
-  // eslint-disable-next-line require-yield -- the interface asks for a generator; nothing here streams
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streaming is not supported over a TypeORM data source');
-  }
-}
-
-/** Kysely's driver over a TypeORM data source: connections are its query runners, transactions theirs. */
-class DataSourceDriver implements Driver {
-  constructor(private readonly ds: DataSource) {}
-  async init(): Promise<void> {}
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new QueryRunnerConnection(this.ds.createQueryRunner());
-  }
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    if (settings.accessMode) throw new Error('transaction access modes are not supported over a TypeORM data source');
-    const level = settings.isolationLevel?.toUpperCase();
-    await (connection as QueryRunnerConnection).runner.startTransaction(level as Parameters<QueryRunner['startTransaction']>[0]);
-  }
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as QueryRunnerConnection).runner.commitTransaction();
-  }
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as QueryRunnerConnection).runner.rollbackTransaction();
-  }
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await (connection as QueryRunnerConnection).runner.release();
-  }
-  // The data source owns the pool: whoever created it destroys it.
-  async destroy(): Promise<void> {}
-}
+import { Kysely, PostgresDialect, sql, type Expression, type LogEvent, type RawBuilder } from 'kysely';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { poolOf } from './database';
+import type { CountingLogger } from './sql-counter';
 
 const instances = new WeakMap<DataSource, Kysely<unknown>>();
 
 /**
  * The typed query builder of a service's database (`DB` names its tables and columns, once),
- * running over the service's TypeORM data source. TypeORM keeps the pool, the migrations and the
- * statement tally; every statement the service writes is built by Kysely, so a renamed column is
- * a compile error wherever it is used. One instance per data source.
+ * over the pg pool of the service's TypeORM data source: TypeORM keeps the pool and the
+ * migrations, Kysely's own PostgreSQL driver sends every statement the service writes (and its
+ * transactions) straight to pg, so a renamed column is a compile error wherever it is used. Each
+ * statement is told to the data source's counting logger (the statement tally, the total, the
+ * trace log the benchmark replays, failures as warnings) as TypeORM's own were. One instance per
+ * data source; the pool is asked for when the first statement runs, after `initialize`.
  */
 export function kyselyOver<DB>(ds: DataSource): Kysely<DB> {
   let db = instances.get(ds);
   if (!db) {
-    const dialect: Dialect = {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DataSourceDriver(ds),
-      createIntrospector: (k) => new PostgresIntrospector(k),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    };
-    db = new Kysely<unknown>({ dialect });
+    const counter = (ds as DataSource & { counter?: CountingLogger }).counter;
+    db = new Kysely<unknown>({
+      dialect: new PostgresDialect({
+        pool: async () => {
+          const pool = poolOf(ds);
+          if (!pool) throw new Error('kyselyOver: the data source is not initialized');
+          return pool as unknown as Pool;
+        },
+      }),
+      log: counter
+        ? (event: LogEvent) => {
+            counter.logQuery(event.query.sql, event.query.parameters as unknown[]);
+            if (event.level === 'error') counter.logQueryError(event.error instanceof Error ? event.error : String(event.error), event.query.sql);
+          }
+        : undefined,
+    });
     instances.set(ds, db);
   }
   return db as Kysely<DB>;

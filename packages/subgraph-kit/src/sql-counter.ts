@@ -14,10 +14,6 @@ export function withStatementTally<T>(tally: StatementTally, fn: () => T): T {
   return storage.run(tally, fn);
 }
 
-export function currentTally(): StatementTally | undefined {
-  return storage.getStore();
-}
-
 /**
  * TypeORM logger that counts statements into the current request's tally and logs failures and
  * slow statements through pino. TypeORM calls `logQuery` for every statement it sends.

@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GRAPHQL_PATH, createApp, fieldSuggestions, jsonErrors, listen, poolGauges, serverOptions, ServiceMetrics, socketHooks, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
 import { compiledExecutor } from './compiled-executor';
 import { connectAndMigrate, poolOf, type CountedDataSource } from './database';
-import { mountSubgraph, statementReport } from './subgraph-http';
+import { routeRequests, statementReport, subgraphEndpoint } from './subgraph-http';
 import type { StatementTally } from './sql-counter';
 
 /** What a subgraph server answers about itself while it runs. */
@@ -58,8 +58,9 @@ export async function openDatabase(db: CountedDataSource, migrate: boolean, logg
 }
 
 /**
- * A Samverkan subgraph's server, the one every subgraph runs: Apollo Server behind Express on
- * GRAPHQL_PATH (request ids, JSON bodies, body errors as JSON), the same query protection over
+ * A Samverkan subgraph's server, the one every subgraph runs: Apollo Server on GRAPHQL_PATH
+ * (subgraphEndpoint: request ids, JSON bodies, body errors as JSON; Express serves the other
+ * paths), the same query protection over
  * HTTP and graphql-ws, authentication through `context`, the SQL statement tally in
  * `extensions.sqlStatements`, `/health`, `/metrics` (requests, pool, the service's own gauges),
  * and an orderly stop. Nothing listens until `start`.
@@ -69,7 +70,8 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   const metrics = new ServiceMetrics(options.service, config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));
   const app = createApp();
-  const httpServer = http.createServer(app);
+  let graphql: ReturnType<typeof subgraphEndpoint> | undefined;
+  const httpServer = http.createServer(routeRequests(app, () => graphql));
   const protection = subgraphProtection({ connections: options.connections, fieldSuggestions: fieldSuggestions(config) });
 
   const plugins: ApolloServerPlugin<C & { tally: StatementTally }>[] = [...protection.plugins, ...standardPlugins(httpServer), statementReport, metrics.plugin()];
@@ -118,7 +120,7 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   });
   options.metrics?.(metrics, state);
   app.get('/metrics', metrics.handler());
-  mountSubgraph(app, apollo, (req) => options.context(req.headers.authorization), options.maxBody);
+  graphql = subgraphEndpoint(apollo, options.context, logger, options.maxBody);
   app.use(jsonErrors(logger));
 
   let stopped = false;

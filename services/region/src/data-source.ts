@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type Logger } from '@samverkan/server-kit';
 import { connectAndMigrate, createPostgresDataSource, type CountedDataSource } from '@samverkan/subgraph-kit';
-import { keepDatesAsStrings } from '@samverkan/subgraph-kit/dates';
+import { setDateParsers } from '@samverkan/subgraph-kit/dates';
 import { migrations } from './migrations';
 
 export { connectAndMigrate };
@@ -12,6 +12,6 @@ export { connectAndMigrate };
  * starts, rather than any import doing it.
  */
 export function createDataSource(options: { url: string; poolSize?: number; logger?: Logger }): CountedDataSource {
-  keepDatesAsStrings();
+  setDateParsers();
   return createPostgresDataSource({ ...options, migrations });
 }

@@ -32,7 +32,7 @@ export async function startPgProxy(targetUrl: string) {
     client.on('data', (chunk) => {
       const text = chunk.toString('latin1');
       if (text.includes('LISTEN ')) pair.listening = true;
-      if (state.cutAfterCommit && chunk[0] === 0x51 /* Q */ && text.includes('COMMIT')) armed = true;
+      if (state.cutAfterCommit && chunk[0] === 0x51 /* Q */ && /\bcommit\b/i.test(text)) armed = true;
       server.write(chunk);
     });
     server.on('data', (chunk) => {

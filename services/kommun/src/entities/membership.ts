@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDate } from '@samverkan/subgraph-kit/scalars';
 import { DecidingBody } from '../graphql/enums';
 
 /** A kommun's membership of an international organisation or network. */
@@ -13,13 +13,13 @@ export class Membership {
   /** Network id in the region's catalogue, resolved as a Network reference. */
   networkId!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Member since; null when not recorded.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Member since; null when not recorded.' })
   since!: string | null;
 
   @Field(() => DecidingBody, { nullable: true, description: 'The body that decided on the membership.' })
   decidedBy!: DecidingBody | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   decisionDate!: string | null;
 
   @Field(() => [String], { description: "The network's forums or working groups the kommun takes part in." })

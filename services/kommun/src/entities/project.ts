@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDate } from '@samverkan/subgraph-kit/scalars';
 import { ProjectStatus } from '../graphql/enums';
 
 /**
@@ -23,10 +23,10 @@ export class Project {
   @Field(() => ProjectStatus)
   status!: ProjectStatus;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDate)
   startDate!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   endDate!: string | null;
 
   budgetTotal!: number | null;

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDate } from '@samverkan/subgraph-kit/scalars';
 import { DecidingBody } from '../graphql/enums';
 
 /** The kommun's international strategy or policy; one per kommun. */
@@ -13,7 +13,7 @@ export class Strategy {
   @Field(() => DecidingBody, { description: 'The body that adopted it.' })
   adoptedBy!: DecidingBody;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   adoptedOn!: string | null;
 
   @Field(() => [String], { description: 'Its priority areas, in order.' })

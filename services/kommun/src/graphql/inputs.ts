@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDate } from '@samverkan/subgraph-kit/scalars';
 import {
   ArrayMaxSize,
   IsIn,
@@ -90,7 +90,7 @@ abstract class ProjectOptionalFields {
   @MaxLength(5000)
   summary?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   @IsOptional()
   endDate?: string | null;
 
@@ -141,7 +141,7 @@ export class ProjectInput extends ProjectOptionalFields {
   @Field(() => ProjectStatus)
   status!: ProjectStatus;
 
-  @Field(() => LocalDateResolver)
+  @Field(() => LocalDate)
   startDate!: string;
 
   @Field(() => ID, { description: 'kommunkod of the owning kommun.' })
@@ -161,7 +161,7 @@ export class ProjectUpdateInput extends ProjectOptionalFields {
   @IsOptional()
   status?: ProjectStatus;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   @IsOptional()
   startDate?: string;
 }
@@ -169,7 +169,7 @@ export class ProjectUpdateInput extends ProjectOptionalFields {
 /** A membership's fields but its network, optional on create and on update. */
 @InputType()
 abstract class MembershipOptionalFields {
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   @IsOptional()
   since?: string | null;
 
@@ -177,7 +177,7 @@ abstract class MembershipOptionalFields {
   @IsOptional()
   decidedBy?: DecidingBody | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   @IsOptional()
   decisionDate?: string | null;
 
@@ -269,7 +269,7 @@ export class StrategyInput {
   @Field(() => DecidingBody)
   adoptedBy!: DecidingBody;
 
-  @Field(() => LocalDateResolver, { nullable: true })
+  @Field(() => LocalDate, { nullable: true })
   @IsOptional()
   adoptedOn?: string | null;
 

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDate } from '@samverkan/subgraph-kit/scalars';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -90,11 +90,11 @@ function NotBeforeFrom(): PropertyDecorator {
 
 @InputType({ description: 'A period of days, both ends inclusive. Either end may be omitted: the period is then open on that side. from after to is a BAD_USER_INPUT error naming the field, in lists and projectStats alike (errors.reversed-date-range).' })
 export class DateRange {
-  @Field(() => LocalDateResolver, { nullable: true, description: 'The first day (inclusive); omitted: no lower bound.' })
+  @Field(() => LocalDate, { nullable: true, description: 'The first day (inclusive); omitted: no lower bound.' })
   @IsOptional()
   from?: string;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'The last day (inclusive); omitted: no upper bound. Not before from.' })
+  @Field(() => LocalDate, { nullable: true, description: 'The last day (inclusive); omitted: no upper bound. Not before from.' })
   @IsOptional()
   @NotBeforeFrom()
   to?: string;
@@ -138,7 +138,7 @@ export class ProjectFilter {
   @Matches(CATALOGUE_CODE, { message: 'must be a catalogue id' })
   initiative?: string;
 
-  @Field(() => LocalDateResolver, {
+  @Field(() => LocalDate, {
     nullable: true,
     description: 'Projects running on this date d: startDate <= d and (endDate is null or endDate >= d); both ends inclusive, an open end runs on (filter.activeOn).',
   })

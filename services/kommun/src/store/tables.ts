@@ -15,7 +15,7 @@ import type { DecidingBody, Fund, PartnerRole, PartnerType, ProjectStatus } from
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 /** numeric: pg reads it as a string (select it `::float8` for a number); written as a number. */
 type Numeric = ColumnType<string, number, number>;
-/** A date, kept as 'YYYY-MM-DD' (see keepDatesAsStrings). */
+/** A date, kept as 'YYYY-MM-DD' (see setDateParsers). */
 type DateText = string;
 
 export interface ProjectTable {
