@@ -70,8 +70,9 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   const metrics = new ServiceMetrics(options.service, config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));
   const app = createApp();
-  let graphql: ReturnType<typeof subgraphEndpoint> | undefined;
-  const httpServer = http.createServer(routeRequests(app, () => graphql));
+  // The GraphQL endpoint, once Apollo Server has started (requests before that go to the app).
+  const endpoint: { graphql?: ReturnType<typeof subgraphEndpoint> } = {};
+  const httpServer = http.createServer(routeRequests(app, () => endpoint.graphql));
   const protection = subgraphProtection({ connections: options.connections, fieldSuggestions: fieldSuggestions(config) });
 
   const plugins: ApolloServerPlugin<C & { tally: StatementTally }>[] = [...protection.plugins, ...standardPlugins(httpServer), statementReport, metrics.plugin()];
@@ -120,7 +121,7 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   });
   options.metrics?.(metrics, state);
   app.get('/metrics', metrics.handler());
-  graphql = subgraphEndpoint(apollo, options.context, logger, options.maxBody);
+  endpoint.graphql = subgraphEndpoint(apollo, options.context, logger, options.maxBody);
   app.use(jsonErrors(logger));
 
   let stopped = false;
