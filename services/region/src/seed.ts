@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
-import { regionDb, type RegionDb } from './store/tables';
+import { putMembers, regionDb, type RegionDb } from './store/tables';
 import type { Catalogue, RegionManifest } from './manifest';
 
 /** What a seed wrote. */
@@ -177,17 +177,5 @@ async function replaceMembers(m: RegionDb, manifest: RegionManifest, urls: Recor
     population: x.population ?? null,
     subgraph_url: urls[x.code] ?? null,
   }));
-  await m
-    .insertInto('member')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.column('code').doUpdateSet((eb) => ({
-        name: eb.ref('excluded.name'),
-        official_name: eb.ref('excluded.official_name'),
-        county: eb.ref('excluded.county'),
-        population: eb.ref('excluded.population'),
-        subgraph_url: eb.ref('excluded.subgraph_url'),
-      })),
-    )
-    .execute();
+  await putMembers(m, rows);
 }

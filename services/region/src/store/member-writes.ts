@@ -3,6 +3,7 @@ import type { Member } from '../entities';
 import type { MemberInput } from '../graphql/inputs';
 import { KOMMUNKOD } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
+import { putMembers } from './tables';
 import { audited, auditedDelete, authorize, notFound, write } from './write-support';
 
 /**
@@ -13,26 +14,16 @@ export async function upsertMember(ctx: RegionContext, input: MemberInput): Prom
   authorize(ctx);
   await write(ctx, 'upsertMember', (m, audit) =>
     audited(m, audit, 'Municipality', input.code, () =>
-      m
-        .insertInto('member')
-        .values({
+      putMembers(m, [
+        {
           code: input.code,
           name: input.name,
           official_name: input.officialName ?? null,
           county: input.county,
           population: input.population ?? null,
           subgraph_url: input.subgraphUrl ?? null,
-        })
-        .onConflict((oc) =>
-          oc.column('code').doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            official_name: eb.ref('excluded.official_name'),
-            county: eb.ref('excluded.county'),
-            population: eb.ref('excluded.population'),
-            subgraph_url: eb.ref('excluded.subgraph_url'),
-          })),
-        )
-        .execute(),
+        },
+      ]),
     ),
   );
   return (await ctx.loaders.memberByCode.load(input.code))!;

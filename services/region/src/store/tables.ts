@@ -1,4 +1,4 @@
-import type { ColumnType, Kysely } from 'kysely';
+import type { ColumnType, Insertable, Kysely } from 'kysely';
 import type { DataSource } from 'typeorm';
 import { kyselyOver, type AuditLogTable } from '@samverkan/subgraph-kit';
 import type { Fund } from '@samverkan/contract';
@@ -113,3 +113,20 @@ export const COLUMNS = {
     'partners',
   ],
 } as const;
+
+/** Adds members to the registry, or replaces their entries by kommunkod (`joined_at` stays as it was): the one upsert of the seed and of upsertMember. */
+export function putMembers(db: RegionDb, rows: Array<Insertable<MemberTable>>) {
+  return db
+    .insertInto('member')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        official_name: eb.ref('excluded.official_name'),
+        county: eb.ref('excluded.county'),
+        population: eb.ref('excluded.population'),
+        subgraph_url: eb.ref('excluded.subgraph_url'),
+      })),
+    )
+    .execute();
+}
