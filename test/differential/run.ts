@@ -50,6 +50,26 @@ export async function runOperation(twins: Pick<TwinRegions, 'ask'>, op: Generate
   return { op, rounds, errorCodes, ms: Date.now() - started };
 }
 
+/**
+ * Operation `i`'s outcome, with operations i + 1 … i + ahead − 1 already started: a suite's test
+ * for each operation awaits its own outcome while the next ones are on their way, so the servers
+ * on both sides work on several at once instead of waiting on one round trip at a time. Generated
+ * operations only read, and each compares the two sides' answers to the same request; no answer
+ * depends on what else is in flight. Tests asking in order keep at most `ahead` in flight.
+ */
+export function outcomesAhead(count: number, ahead: number, run: (i: number) => Promise<Outcome>): (i: number) => Promise<Outcome> {
+  const started = new Map<number, Promise<Outcome>>();
+  return (i) => {
+    for (let j = i; j < Math.min(count, i + ahead); j++) {
+      if (started.has(j)) continue;
+      const p = run(j);
+      p.catch(() => undefined); // one a filtered run (jest -t) never awaits must not be an unhandled rejection
+      started.set(j, p);
+    }
+    return started.get(i) ?? run(i);
+  };
+}
+
 /** Every non-null endCursor of a pageable connection in an answer, with where it was found. */
 export function endCursors(data: unknown, p: Pageable): Array<{ cursor: string; at: string }> {
   const out: Array<{ cursor: string; at: string }> = [];

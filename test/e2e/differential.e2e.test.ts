@@ -2,7 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Client } from 'pg';
 import { apiSchema, loadDataPool, type DataPool } from '../differential/data-pool';
 import { coverageOf, EVERY_SHAPE, generateOperation, NOT_COMPARABLE, readRoutingFacts, type GeneratedOperation, type GeneratorOptions } from '../differential/generator';
-import { describeFailure, runOperation, type Outcome } from '../differential/run';
+import { describeFailure, outcomesAhead, runOperation, type Outcome } from '../differential/run';
 import { startTwinRegions, type TwinRegions } from '../differential/twin-regions';
 
 /**
@@ -14,6 +14,8 @@ import { startTwinRegions, type TwinRegions } from '../differential/twin-regions
  * `npm run fuzz` runs many more (FUZZ_SEED, FUZZ_COUNT), and shrinks what fails.
  */
 const SEED = 'samverkan-differential-3';
+/** Operations in flight at once: both sides' servers work on several rather than wait on one round trip. */
+const AHEAD = 3;
 const COUNT = 300;
 /** What the gateway answers when an operation breaks one of its limits (gateway/src/limits.ts). */
 const LIMIT_CODES = ['QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'QUERY_TOO_LARGE', 'TOO_MANY_DIRECTIVES', 'QUERY_TOO_COMPLEX', 'PAGE_SIZE_EXCEEDED'];
@@ -80,6 +82,8 @@ describe(`${COUNT} generated operations (seed ${SEED}) answer the same on both s
     if (!ops.has(i)) ops.set(i, generateOperation(options, SEED, i));
     return ops.get(i)!;
   };
+  /** Each operation's outcome, the next AHEAD - 1 on their way meanwhile (see outcomesAhead). */
+  const outcomeOf = outcomesAhead(COUNT, AHEAD, (i) => runOperation(twins, op(i)));
 
   it('the generator reaches every field that takes arguments, every filter, order and dimension, and every shape', () => {
     const all = Array.from({ length: COUNT }, (_, i) => op(i));
@@ -124,7 +128,7 @@ describe(`${COUNT} generated operations (seed ${SEED}) answer the same on both s
   });
 
   it.each(Array.from({ length: COUNT }, (_, i) => i))('operation %i', async (i) => {
-    const outcome = await runOperation(twins, op(i));
+    const outcome = await outcomeOf(i);
     outcomes.set(i, outcome);
     if (outcome.failure) throw new Error(describeFailure(outcome));
     // Refused by a limit on both sides would be the same answer, and prove nothing.

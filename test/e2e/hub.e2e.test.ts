@@ -7,7 +7,7 @@ import { postGraphQL, testDatabaseName } from '@samverkan/testing';
 import { readManifest, REPO_ROOT, startHubOfHubs, type RunningHub } from '@samverkan/region-runner';
 import { apiSchema, loadDataPool, type DataPool } from '../differential/data-pool';
 import { EVERY_SHAPE, generateOperation, readRoutingFacts, type GeneratedOperation, type GeneratorOptions } from '../differential/generator';
-import { describeFailure, runOperation, type Outcome } from '../differential/run';
+import { describeFailure, outcomesAhead, runOperation, type Outcome } from '../differential/run';
 import { EDGE_PROJECTS } from '../differential/twin-regions';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
@@ -22,6 +22,8 @@ import { eventually, listen, startE2ERegion, startProxy, type E2ERegion, type Pr
  * names all of its kommuner; a write through the national gateway reaches its owner.
  */
 const SEED = 'samverkan-hub-1';
+/** Operations in flight at once: both sides' servers work on several rather than wait on one round trip. */
+const AHEAD = 3;
 const COUNT = 120;
 /** Three regional gateways; the kommuner whose projects tie (EDGE_PROJECTS: 1480, 1481, 1384) span two of them. */
 const GROUPS = [
@@ -131,8 +133,10 @@ describe(`${COUNT} generated operations (seed ${SEED}): the national hub answers
     if (!ops.has(i)) ops.set(i, generateOperation(options, SEED, i));
     return ops.get(i)!;
   };
+  /** Each operation's outcome, the next AHEAD - 1 on their way meanwhile (see outcomesAhead). */
+  const outcomeOf = outcomesAhead(COUNT, AHEAD, (i) => runOperation({ ask }, op(i)));
   it.each(Array.from({ length: COUNT }, (_, i) => i))('operation %i', async (i) => {
-    const outcome = await runOperation({ ask }, op(i));
+    const outcome = await outcomeOf(i);
     outcomes.set(i, outcome);
     if (outcome.failure) throw new Error(describeFailure(outcome));
   });
