@@ -56,10 +56,15 @@ export async function runOperation(twins: Pick<TwinRegions, 'ask'>, op: Generate
  * on both sides work on several at once instead of waiting on one round trip at a time. Generated
  * operations only read, and each compares the two sides' answers to the same request; no answer
  * depends on what else is in flight. Tests asking in order keep at most `ahead` in flight.
+ *
+ * Before starting more, it lets the event loop handle what arrived meanwhile: after a long
+ * synchronous stretch (generating hundreds of operations) a keep-alive connection the server has
+ * since closed must be seen as closed before a request is sent on it.
  */
 export function outcomesAhead(count: number, ahead: number, run: (i: number) => Promise<Outcome>): (i: number) => Promise<Outcome> {
   const started = new Map<number, Promise<Outcome>>();
-  return (i) => {
+  return async (i) => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     for (let j = i; j < Math.min(count, i + ahead); j++) {
       if (started.has(j)) continue;
       const p = run(j);

@@ -99,19 +99,27 @@ export async function startTwinRegions(options: TwinOptions = {}): Promise<TwinR
   };
   try {
     // 1. The sharded databases, migrated, each with its own range of local ids.
+    // Created one by one, migrated a few at a time (a connection each).
     for (const code of codes) {
       const name = `${prefix}_k${code}`;
       created.push(name);
       await ensureDatabase(TEST_SERVER_URL, name);
-      const ds = createDataSource({ url: withDatabase(TEST_SERVER_URL, name), poolSize: 1 });
-      try {
-        await connectAndMigrate(ds);
-        const start = (descending.indexOf(code) + 1) * ID_RANGE;
-        for (const seq of SEQUENCES) await ds.query(`SELECT setval('${seq}', $1)`, [start]);
-      } finally {
-        await ds.destroy();
-      }
     }
+    const waiting = [...codes];
+    const migrateNext = async (): Promise<void> => {
+      for (let code = waiting.shift(); code; code = waiting.shift()) {
+        const ds = createDataSource({ url: withDatabase(TEST_SERVER_URL, `${prefix}_k${code}`), poolSize: 1 });
+        try {
+          await connectAndMigrate(ds);
+          const start = (descending.indexOf(code) + 1) * ID_RANGE;
+          for (const seq of SEQUENCES) await ds.query(`SELECT setval('${seq}', $1)`, [start]);
+        } finally {
+          await ds.destroy();
+        }
+      }
+    };
+    const migrated = await Promise.allSettled([migrateNext(), migrateNext(), migrateNext(), migrateNext()]);
+    for (const m of migrated) if (m.status === 'rejected') throw m.reason;
     // 2. The sharded region, seeding every kommun with those sequences.
     const shardTimeoutMs = 10_000;
     const gatewayEnv = { REQUEST_TIMEOUT_MS: '30000' };
@@ -152,17 +160,26 @@ export async function startTwinRegions(options: TwinOptions = {}): Promise<TwinR
       KOMMUN_INSTANCES: JSON.stringify([{ code: codes.join(','), databaseUrl: combinedUrl, port: kommunPort }]),
     }, { echo: options.echo, timeoutMs: 120_000 });
     processes.push(kommun);
-    const kommunUrl = (await kommun.ready)[0].split(' ')[2];
+    // Where it will listen (its READY line must say so): the region subgraph starts meanwhile, every member at that URL.
+    const kommunUrl = `http://127.0.0.1:${kommunPort}/graphql`;
 
     const regionDb = `${prefix}_regionb`;
     created.push(regionDb);
-    await ensureDatabase(TEST_SERVER_URL, regionDb);
     const regionPort = await freePort();
     const regionEnv = { ...env, DATABASE_URL: withDatabase(TEST_SERVER_URL, regionDb), PORT: String(regionPort), DB_POOL_SIZE: '2', KOMMUN_URL_TEMPLATE: kommunUrl };
-    await runToCompletion('combined-region-seed', 'services/region/src/cli/seed.ts', regionEnv, options.echo);
-    const region = runService('combined-region', 'services/region/src/index.ts', regionEnv, { echo: options.echo });
-    processes.push(region);
-    await Promise.race([waitForHealth(`http://127.0.0.1:${regionPort}/health`, 60_000), region.ready]);
+    const regionReady = (async () => {
+      await ensureDatabase(TEST_SERVER_URL, regionDb);
+      await runToCompletion('combined-region-seed', 'services/region/src/cli/seed.ts', regionEnv, options.echo);
+      const region = runService('combined-region', 'services/region/src/index.ts', regionEnv, { echo: options.echo });
+      processes.push(region);
+      await Promise.race([waitForHealth(`http://127.0.0.1:${regionPort}/health`, 60_000), region.ready]);
+    })();
+    // Both settle before anything is judged, so that no process starts after a failure's clean-up.
+    const [kommunReady, regionStarted] = await Promise.allSettled([kommun.ready, regionReady]);
+    if (kommunReady.status === 'rejected') throw kommunReady.reason;
+    if (regionStarted.status === 'rejected') throw regionStarted.reason;
+    const listening = kommunReady.value[0].split(' ')[2];
+    if (listening !== kommunUrl) throw new Error(`the combined kommun listens at ${listening}, not at ${kommunUrl} as its region's registry says`);
     const regionUrl = `http://127.0.0.1:${regionPort}/graphql`;
 
     const gatewayPort = await freePort();

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Identity } from '@samverkan/server-kit';
@@ -12,6 +12,8 @@ import {
   runService,
   waitForHealth,
   startDevIdentityProvider,
+  readManifest,
+  REPO_ROOT,
   startRegion,
   type DevIdentityProvider,
   type RegionOptions,
@@ -43,11 +45,12 @@ export interface E2ERegion extends RunningRegion {
  * at stop. Tokens are asymmetric as in production: an identity provider of the region's own (a key
  * pair in a temporary folder, its JWKS served by this process) signs them, and every service
  * verifies them with its JWKS URL. With `proxied`, the gateway reaches each kommun through a
- * counting proxy of its own.
+ * counting proxy of its own. With `members`, the region is GR with those kommuner only (for a
+ * suite that asks no more of it).
  */
-export async function startE2ERegion(options: Partial<RegionOptions> & { proxied?: boolean } = {}): Promise<E2ERegion> {
+export async function startE2ERegion(options: Partial<RegionOptions> & { proxied?: boolean; members?: string[] } = {}): Promise<E2ERegion> {
   const proxies = new Map<string, Proxy>();
-  const { proxied, ...regionOptions } = options;
+  const { proxied, members, ...regionOptions } = options;
   const memberPort = proxied
     ? async (code: string, url: string) => {
         const proxy = await startProxy(url);
@@ -56,6 +59,11 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
       }
     : undefined;
   const idpDir = mkdtempSync(join(tmpdir(), 'samverkan-idp-'));
+  if (members) {
+    const gr = readManifest(regionOptions.manifestFile ?? join(REPO_ROOT, 'schema/regions/gr.json'));
+    regionOptions.manifestFile = join(idpDir, 'members.json');
+    writeFileSync(regionOptions.manifestFile, JSON.stringify({ ...gr, members: gr.members.filter((m) => members.includes(m.code)) }));
+  }
   const idp = await startDevIdentityProvider({ dir: idpDir });
   const closeIdp = async () => {
     await idp.close();
