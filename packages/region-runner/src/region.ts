@@ -134,7 +134,6 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     const members = await Promise.all(manifest.members.map(async (m) => ({ ...m, port: await port(m.port) })));
     const hosts = Math.max(1, Math.min(options.kommunProcesses ?? 1, members.length));
     const hostOf = new Map<string, ServiceProcess>();
-    const kommunHosts: ServiceProcess[] = [];
     for (let h = 0; h < hosts; h++) {
       const mine = members.filter((_, i) => i % hosts === h);
       const p = runService(`kommuner-${h + 1}`, 'services/kommun/src/cli/serve-many.ts', {
@@ -146,40 +145,26 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
         KOMMUN_INSTANCES: JSON.stringify(mine.map((m) => ({ code: m.code, databaseUrl: databases.get(m.code), port: m.port }))),
       }, { echo: options.echo, timeoutMs: 120_000 });
       processes.push(p);
-      kommunHosts.push(p);
       for (const m of mine) hostOf.set(m.code, p);
     }
-    // Where each kommun will listen: its host answers `READY <code> <url>` with this URL, checked below.
-    const expectedUrl = (m: { port: number }) => `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${m.port}/graphql`;
-
-    // Meanwhile the region subgraph, seeded and started, with a manifest whose ports are the ones
-    // the kommuner will listen on (its registry names them by port; it never calls them itself).
-    const runManifest = join(mkdtempSync(join(tmpdir(), 'samverkan-')), `${manifest.id}.json`);
-    const advertised = await Promise.all(members.map(async (m) => ({ ...m, port: options.memberPort ? await options.memberPort(m.code, expectedUrl(m)) : m.port })));
-    writeFileSync(runManifest, JSON.stringify({ ...manifest, members: advertised }, null, 2));
-    const regionEnv = { ...env, DATABASE_URL: databases.get('region')!, REGION_MANIFEST: runManifest, PORT: String(regionPort), DB_POOL_SIZE: String(options.regionPoolSize ?? 10) };
-    const regionUrl = `http://127.0.0.1:${regionPort}/graphql`;
-    const regionReady = (async () => {
-      if (options.seed === 'always') {
-        await runToCompletion('region-seed', 'services/region/src/cli/seed.ts', regionEnv, options.echo);
-      }
-      const region = runService('region', 'services/region/src/index.ts', regionEnv, { echo: options.echo });
-      processes.push(region);
-      await Promise.race([waitForHealth(`http://127.0.0.1:${regionPort}/health`, 60_000), region.ready.catch((e) => Promise.reject(e))]);
-    })();
-    const kommunerReady = Promise.all(kommunHosts.map((p) => p.ready));
-    // Both settle before anything is judged, so that no process starts after a failure's clean-up.
-    const [kommunLines, regionStarted] = await Promise.allSettled([kommunerReady, regionReady]);
-    if (kommunLines.status === 'rejected') throw kommunLines.reason;
-    if (regionStarted.status === 'rejected') throw regionStarted.reason;
     const kommuner = new Map<string, string>();
-    for (const line of kommunLines.value.flat()) {
+    for (const line of (await Promise.all(processes.map((p) => p.ready))).flat()) {
       const [, code, url] = line.split(' ');
       if (code && url) kommuner.set(code, url);
     }
-    for (const m of members) {
-      if (kommuner.get(m.code) !== expectedUrl(m)) throw new Error(`kommun ${m.code} listens at ${kommuner.get(m.code)}, not at ${expectedUrl(m)} as the region's registry says`);
+
+    // The region subgraph, with a manifest whose ports are the ones the kommuner listen on.
+    const runManifest = join(mkdtempSync(join(tmpdir(), 'samverkan-')), `${manifest.id}.json`);
+    const advertised = await Promise.all(members.map(async (m) => ({ ...m, port: options.memberPort ? await options.memberPort(m.code, kommuner.get(m.code)!) : m.port })));
+    writeFileSync(runManifest, JSON.stringify({ ...manifest, members: advertised }, null, 2));
+    const regionEnv = { ...env, DATABASE_URL: databases.get('region')!, REGION_MANIFEST: runManifest, PORT: String(regionPort), DB_POOL_SIZE: String(options.regionPoolSize ?? 10) };
+    if (options.seed === 'always') {
+      await runToCompletion('region-seed', 'services/region/src/cli/seed.ts', regionEnv, options.echo);
     }
+    const region = runService('region', 'services/region/src/index.ts', regionEnv, { echo: options.echo });
+    processes.push(region);
+    const regionUrl = `http://127.0.0.1:${regionPort}/graphql`;
+    await Promise.race([waitForHealth(`http://127.0.0.1:${regionPort}/health`, 60_000), region.ready.catch((e) => Promise.reject(e))]);
 
     const gateway = runService('gateway', 'gateway/src/index.ts', {
       ...env,
