@@ -1,9 +1,8 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
-import type { DataSource } from 'typeorm';
 import type { ProjectFilter, ProjectStatsGroup } from '../graphql/types';
 import { ProjectDimension, type Fund, type ProjectStatus } from '../graphql/enums';
 import { filterConditions } from './project-query';
-import { kommunDb, type KommunTables, type ProjectAreaTable } from './tables';
+import type { KommunDb, KommunTables, ProjectAreaTable } from './tables';
 
 /** A project's funding summed per project and per the dimensions asked (programme, fund), as the table `f`. */
 interface FundingSums {
@@ -39,7 +38,7 @@ export function groupKey(dims: readonly ProjectDimension[], values: ReadonlyArra
  * project twice within one group.
  */
 export async function projectStats(
-  ds: DataSource,
+  db: KommunDb,
   filter: ProjectFilter | undefined,
   groupBy: readonly ProjectDimension[],
 ): Promise<ProjectStatsGroup[]> {
@@ -48,7 +47,7 @@ export async function projectStats(
   const fundingCols = dims.flatMap((d) => (d === ProjectDimension.PROGRAMME ? ['programme_code' as const] : d === ProjectDimension.FUND ? ['fund' as const] : []));
   // Text by code point (COLLATE "C"), as the gateway compares; years are numbers.
   const dimExprs = dims.map((d, i) => (d === ProjectDimension.START_YEAR ? sql`${DIMENSION[d]}` : sql`${DIMENSION[d]} COLLATE "C"`).as(`d${i}`));
-  const rows: Array<Record<string, unknown>> = await kommunDb(ds)
+  const rows: Array<Record<string, unknown>> = await db
     .selectFrom('project')
     .$if(dims.includes(ProjectDimension.DEVELOPMENT_AREA), (q) => q.leftJoin('project_area as a', 'a.project_id', 'project.id'))
     .leftJoin(
