@@ -8,7 +8,7 @@ import type { Project } from '../entities/project';
 import type { Strategy } from '../entities/strategy';
 import type { TwinTown } from '../entities/twin-town';
 import type { ProjectFilter } from '../graphql/types';
-import { anyOf, countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type Scope } from './project-query';
+import { anyOf, countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type PageExtras, type Scope } from './project-query';
 import { COLUMNS, kommunDb, type KommunDb } from './tables';
 
 export interface PageRequest {
@@ -16,6 +16,8 @@ export interface PageRequest {
   key: string;
   filter?: ProjectFilter;
   page: NormalizedPage;
+  /** What the query will ask of the page next (its count, its rows' areas): read in the page's statement. */
+  extras?: PageExtras;
 }
 
 export interface CountRequest {
@@ -26,12 +28,13 @@ export interface CountRequest {
 
 /** Groups requests that differ only in their parent key, so each group is one statement. */
 function groupByArgs<T extends { scope: Scope; key: string }>(requests: readonly T[], argsOf: (r: T) => unknown) {
-  const groups = new Map<string, { sample: T; keys: Set<string> }>();
+  const groups = new Map<string, { sample: T; keys: Set<string>; members: T[] }>();
   for (const r of requests) {
     const id = JSON.stringify([r.scope, argsOf(r)]);
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { sample: r, keys: new Set() }));
+    if (!g) groups.set(id, (g = { sample: r, keys: new Set(), members: [] }));
     g.keys.add(r.key);
+    g.members.push(r);
   }
   return groups;
 }
@@ -61,7 +64,7 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
     });
   const memberships = () => db().selectFrom('membership').select(COLUMNS.membership);
 
-  return {
+  const loaders = {
     projectById: new DataLoader<number, Project | null>(async (ids) => {
       const found = await loadProjectsById(db(), ids);
       return ids.map((id) => found.get(id) ?? null);
@@ -139,9 +142,16 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
         const results = new Map<string, Page>();
         const groups = groupByArgs(requests, (r) => [r.filter ?? null, r.page]);
         await Promise.all(
-          [...groups.values()].map(async ({ sample, keys }) => {
-            const pages = await loadPages(db(), sample.scope, [...keys], sample.filter, sample.page);
-            for (const [key, page] of pages) results.set(pageId({ ...sample, key }), page);
+          [...groups.values()].map(async ({ sample, keys, members }) => {
+            // What any request of the group asks for besides the rows, read once for all its keys.
+            const extras: PageExtras = { count: members.some((r) => r.extras?.count), areas: members.some((r) => r.extras?.areas) };
+            const pages = await loadPages(db(), sample.scope, [...keys], sample.filter, sample.page, extras);
+            for (const [key, page] of pages) {
+              results.set(pageId({ ...sample, key }), page);
+              // Answered from here when the query asks: no statement of their own.
+              if (page.totalCount !== undefined) loaders.counts.prime({ scope: sample.scope, key, filter: sample.filter }, page.totalCount);
+              if (page.areas) for (const [id, codes] of page.areas) loaders.areasByProject.prime(id, codes.map((areaCode) => ({ projectId: id, areaCode })));
+            }
           }),
         );
         return requests.map((r) => results.get(pageId(r))!);
@@ -163,6 +173,7 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
       { cacheKeyFn: countId },
     ),
   };
+  return loaders;
 }
 
 /** A pool, a transaction, or a choice between the two made at each statement (see write in writes.ts). */

@@ -150,16 +150,53 @@ export interface Page {
   hasNextPage: boolean;
 }
 
+/**
+ * What the statement of a page reads besides its rows, when the query asks for it: the count of
+ * every match (totalCount) and each row's development areas. Read in the same statement, they
+ * cost no statement of their own (see loadPages).
+ */
+export interface PageExtras {
+  count?: boolean;
+  areas?: boolean;
+}
+
+/** A page with what its statement read besides the rows. */
+export interface LoadedPage extends Page {
+  /** Every match over all pages, when `count` was asked. */
+  totalCount?: number;
+  /** Each row's development area codes, in code order, by the row's local id, when `areas` was asked. */
+  areas?: Map<number, string[]>;
+}
+
 /** The columns of a project row, as the entity names them. */
 const PROJECT_SELECTION = projectColumns(expressionBuilder<KommunTables, 'project'>());
+
+/** A row's development area codes, in code order (the order areasByProject reads them in). */
+const AREA_CODES = sql<string[]>`array(select pa.area_code from project_area as pa where pa.project_id = ${eb.ref('project.id')} order by pa.area_code)`;
+
+/**
+ * The parents' keys as `k(key)`, with `k.n` the count of each parent's matches when `count`: the
+ * count in a subquery of its own, fenced by OFFSET 0 so that it is computed once per key and not
+ * once per row of the page joined to it.
+ */
+function keysWithCount(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined) {
+  const where = [scopeCondition(scope), ...filterConditions(filter)];
+  return db
+    .selectFrom(keyTable(keys))
+    .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')])
+    .offset(0)
+    .as('k');
+}
 
 /**
  * One statement for the pages of every parent in `keys`: a LATERAL subquery per key, each ordered
  * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow. The order is
  * the shape of one of the project indexes (see the Initial migration), so each page is an index
- * range scan from the cursor on (plans.db.test.ts checks that).
+ * range scan from the cursor on (plans.db.test.ts checks that). With `extras`, the same statement
+ * also counts each parent's matches (then a parent with an empty page still answers one row, its
+ * project columns null) and reads each row's development areas.
  */
-export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage) {
+export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage, extras: PageExtras = {}) {
   const sort = SORT[page.order.field];
   const dir = page.order.direction === 'DESC' ? 'desc' : 'asc';
   const where = [scopeCondition(scope), ...filterConditions(filter)];
@@ -170,40 +207,53 @@ export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], 
       sql<SqlBool>`(${sort.expr}, ${eb.ref('project.municipality_code')}, ${eb.ref('project.id')}) ${op} (${value}::${sql.raw(sort.cast)}, ${code}::char(4), ${local}::int)`,
     );
   }
+  const rows = db
+    .selectFrom('project')
+    .select(PROJECT_SELECTION)
+    .select(sql<string | number>`${sort.value}`.as('sortValue'))
+    .$if(!!extras.areas, (q) => q.select(AREA_CODES.as('areaCodes')))
+    .where(eb.and(where))
+    .orderBy(sort.expr, dir)
+    .orderBy('project.municipality_code', dir)
+    .orderBy('project.id', dir)
+    .limit(page.first + 1)
+    .as('x');
+  if (extras.count) {
+    return db
+      .selectFrom(keysWithCount(db, scope, keys, filter))
+      .leftJoinLateral(rows, (join) => join.onTrue())
+      .select(['k.key as scopeKey', 'k.n as totalCount'])
+      .selectAll('x');
+  }
   return db
     .selectFrom(keyTable(keys))
-    .innerJoinLateral(
-      (q) =>
-        q
-          .selectFrom('project')
-          .select(PROJECT_SELECTION)
-          .select(sql<string | number>`${sort.value}`.as('sortValue'))
-          .where(eb.and(where))
-          .orderBy(sort.expr, dir)
-          .orderBy('project.municipality_code', dir)
-          .orderBy('project.id', dir)
-          .limit(page.first + 1)
-          .as('x'),
-      (join) => join.onTrue(),
-    )
+    .innerJoinLateral(rows, (join) => join.onTrue())
     .select('k.key as scopeKey')
     .selectAll('x');
 }
 
-/** The pages of every parent in `keys` (see pagesQuery), by key. */
+type FusedRow = ProjectRow & { totalCount?: number | null; areaCodes?: string[] };
+
+/** The pages of every parent in `keys` (see pagesQuery), by key, with what `extras` asks for. */
 export async function loadPages(
   db: KommunDb,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
   page: NormalizedPage,
-): Promise<Map<string, Page>> {
-  const rows: ProjectRow[] = await pagesQuery(db, scope, keys, filter, page).execute();
-  const out = new Map<string, Page>(keys.map((k) => [k, { rows: [], hasNextPage: false }]));
+  extras: PageExtras = {},
+): Promise<Map<string, LoadedPage>> {
+  const rows = (await pagesQuery(db, scope, keys, filter, page, extras).execute()) as FusedRow[];
+  const out = new Map<string, LoadedPage>(keys.map((k) => [k, { rows: [], hasNextPage: false, areas: extras.areas ? new Map() : undefined }]));
   for (const row of rows) {
     const p = out.get(row.scopeKey)!;
-    if (p.rows.length < page.first) p.rows.push(row);
-    else p.hasNextPage = true;
+    if (extras.count) p.totalCount = row.totalCount ?? 0;
+    // The row of a parent whose page is empty, there only for its count.
+    if (row.localId == null) continue;
+    if (p.rows.length < page.first) {
+      if (extras.areas) p.areas!.set(row.localId, row.areaCodes ?? []);
+      p.rows.push(row);
+    } else p.hasNextPage = true;
   }
   return out;
 }
