@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Kysely } from 'kysely';
+import { Kysely, type Compilable } from 'kysely';
 import type { DataSource } from 'typeorm';
 import type { Funding } from '../entities/funding';
 import type { Membership } from '../entities/membership';
@@ -8,7 +8,7 @@ import type { Project } from '../entities/project';
 import type { Strategy } from '../entities/strategy';
 import type { TwinTown } from '../entities/twin-town';
 import type { ProjectFilter } from '../graphql/types';
-import { anyOf, countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type PageExtras, type Scope } from './project-query';
+import { anyOf, countMatches, loadPages, loadProjectsById, statements, type NormalizedPage, type Page, type PageExtras, type Scope } from './project-query';
 import { COLUMNS, kommunDb, type KommunDb } from './tables';
 
 export interface PageRequest {
@@ -56,13 +56,18 @@ function byKey<K, V>(rows: V[], keyOf: (v: V) => K): Map<K, V[]> {
  */
 export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) {
   const db = databaseOf(source);
+  /** Runs the statement `build` gives for these keys, built once (see StatementCache). */
+  const byKeys = <K, Row>(name: string, keys: readonly K[], build: (db: KommunDb, keys: readonly K[]) => Compilable<Row>): Promise<Row[]> => {
+    const handle = db();
+    return statements.execute(handle, name, null, { keys }, (_, v) => build(handle, v.keys));
+  };
   /** A loader of lists by parent key: `fetch` reads every key's rows in one statement. */
   const listBy = <K extends string | number, V>(fetch: (keys: K[]) => Promise<V[]>, keyOf: (v: V) => K) =>
     new DataLoader<K, V[]>(async (keys) => {
       const grouped = byKey(await fetch([...keys]), keyOf);
       return keys.map((k) => grouped.get(k) ?? []);
     });
-  const memberships = () => db().selectFrom('membership').select(COLUMNS.membership);
+  const memberships = (d: KommunDb) => d.selectFrom('membership').select(COLUMNS.membership);
 
   const loaders = {
     projectById: new DataLoader<number, Project | null>(async (ids) => {
@@ -71,70 +76,75 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
     }),
     fundingByProject: listBy<number, Funding>(
       (ids) =>
-        db()
+        byKeys('fundingByProject', ids, (d, ids) =>
+          d
           .selectFrom('funding')
           .select((eb) => ['id', 'project_id as projectId', 'programme_code as programmeCode', 'fund', eb.cast<number>('amount', 'float8').as('amount')])
           .where('project_id', '=', anyOf(ids, 'int'))
           .orderBy('project_id')
-          .orderBy('id')
-          .execute(),
+          .orderBy('id'),
+        ),
       (f) => f.projectId,
     ),
     partnersByProject: listBy<number, Partner>(
-      (ids) => db().selectFrom('partner').select(COLUMNS.partner).where('project_id', '=', anyOf(ids, 'int')).orderBy('project_id').orderBy('id').execute(),
+      (ids) => byKeys('partnersByProject', ids, (d, ids) => d.selectFrom('partner').select(COLUMNS.partner).where('project_id', '=', anyOf(ids, 'int')).orderBy('project_id').orderBy('id')),
       (p) => p.projectId,
     ),
     areasByProject: listBy<number, { projectId: number; areaCode: string }>(
       (ids) =>
-        db()
-          .selectFrom('project_area')
-          .select(['project_id as projectId', 'area_code as areaCode'])
-          .where('project_id', '=', anyOf(ids, 'int'))
-          .orderBy('project_id')
-          .orderBy('area_code')
-          .execute(),
+        byKeys('areasByProject', ids, (d, ids) =>
+          d
+            .selectFrom('project_area')
+            .select(['project_id as projectId', 'area_code as areaCode'])
+            .where('project_id', '=', anyOf(ids, 'int'))
+            .orderBy('project_id')
+            .orderBy('area_code'),
+        ),
       (a) => a.projectId,
     ),
     membershipsByCode: listBy<string, Membership>(
-      (codes) => memberships().where('municipality_code', '=', anyOf(codes, 'text')).orderBy('municipality_code').orderBy('since').orderBy('id').execute(),
+      (codes) =>
+        byKeys('membershipsByCode', codes, (d, codes) => memberships(d).where('municipality_code', '=', anyOf(codes, 'text')).orderBy('municipality_code').orderBy('since').orderBy('id')),
       (m) => m.municipalityCode,
     ),
     membershipsByNetwork: listBy<string, Membership>(
-      (ids) => memberships().where('network_id', '=', anyOf(ids, 'text')).orderBy('network_id').orderBy('municipality_code').orderBy('id').execute(),
+      (ids) => byKeys('membershipsByNetwork', ids, (d, ids) => memberships(d).where('network_id', '=', anyOf(ids, 'text')).orderBy('network_id').orderBy('municipality_code').orderBy('id')),
       (m) => m.networkId,
     ),
     membershipById: new DataLoader<number, Membership | null>(async (ids) => {
-      const rows = await memberships().where('id', '=', anyOf(ids, 'int')).execute();
+      const rows = await byKeys('membershipById', ids, (d, ids) => memberships(d).where('id', '=', anyOf(ids, 'int')));
       const m = new Map(rows.map((r) => [r.localId, r]));
       return ids.map((id) => m.get(id) ?? null);
     }),
     twinTownsByCode: listBy<string, TwinTown>(
       (codes) =>
-        db()
-          .selectFrom('twin_town')
-          .select(COLUMNS.twin_town)
-          .where('municipality_code', '=', anyOf(codes, 'text'))
-          .orderBy('municipality_code')
-          .orderBy('city')
-          .orderBy('id')
-          .execute(),
+        byKeys('twinTownsByCode', codes, (d, codes) =>
+          d
+            .selectFrom('twin_town')
+            .select(COLUMNS.twin_town)
+            .where('municipality_code', '=', anyOf(codes, 'text'))
+            .orderBy('municipality_code')
+            .orderBy('city')
+            .orderBy('id'),
+        ),
       (t) => t.municipalityCode,
     ),
     strategyByCode: new DataLoader<string, Strategy | null>(async (codes) => {
-      const rows = await db().selectFrom('strategy').select(COLUMNS.strategy).where('municipality_code', '=', anyOf(codes, 'text')).execute();
+      const rows = await byKeys('strategyByCode', codes, (d, codes) => d.selectFrom('strategy').select(COLUMNS.strategy).where('municipality_code', '=', anyOf(codes, 'text')));
       const m = new Map(rows.map((r) => [r.municipalityCode, r]));
       return codes.map((c) => m.get(c) ?? null);
     }),
     participantsByInitiative: listBy<string, { initiativeId: string; code: string }>(
       (ids) =>
-        db()
-          .selectFrom('project')
-          .distinct()
-          .select((eb) => [eb.cast<string>('initiative_id', 'text').as('initiativeId'), eb.cast<string>('municipality_code', 'text').as('code')])
-          .where('initiative_id', '=', anyOf(ids, 'text'))
-          .orderBy('initiativeId')
-          .orderBy('code')
-          .execute(),
+        byKeys('participantsByInitiative', ids, (d, ids) =>
+          d
+            .selectFrom('project')
+            .distinct()
+            .select((eb) => [eb.cast<string>('initiative_id', 'text').as('initiativeId'), eb.cast<string>('municipality_code', 'text').as('code')])
+            .where('initiative_id', '=', anyOf(ids, 'text'))
+            .orderBy('initiativeId')
+            .orderBy('code'),
+        ),
       (r) => r.initiativeId,
     ),
     pages: new DataLoader<PageRequest, Page, string>(

@@ -4,6 +4,7 @@ import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type Cu
 import type { Project } from '../entities/project';
 import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
+import { StatementCache } from '@samverkan/subgraph-kit';
 import { projectColumns, type KommunDb, type KommunTables } from './tables';
 
 /** What a project list hangs off: the root, a kommun, an area, a programme or an initiative. */
@@ -188,6 +189,30 @@ function keysWithCount(db: KommunDb, scope: Scope, keys: readonly string[], filt
     .as('k');
 }
 
+/** The kommun's statements, built once per shape (see StatementCache). */
+export const statements = new StatementCache();
+
+/** What decides the text of a page's statement (see pagesQuery). */
+interface PagesShape {
+  scope: Scope;
+  order: ProjectOrder;
+  extras: PageExtras;
+}
+/** The values a page's statement sends as parameters. */
+interface PagesValues {
+  keys: readonly string[];
+  filter: ProjectFilter | undefined;
+  after: CursorPosition | null;
+  limit: number;
+}
+
+function pagesShape(scope: Scope, page: NormalizedPage, extras: PageExtras): PagesShape {
+  return { scope, order: { field: page.order.field, direction: page.order.direction }, extras: { count: !!extras.count, areas: !!extras.areas } };
+}
+function pagesValues(keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage): PagesValues {
+  return { keys, filter, after: page.after, limit: page.first + 1 };
+}
+
 /**
  * One statement for the pages of every parent in `keys`: a LATERAL subquery per key, each ordered
  * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow. The order is
@@ -197,14 +222,17 @@ function keysWithCount(db: KommunDb, scope: Scope, keys: readonly string[], filt
  * project columns null) and reads each row's development areas.
  */
 export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage, extras: PageExtras = {}) {
-  const sort = SORT[page.order.field];
-  const dir = page.order.direction === 'DESC' ? 'desc' : 'asc';
+  return buildPages(db, pagesShape(scope, page, extras), pagesValues(keys, filter, page));
+}
+
+function buildPages(db: KommunDb, { scope, order, extras }: PagesShape, { keys, filter, after, limit }: PagesValues) {
+  const sort = SORT[order.field];
+  const dir = order.direction === 'DESC' ? 'desc' : 'asc';
   const where = [scopeCondition(scope), ...filterConditions(filter)];
-  if (page.after) {
+  if (after) {
     const op = sql.raw(dir === 'desc' ? '<' : '>');
-    const { value, code, local } = page.after;
     where.push(
-      sql<SqlBool>`(${sort.expr}, ${eb.ref('project.municipality_code')}, ${eb.ref('project.id')}) ${op} (${value}::${sql.raw(sort.cast)}, ${code}::char(4), ${local}::int)`,
+      sql<SqlBool>`(${sort.expr}, ${eb.ref('project.municipality_code')}, ${eb.ref('project.id')}) ${op} (${after.value}::${sql.raw(sort.cast)}, ${after.code}::char(4), ${after.local}::int)`,
     );
   }
   const rows = db
@@ -216,7 +244,7 @@ export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], 
     .orderBy(sort.expr, dir)
     .orderBy('project.municipality_code', dir)
     .orderBy('project.id', dir)
-    .limit(page.first + 1)
+    .limit(limit)
     .as('x');
   if (extras.count) {
     return db
@@ -243,7 +271,7 @@ export async function loadPages(
   page: NormalizedPage,
   extras: PageExtras = {},
 ): Promise<Map<string, LoadedPage>> {
-  const rows = (await pagesQuery(db, scope, keys, filter, page, extras).execute()) as FusedRow[];
+  const rows = (await statements.execute(db, 'pages', pagesShape(scope, page, extras), pagesValues(keys, filter, page), (shape, values) => buildPages(db, shape, values))) as FusedRow[];
   const out = new Map<string, LoadedPage>(keys.map((k) => [k, { rows: [], hasNextPage: false, areas: extras.areas ? new Map() : undefined }]));
   for (const row of rows) {
     const p = out.get(row.scopeKey)!;
@@ -276,16 +304,17 @@ export async function countMatches(
   keys: readonly string[],
   filter: ProjectFilter | undefined,
 ): Promise<Map<string, number>> {
-  const where = [scopeCondition(scope), ...filterConditions(filter)];
-  const rows = await db
-    .selectFrom(keyTable(keys))
-    .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')])
-    .execute();
+  const rows = await statements.execute(db, 'counts', scope, { keys, filter }, (scope, { keys, filter }) => {
+    const where = [scopeCondition(scope), ...filterConditions(filter)];
+    return db
+      .selectFrom(keyTable(keys))
+      .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')]);
+  });
   return new Map(rows.map((r) => [r.key, r.n ?? 0]));
 }
 
 /** Projects by local id, one statement. */
 export async function loadProjectsById(db: KommunDb, ids: readonly number[]): Promise<Map<number, Project>> {
-  const rows: Project[] = await db.selectFrom('project').select(PROJECT_SELECTION).where('project.id', '=', anyOf(ids, 'int')).execute();
+  const rows: Project[] = await statements.execute(db, 'projectsById', null, { ids }, (_, { ids }) => db.selectFrom('project').select(PROJECT_SELECTION).where('project.id', '=', anyOf(ids, 'int')));
   return new Map(rows.map((r) => [r.localId, r]));
 }
