@@ -9,10 +9,10 @@ import { seedKommun } from '../seed/seeder';
 import { createRng, generateProjects, type Rng } from '../seed/synthetic';
 
 /**
- * A page's statement can also read its list's count and its rows' development areas (what a
- * query asks next). Over generated lists (scopes with several parents, filters, orders, page
- * sizes from 0, cursors), that one statement must answer exactly what the three statements
- * answer apart: the page, countMatches, and the areas loader.
+ * A page's statement can also read its list's count and its rows' development areas, funding
+ * lines and partners (what a query asks next). Over generated lists (scopes with several parents,
+ * filters, orders, page sizes from 0, cursors), that one statement must answer exactly what the
+ * statements answer apart: the page, countMatches, and the loaders of each relation.
  */
 let database: TestDatabase;
 let ds: ReturnType<typeof createDataSource>;
@@ -73,7 +73,7 @@ describe('a page read with its count and areas in one statement', () => {
       if (start.length) page = normalizePage({ orderBy, first, after: cursorOf(pick(rng, start), orderBy) });
     }
 
-    const fused = await loadPages(db, scope, keys, filter, page, { count: true, areas: true });
+    const fused = await loadPages(db, scope, keys, filter, page, { count: true, areas: true, funding: true, partners: true });
     const apart = await loadPages(db, scope, keys, filter, page);
     const counts = await countMatches(db, scope, keys, filter);
     const loaders = createLoaders(db);
@@ -87,6 +87,10 @@ describe('a page read with its count and areas in one statement', () => {
       expect(f.totalCount).toBe(counts.get(key));
       const areas = await Promise.all(a.rows.map((r) => loaders.areasByProject.load(r.localId)));
       expect(a.rows.map((r) => f.areas!.get(r.localId))).toEqual(areas.map((list) => list.map((x) => x.areaCode)));
+      const funding = await Promise.all(a.rows.map((r) => loaders.fundingByProject.load(r.localId)));
+      expect(a.rows.map((r) => f.funding!.get(r.localId))).toStrictEqual(funding);
+      const partners = await Promise.all(a.rows.map((r) => loaders.partnersByProject.load(r.localId)));
+      expect(a.rows.map((r) => f.partners!.get(r.localId))).toStrictEqual(partners);
     }
   });
 

@@ -46,17 +46,20 @@ function eachField(selections: SelectionSetNode | undefined, fragments: Record<s
 const extrasByNode = new WeakMap<FieldNode, PageExtras>();
 
 /**
- * What the query asks of a project list next: totalCount, and the nodes' development areas (as
- * `nodes` or as `edges.node`), so that the page's statement reads them too. A field skipped by a
+ * What the query asks of a project list next: totalCount, and the nodes' development areas,
+ * funding and partners (as `nodes` or as `edges.node`), so that the page's statement reads them too. A field skipped by a
  * directive still counts: reading it is a little extra work, never a wrong answer.
  */
 export function pageExtras(info: GraphQLResolveInfo): PageExtras {
   const cacheable = info.fieldNodes.length === 1;
   const known = cacheable ? extrasByNode.get(info.fieldNodes[0]) : undefined;
   if (known) return known;
-  const extras: PageExtras = { count: false, areas: false };
+  const extras: PageExtras = { count: false, areas: false, funding: false, partners: false };
   const onProject = (field: FieldNode) => {
-    if (field.name.value === 'developmentAreas') extras.areas = true;
+    const name = field.name.value;
+    if (name === 'developmentAreas') extras.areas = true;
+    else if (name === 'funding') extras.funding = true;
+    else if (name === 'partners') extras.partners = true;
   };
   for (const node of info.fieldNodes) {
     eachField(node.selectionSet, info.fragments, (field) => {

@@ -154,13 +154,16 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
         await Promise.all(
           [...groups.values()].map(async ({ sample, keys, members }) => {
             // What any request of the group asks for besides the rows, read once for all its keys.
-            const extras: PageExtras = { count: members.some((r) => r.extras?.count), areas: members.some((r) => r.extras?.areas) };
+            const any = (extra: keyof PageExtras) => members.some((r) => r.extras?.[extra]);
+            const extras: PageExtras = { count: any('count'), areas: any('areas'), funding: any('funding'), partners: any('partners') };
             const pages = await loadPages(db(), sample.scope, [...keys], sample.filter, sample.page, extras);
             for (const [key, page] of pages) {
               results.set(pageId({ ...sample, key }), page);
               // Answered from here when the query asks: no statement of their own.
               if (page.totalCount !== undefined) loaders.counts.prime({ scope: sample.scope, key, filter: sample.filter }, page.totalCount);
               if (page.areas) for (const [id, codes] of page.areas) loaders.areasByProject.prime(id, codes.map((areaCode) => ({ projectId: id, areaCode })));
+              if (page.funding) for (const [id, lines] of page.funding) loaders.fundingByProject.prime(id, lines);
+              if (page.partners) for (const [id, partners] of page.partners) loaders.partnersByProject.prime(id, partners);
             }
           }),
         );

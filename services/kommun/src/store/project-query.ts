@@ -1,6 +1,8 @@
 import { expressionBuilder, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/contract';
+import type { Funding } from '../entities/funding';
+import type { Partner } from '../entities/partner';
 import type { Project } from '../entities/project';
 import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
@@ -153,12 +155,14 @@ export interface Page {
 
 /**
  * What the statement of a page reads besides its rows, when the query asks for it: the count of
- * every match (totalCount) and each row's development areas. Read in the same statement, they
- * cost no statement of their own (see loadPages).
+ * every match (totalCount) and each row's development areas, funding lines and partners. Read in
+ * the same statement, they cost no statement of their own (see loadPages).
  */
 export interface PageExtras {
   count?: boolean;
   areas?: boolean;
+  funding?: boolean;
+  partners?: boolean;
 }
 
 /** A page with what its statement read besides the rows. */
@@ -167,6 +171,10 @@ export interface LoadedPage extends Page {
   totalCount?: number;
   /** Each row's development area codes, in code order, by the row's local id, when `areas` was asked. */
   areas?: Map<number, string[]>;
+  /** Each row's funding lines, in id order, by the row's local id, when `funding` was asked. */
+  funding?: Map<number, Funding[]>;
+  /** Each row's partners, in id order, by the row's local id, when `partners` was asked. */
+  partners?: Map<number, Partner[]>;
 }
 
 /** The columns of a project row, as the entity names them. */
@@ -174,6 +182,10 @@ const PROJECT_SELECTION = projectColumns(expressionBuilder<KommunTables, 'projec
 
 /** A row's development area codes, in code order (the order areasByProject reads them in). */
 const AREA_CODES = sql<string[]>`array(select pa.area_code from project_area as pa where pa.project_id = ${eb.ref('project.id')} order by pa.area_code)`;
+/** A row's funding lines as the entity names them, in id order (as fundingByProject reads them); amounts as float8, as there. */
+const FUNDING_ROWS = sql<Funding[]>`(select coalesce(json_agg(json_build_object('id', f.id, 'projectId', f.project_id, 'programmeCode', f.programme_code, 'fund', f.fund, 'amount', f.amount::float8) order by f.id), '[]') from funding as f where f.project_id = ${eb.ref('project.id')})`;
+/** A row's partners as the entity names them, in id order (as partnersByProject reads them). */
+const PARTNER_ROWS = sql<Partner[]>`(select coalesce(json_agg(json_build_object('id', p.id, 'projectId', p.project_id, 'name', p.name, 'country', p.country, 'type', p.type, 'role', p.role, 'municipalityCode', p.municipality_code) order by p.id), '[]') from partner as p where p.project_id = ${eb.ref('project.id')})`;
 
 /**
  * The parents' keys as `k(key)`, with `k.n` the count of each parent's matches when `count`: the
@@ -207,7 +219,8 @@ interface PagesValues {
 }
 
 function pagesShape(scope: Scope, page: NormalizedPage, extras: PageExtras): PagesShape {
-  return { scope, order: { field: page.order.field, direction: page.order.direction }, extras: { count: !!extras.count, areas: !!extras.areas } };
+  const { count = false, areas = false, funding = false, partners = false } = extras;
+  return { scope, order: { field: page.order.field, direction: page.order.direction }, extras: { count, areas, funding, partners } };
 }
 function pagesValues(keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage): PagesValues {
   return { keys, filter, after: page.after, limit: page.first + 1 };
@@ -219,7 +232,7 @@ function pagesValues(keys: readonly string[], filter: ProjectFilter | undefined,
  * the shape of one of the project indexes (see the Initial migration), so each page is an index
  * range scan from the cursor on (plans.db.test.ts checks that). With `extras`, the same statement
  * also counts each parent's matches (then a parent with an empty page still answers one row, its
- * project columns null) and reads each row's development areas.
+ * project columns null) and reads each row's development areas, funding lines and partners.
  */
 export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage, extras: PageExtras = {}) {
   return buildPages(db, pagesShape(scope, page, extras), pagesValues(keys, filter, page));
@@ -240,6 +253,8 @@ function buildPages(db: KommunDb, { scope, order, extras }: PagesShape, { keys, 
     .select(PROJECT_SELECTION)
     .select(sql<string | number>`${sort.value}`.as('sortValue'))
     .$if(!!extras.areas, (q) => q.select(AREA_CODES.as('areaCodes')))
+    .$if(!!extras.funding, (q) => q.select(FUNDING_ROWS.as('fundingRows')))
+    .$if(!!extras.partners, (q) => q.select(PARTNER_ROWS.as('partnerRows')))
     .where(eb.and(where))
     .orderBy(sort.expr, dir)
     .orderBy('project.municipality_code', dir)
@@ -260,7 +275,7 @@ function buildPages(db: KommunDb, { scope, order, extras }: PagesShape, { keys, 
     .selectAll('x');
 }
 
-type FusedRow = ProjectRow & { totalCount?: number | null; areaCodes?: string[] };
+type FusedRow = ProjectRow & { totalCount?: number | null; areaCodes?: string[]; fundingRows?: Funding[]; partnerRows?: Partner[] };
 
 /** The pages of every parent in `keys` (see pagesQuery), by key, with what `extras` asks for. */
 export async function loadPages(
@@ -272,7 +287,12 @@ export async function loadPages(
   extras: PageExtras = {},
 ): Promise<Map<string, LoadedPage>> {
   const rows = (await statements.execute(db, 'pages', pagesShape(scope, page, extras), pagesValues(keys, filter, page), (shape, values) => buildPages(db, shape, values))) as FusedRow[];
-  const out = new Map<string, LoadedPage>(keys.map((k) => [k, { rows: [], hasNextPage: false, areas: extras.areas ? new Map() : undefined }]));
+  const out = new Map<string, LoadedPage>(
+    keys.map((k) => [
+      k,
+      { rows: [], hasNextPage: false, areas: extras.areas ? new Map() : undefined, funding: extras.funding ? new Map() : undefined, partners: extras.partners ? new Map() : undefined },
+    ]),
+  );
   for (const row of rows) {
     const p = out.get(row.scopeKey)!;
     if (extras.count) p.totalCount = row.totalCount ?? 0;
@@ -280,6 +300,8 @@ export async function loadPages(
     if (row.localId == null) continue;
     if (p.rows.length < page.first) {
       if (extras.areas) p.areas!.set(row.localId, row.areaCodes ?? []);
+      if (extras.funding) p.funding!.set(row.localId, row.fundingRows ?? []);
+      if (extras.partners) p.partners!.set(row.localId, row.partnerRows ?? []);
       p.rows.push(row);
     } else p.hasNextPage = true;
   }
