@@ -60,6 +60,10 @@ function observe(connection: Lendable, counter: CountingLogger | undefined): voi
   if (!counter) return;
   const execute = connection.executeQuery.bind(connection);
   const stream = connection.streamQuery.bind(connection);
+  const record = (query: CompiledQuery, tally: StatementTally | undefined, failure: unknown) => {
+    counter.statement(query.sql, query.parameters, tally);
+    if (failure !== undefined) counter.failed(failure, query.sql, tally);
+  };
   connection.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
     const tally = connection[LENT];
     let failure: unknown;
@@ -69,8 +73,7 @@ function observe(connection: Lendable, counter: CountingLogger | undefined): voi
       failure = err ?? new Error('statement failed');
       throw err;
     } finally {
-      counter.statement(query.sql, query.parameters, tally);
-      if (failure !== undefined) counter.failed(failure, query.sql, tally);
+      record(query, tally, failure);
     }
   };
   connection.streamQuery = async function* <R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -82,8 +85,7 @@ function observe(connection: Lendable, counter: CountingLogger | undefined): voi
       failure = err ?? new Error('statement failed');
       throw err;
     } finally {
-      counter.statement(query.sql, query.parameters, tally);
-      if (failure !== undefined) counter.failed(failure, query.sql, tally);
+      record(query, tally, failure);
     }
   };
 }
