@@ -1,13 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { dropDatabase } from '@samverkan/testing';
 import { ensurePostgres, REPO_ROOT, startDevIdentityProvider, startRegion } from '@samverkan/region-runner';
 import { cpuSplit, quantile, table } from './stats';
 import { domainOf, variedBodies, type Scenario } from './varied';
 
 /**
- * npm run bench:gateway: the gateway's own cost per distinct request, without the full benchmark.
+ * npm run bench:gateway: the gateway's own cost per distinct request, without the full benchmark,
+ * and beside it what the request cost the kommun hosts, the region subgraph and the PostgreSQL
+ * backends serving them (CPU time of those processes over the same run).
  * Starts the 13-shard region (BENCH_PROJECTS projects per kommun, 2000), sends the varied form of
  * each scenario (BENCH_SCENARIOS, "S1,S2,S3"; BENCH_REQUESTS distinct requests each, 200) at
  * BENCH_CONNECTIONS (2) in flight, and prints per request: the gateway's CPU time (from
@@ -42,6 +45,32 @@ async function shardRequests(gatewayUrl: string): Promise<number> {
     if (line.startsWith('samverkan_gateway_shard_fetch_seconds_count{') && !line.includes('municipality="region"')) total += Number(line.split(' ').at(-1));
   }
   return total;
+}
+
+/** CPU milliseconds (user and system) the processes `pids` have used so far; a process gone counts 0. */
+function cpuOf(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const { user, system } = cpuSplit(pid);
+      total += user + system;
+    } catch {
+      // Gone (a PostgreSQL backend that ended): its time is lost to both readings alike.
+    }
+  }
+  return total;
+}
+
+/** The PostgreSQL backends serving the benchmark's databases (the pools stay open, so the same ones serve the whole run). */
+async function backendPids(databaseUrl: string): Promise<number[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname LIKE $1 AND pid <> pg_backend_pid()', [`${PREFIX}%`]);
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
 }
 
 /** SQL statements the kommun hosts have run so far. */
@@ -101,6 +130,8 @@ async function main(): Promise<void> {
     });
     try {
       const gatewayPid = region.processes.find((p) => p.name === 'gateway')!.child.pid!;
+      const kommunPids = region.processes.filter((p) => p.name.startsWith('kommuner-')).map((p) => p.child.pid!);
+      const regionPid = region.processes.find((p) => p.name === 'region')!.child.pid!;
       const kommunUrls = [...region.kommuner.values()];
       const domain = await domainOf(region.gatewayUrl, region.manifest.members.map((m) => m.code));
       const started = Date.now();
@@ -112,10 +143,13 @@ async function main(): Promise<void> {
         };
         await send(region.gatewayUrl, await bodiesOf(region.gatewayUrl, 'warm-up', 50), CONNECTIONS);
         const bodies = await bodiesOf(region.gatewayUrl, 'bench', REQUESTS);
+        const backends = await backendPids(pg.url);
         const [cpu0, fetches0, sql0] = [cpuSplit(gatewayPid), await shardRequests(region.gatewayUrl), await sqlTotal(kommunUrls)];
+        const [kommun0, region0, pg0] = [cpuOf(kommunPids), cpuOf([regionPid]), cpuOf(backends)];
         const t0 = Date.now();
         const { latencies, failed, first } = await send(region.gatewayUrl, bodies, CONNECTIONS);
         const seconds = (Date.now() - t0) / 1000;
+        const [kommun1, region1, pg1] = [cpuOf(kommunPids), cpuOf([regionPid]), cpuOf(backends)];
         const [cpu1, fetches1, sql1] = [cpuSplit(gatewayPid), await shardRequests(region.gatewayUrl), await sqlTotal(kommunUrls)];
         if (first) log(`  ${scenario}: ${failed} answers with errors, the first: ${first}`);
         const row: Record<string, number | string> = {
@@ -124,6 +158,9 @@ async function main(): Promise<void> {
           requests: bodies.length,
           gwCpuMsPerRequest: (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / bodies.length,
           gwSystemMsPerRequest: (cpu1.system - cpu0.system) / bodies.length,
+          kommunCpuMsPerRequest: (kommun1 - kommun0) / bodies.length,
+          regionCpuMsPerRequest: (region1 - region0) / bodies.length,
+          postgresCpuMsPerRequest: (pg1 - pg0) / bodies.length,
           shardRequestsPerRequest: (fetches1 - fetches0) / bodies.length,
           sqlPerRequest: (sql1 - sql0) / bodies.length,
           p50: quantile(latencies, 0.5),
@@ -139,7 +176,7 @@ async function main(): Promise<void> {
           const direct = region.kommuner.get('1480')!;
           await send(direct, await bodiesOf(direct, 'warm-up', 50), CONNECTIONS);
           const d = await send(direct, await bodiesOf(direct, 'bench', REQUESTS), CONNECTIONS);
-          rows.push({ scenario, target: 'kommun subgraph directly', requests: REQUESTS, gwCpuMsPerRequest: NaN, gwSystemMsPerRequest: NaN, shardRequestsPerRequest: NaN, sqlPerRequest: NaN, p50: quantile(d.latencies, 0.5), p99: quantile(d.latencies, 0.99), failed: d.failed, seconds: NaN, endedSecondsAfterStart: (Date.now() - started) / 1000 });
+          rows.push({ scenario, target: 'kommun subgraph directly', requests: REQUESTS, gwCpuMsPerRequest: NaN, gwSystemMsPerRequest: NaN, kommunCpuMsPerRequest: NaN, regionCpuMsPerRequest: NaN, postgresCpuMsPerRequest: NaN, shardRequestsPerRequest: NaN, sqlPerRequest: NaN, p50: quantile(d.latencies, 0.5), p99: quantile(d.latencies, 0.99), failed: d.failed, seconds: NaN, endedSecondsAfterStart: (Date.now() - started) / 1000 });
         }
       }
       const stoppedAt = Date.now();
@@ -158,8 +195,21 @@ async function main(): Promise<void> {
   console.log(`\nThe gateway's own cost per distinct request: varied traffic, ${REQUESTS} requests each, ${CONNECTIONS} in flight, 13 shards × ${PROJECTS} projects\n`);
   console.log(
     table(
-      ['scenario', 'target', 'gw CPU ms/req', 'of it in the kernel', 'shard requests/req', 'SQL/req', 'p50 ms', 'p99 ms', 'with errors'],
-      rows.map((r) => [r.scenario, r.target, fixed(r.gwCpuMsPerRequest), fixed(r.gwSystemMsPerRequest), fixed(r.shardRequestsPerRequest, 1), fixed(r.sqlPerRequest, 1), fixed(r.p50, 1), fixed(r.p99, 1), r.failed]),
+      ['scenario', 'target', 'gw CPU ms/req', 'of it in the kernel', 'kommuner CPU ms/req', 'region CPU ms/req', 'PostgreSQL CPU ms/req', 'shard requests/req', 'SQL/req', 'p50 ms', 'p99 ms', 'with errors'],
+      rows.map((r) => [
+        r.scenario,
+        r.target,
+        fixed(r.gwCpuMsPerRequest),
+        fixed(r.gwSystemMsPerRequest),
+        fixed(r.kommunCpuMsPerRequest),
+        fixed(r.regionCpuMsPerRequest),
+        fixed(r.postgresCpuMsPerRequest),
+        fixed(r.shardRequestsPerRequest, 1),
+        fixed(r.sqlPerRequest, 1),
+        fixed(r.p50, 1),
+        fixed(r.p99, 1),
+        r.failed,
+      ]),
     ),
   );
   writeFileSync(join(__dirname, 'results/gateway.json'), `${JSON.stringify({ date: new Date().toISOString(), projectsPerKommun: PROJECTS, requests: REQUESTS, connections: CONNECTIONS, rows }, null, 2)}\n`);

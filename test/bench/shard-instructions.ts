@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'samverkan-callgrind-'));
   const idp = await startDevIdentityProvider({ dir: idpDir });
   const children: ChildProcessWithoutNullStreams[] = [];
-  const db = 'samverkan_bench_instructions';
+  // BENCH_DB_NAME: another name, for two runs side by side on one PostgreSQL.
+  const db = process.env.BENCH_DB_NAME ?? 'samverkan_bench_instructions';
   try {
     await dropDatabase(pg.url, db);
     await ensureDatabase(pg.url, db);

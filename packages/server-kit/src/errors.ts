@@ -40,6 +40,27 @@ export interface ErrorFormatterOptions {
   fromKommun?: (error: { code: string; path: GraphQLFormattedError['path'] }) => GraphQLFormattedError;
 }
 
+/** The request each error arose in, where no async scope says it (see errorOfRequest). */
+const requestOfError = new WeakMap<object, string>();
+
+/**
+ * Says that `error` arose while serving request `requestId`, so that the error formatter's log
+ * line of it carries that id. For a server that keeps no request in async scope (a subgraph, see
+ * subgraphEndpoint); elsewhere the logger's own mixin names the request.
+ */
+export function errorOfRequest(error: unknown, requestId: string): void {
+  if (typeof error === 'object' && error !== null) requestOfError.set(error, requestId);
+}
+
+/** The request `error` was said to arise in: the error itself, or the one it wraps (a resolver's, or a context function's). */
+function requestIdOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { originalError?: unknown }).originalError, depth++) {
+    const id = requestOfError.get(e);
+    if (id) return id;
+  }
+  return undefined;
+}
+
 /**
  * Apollo Server's `formatError`: validation failures become one message that names every
  * offending field; errors meant for users pass through; anything else is logged in full and
@@ -69,7 +90,8 @@ export function createErrorFormatter(logger: Logger, options: ErrorFormatterOpti
     }
     if (typeof code === 'string' && PASS_THROUGH.has(code)) return formatted;
     if (original instanceof GraphQLError && !original.originalError) return formatted;
-    logger.error({ err: original, path: formatted.path }, 'internal error');
+    const requestId = requestIdOf(error);
+    logger.error(requestId ? { requestId, err: original, path: formatted.path } : { err: original, path: formatted.path }, 'internal error');
     // An error from a kommun keeps naming it: a hole is never silent.
     const { municipality, municipalities } = formatted.extensions ?? {};
     if (typeof municipality === 'string' && options.fromKommun) return options.fromKommun({ code: municipality, path: formatted.path });

@@ -4,6 +4,7 @@ import express from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { REQUEST_ID_HEADER } from './app';
 import type { Logger } from './logger';
 import { createErrorFormatter, type ErrorFormatterOptions } from './errors';
 
@@ -31,10 +32,17 @@ export function standardPlugins(httpServer: http.Server): ApolloServerPlugin[] {
   return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()];
 }
 
-/** The answer to a request that failed before GraphQL saw it: a body parser's 4xx with its message, anything else 500 without details (logged). */
-export function failedRequestAnswer(err: { status?: number; message?: string }, logger: Logger): { status: number; body: { errors: Array<{ message: string; extensions: { code: 'BAD_REQUEST' } }> } } {
+/**
+ * The answer to a request that failed before GraphQL saw it: a body parser's 4xx with its message,
+ * anything else 500 without details (logged, with the request's id when it is given).
+ */
+export function failedRequestAnswer(
+  err: { status?: number; message?: string },
+  logger: Logger,
+  requestId?: string,
+): { status: number; body: { errors: Array<{ message: string; extensions: { code: 'BAD_REQUEST' } }> } } {
   const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-  if (status === 500) logger.error({ err }, 'request failed');
+  if (status === 500) logger.error(requestId ? { err, requestId } : { err }, 'request failed');
   return { status, body: { errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] } };
 }
 
@@ -42,7 +50,9 @@ export function failedRequestAnswer(err: { status?: number; message?: string }, 
 export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
   return (err: { status?: number; message?: string }, _req, res, next) => {
     if (!err) return next();
-    const { status, body } = failedRequestAnswer(err, logger);
+    // The id requestIds answered (also in scope, unless the app keeps none).
+    const requestId = res.getHeader(REQUEST_ID_HEADER);
+    const { status, body } = failedRequestAnswer(err, logger, typeof requestId === 'string' ? requestId : undefined);
     res.status(status).json(body);
   };
 }

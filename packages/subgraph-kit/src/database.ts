@@ -15,7 +15,7 @@ export type CountedDataSource = DataSource & { counter: CountingLogger };
 /**
  * A service's own database: TypeORM over pg, committed migrations, never `synchronize`. It holds no
  * entities: a service's statements are built by Kysely over it (see `kyselyOver`). The logger
- * counts statements per request (see `withStatementTally`) and in total (`counter.total`).
+ * counts statements per request (see `kyselyOver`) and in total (`counter.total`).
  */
 export function createPostgresDataSource(options: PostgresDataSourceOptions): CountedDataSource {
   const counter = new CountingLogger(options.logger);

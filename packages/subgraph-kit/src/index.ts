@@ -7,3 +7,4 @@ export * from './subgraph-http';
 export * from './audit';
 export * from './subgraph-server';
 export * from './kysely';
+export * from './statement-cache';

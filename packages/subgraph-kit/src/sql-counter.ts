@@ -1,36 +1,46 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import type { Logger } from 'pino';
 
-/** Per-request tally of SQL statements, carried through async calls. */
+/**
+ * One request's SQL statements: how many it has sent, and its id, which their log lines carry.
+ * It travels with the request (its GraphQL context and the database handle its resolvers use, see
+ * kyselyOver), not in an async scope: an AsyncLocalStorage, once entered, makes every promise of
+ * the process pay a hook.
+ */
 export interface StatementTally {
   count: number;
-}
-
-const storage = new AsyncLocalStorage<StatementTally>();
-
-/** Runs `fn` with a fresh statement tally in scope; every SQL statement inside counts. */
-export function withStatementTally<T>(tally: StatementTally, fn: () => T): T {
-  return storage.run(tally, fn);
+  readonly requestId?: string;
 }
 
 /**
- * TypeORM logger that counts statements into the current request's tally and logs failures and
- * slow statements through pino. TypeORM calls `logQuery` for every statement it sends.
+ * Counts every SQL statement a service sends, in total and into the tally of the request that sent
+ * it, and logs failures and slow statements through pino (at trace level, every statement). The
+ * service's Kysely handles report their statements here (see kyselyOver), and TypeORM calls
+ * `logQuery` for each of its own (migrations, health checks), which belong to no request.
  */
 export class CountingLogger implements TypeOrmLogger {
   /** Statements since start, over all requests. */
   total = 0;
   constructor(private readonly logger?: Logger) {}
-  logQuery(query: string, parameters?: unknown[]): void {
+  /** A statement sent (whether it succeeded or not), for the request whose tally is given, if any. */
+  statement(query: string, parameters: readonly unknown[] | undefined, tally?: StatementTally): void {
     this.total++;
-    // At trace level, each statement with its parameters (the benchmark replays them as the SQL floor).
-    if (this.logger?.isLevelEnabled('trace')) this.logger.trace({ query, parameters }, 'SQL statement');
-    const tally = storage.getStore();
     if (tally) tally.count++;
+    // At trace level, each statement with its parameters (the benchmark replays them as the SQL floor).
+    if (this.logger?.isLevelEnabled('trace')) {
+      this.logger.trace(tally?.requestId ? { requestId: tally.requestId, query, parameters } : { query, parameters }, 'SQL statement');
+    }
+  }
+  /** A statement that failed, logged with the id of the request that sent it, if any. */
+  failed(error: unknown, query: string, tally?: StatementTally): void {
+    const err = error instanceof Error ? error : String(error);
+    this.logger?.warn(tally?.requestId ? { requestId: tally.requestId, err, query } : { err, query }, 'SQL statement failed');
+  }
+  logQuery(query: string, parameters?: unknown[]): void {
+    this.statement(query, parameters);
   }
   logQueryError(error: string | Error, query: string): void {
-    this.logger?.warn({ err: error, query }, 'SQL statement failed');
+    this.failed(error, query);
   }
   logQuerySlow(time: number, query: string): void {
     this.logger?.warn({ ms: time, query }, 'slow SQL statement');

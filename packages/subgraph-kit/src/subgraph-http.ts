@@ -1,13 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { GRAPHQL_PATH, failedRequestAnswer, withRequestId, type Logger } from '@samverkan/server-kit';
-import { withStatementTally, type StatementTally } from './sql-counter';
+import { GRAPHQL_PATH, assignRequestId, errorOfRequest, failedRequestAnswer, type Logger } from '@samverkan/server-kit';
+import type { StatementTally } from './sql-counter';
 
-/** Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and benchmarks). */
-export const statementReport: ApolloServerPlugin<{ tally: StatementTally }> = {
+/**
+ * What a subgraph's GraphQL context holds of the HTTP request, besides what the service adds: its
+ * id and its statement tally. They travel in the context, not in an async scope (see StatementTally).
+ */
+export interface SubgraphRequest {
+  requestId: string;
+  tally: StatementTally;
+}
+
+/**
+ * Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and
+ * benchmarks), and names the request each error arose in, so that the error formatter's log line of
+ * an internal error carries its id (see errorOfRequest).
+ */
+export const requestReport: ApolloServerPlugin<SubgraphRequest> = {
   async requestDidStart() {
     return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) errorOfRequest(error, contextValue.requestId);
+      },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind === 'single') {
           response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.tally.count };
@@ -27,26 +43,29 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /**
  * A subgraph's GraphQL endpoint on node's HTTP server itself, without Express's router and
  * response helpers in the way of every request (they cost a kommun about a tenth of its work per
- * request): the request id (withRequestId, as every other path gets from the app), the JSON body
- * by body-parser (the same parser, limit and errors as express.json, answered as jsonErrors
- * answers them), a statement tally in scope for the whole request, and the context the service
- * builds from the Authorization header (with that tally). Apollo Server answers everything else,
- * GET and the wrong methods included, as it does behind its Express integration.
+ * request): the request id (assignRequestId, as every other path gets from the app), the JSON
+ * body by body-parser (the same parser, limit and errors as express.json, answered as jsonErrors
+ * answers them), and the context the service builds from the Authorization header and the
+ * request (SubgraphRequest: its id, and a statement tally for the database handle the service
+ * gives its resolvers, see kyselyOver), with both added. No async scope is entered: the request
+ * goes in the context, and a log line of it names its id itself. Apollo Server answers everything
+ * else, GET and the wrong methods included, as it does behind its Express integration.
  */
 export function subgraphEndpoint<C extends BaseContext>(
-  apollo: ApolloServer<C & { tally: StatementTally }>,
-  context: (authorization: string | undefined) => Promise<C>,
+  apollo: ApolloServer<C & SubgraphRequest>,
+  context: (authorization: string | undefined, request: SubgraphRequest) => Promise<C>,
   logger: Logger,
   maxBody = '1mb',
 ): Handler {
   const parseJson = express.json({ limit: maxBody }) as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-  const fail = (res: ServerResponse, err: unknown) => {
-    const { status, body } = failedRequestAnswer(err as { status?: number; message?: string }, logger);
+  const fail = (res: ServerResponse, err: unknown, requestId: string) => {
+    const { status, body } = failedRequestAnswer(err as { status?: number; message?: string }, logger, requestId);
     if (res.headersSent) return void res.destroy();
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
   };
-  const answer = async (req: IncomingMessage & { body?: unknown }, res: ServerResponse, tally: StatementTally) => {
+  const answer = async (req: IncomingMessage & { body?: unknown }, res: ServerResponse, requestId: string) => {
+    const request: SubgraphRequest = { requestId, tally: { count: 0, requestId } };
     const headers = new HeaderMap();
     for (const key in req.headers) {
       const value = req.headers[key];
@@ -56,7 +75,15 @@ export function subgraphEndpoint<C extends BaseContext>(
     const q = url.indexOf('?');
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: q < 0 ? '' : url.slice(q), body: req.body },
-      context: async () => ({ ...(await context(req.headers.authorization)), tally }),
+      context: async () => {
+        try {
+          return { ...(await context(req.headers.authorization, request)), ...request };
+        } catch (err) {
+          // Apollo Server answers it (formatted, logged if internal): with this request's id.
+          errorOfRequest(err, requestId);
+          throw err;
+        }
+      },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -68,14 +95,13 @@ export function subgraphEndpoint<C extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
-  return (req, res) =>
-    withRequestId(req, res, () =>
-      parseJson(req, res, (err) => {
-        if (err) return fail(res, err);
-        const tally: StatementTally = { count: 0 };
-        withStatementTally(tally, () => answer(req, res, tally)).catch((e: unknown) => fail(res, e));
-      }),
-    );
+  return (req, res) => {
+    const requestId = assignRequestId(req, res);
+    parseJson(req, res, (err) => {
+      if (err) return fail(res, err, requestId);
+      answer(req, res, requestId).catch((e: unknown) => fail(res, e, requestId));
+    });
+  };
 }
 
 /**

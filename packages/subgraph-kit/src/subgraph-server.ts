@@ -6,8 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GRAPHQL_PATH, createApp, fieldSuggestions, jsonErrors, listen, poolGauges, serverOptions, ServiceMetrics, socketHooks, standardPlugins, subgraphProtection, type Logger } from '@samverkan/server-kit';
 import { compiledExecutor } from './compiled-executor';
 import { connectAndMigrate, poolOf, type CountedDataSource } from './database';
-import { routeRequests, statementReport, subgraphEndpoint } from './subgraph-http';
-import type { StatementTally } from './sql-counter';
+import { requestReport, routeRequests, subgraphEndpoint, type SubgraphRequest } from './subgraph-http';
 
 /** What a subgraph server answers about itself while it runs. */
 export interface ServedState {
@@ -26,8 +25,12 @@ export interface SubgraphServerOptions<C extends BaseContext, S> {
   schema: GraphQLSchema;
   /** Connection types and their lists, which the connection's `first` counts (see subgraphProtection). */
   connections?: Record<string, readonly string[]>;
-  /** An HTTP request's context, from its Authorization header (the statement tally is added). */
-  context(authorization: string | undefined): Promise<C>;
+  /**
+   * An HTTP request's context, from its Authorization header and the request (its id and statement
+   * tally, which are added): the database handle it gives the resolvers is the request's own,
+   * counting into that tally (see kyselyOver).
+   */
+  context(authorization: string | undefined, request: SubgraphRequest): Promise<C>;
   /** Largest JSON body (express.json's `limit`). Default 1mb. */
   maxBody?: string;
   /** `/health`: always carries `status` and `identity`; with a working database, also what `healthy` adds (it throws when the database does not answer). */
@@ -69,13 +72,14 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   const { config, logger, db, schema } = options;
   const metrics = new ServiceMetrics(options.service, config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));
-  const app = createApp();
+  // No request in async scope, on any path (see AppOptions.requestScope): GraphQL requests carry theirs in the context.
+  const app = createApp({ requestScope: false });
   // The GraphQL endpoint, once Apollo Server has started (requests before that go to the app).
   const endpoint: { graphql?: ReturnType<typeof subgraphEndpoint> } = {};
   const httpServer = http.createServer(routeRequests(app, () => endpoint.graphql));
   const protection = subgraphProtection({ connections: options.connections, fieldSuggestions: fieldSuggestions(config) });
 
-  const plugins: ApolloServerPlugin<C & { tally: StatementTally }>[] = [...protection.plugins, ...standardPlugins(httpServer), statementReport, metrics.plugin()];
+  const plugins: ApolloServerPlugin<C & SubgraphRequest>[] = [...protection.plugins, ...standardPlugins(httpServer), requestReport, metrics.plugin()];
   let websockets = (): number => 0;
   if (options.subscriptions) {
     const { context } = options.subscriptions;
@@ -101,7 +105,7 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   }
   const state = (): ServedState => ({ websockets: websockets() });
 
-  const apollo = new ApolloServer<C & { tally: StatementTally }>({
+  const apollo = new ApolloServer<C & SubgraphRequest>({
     // Apollo parses, validates and checks; the operation itself runs compiled (see compiledExecutor).
     gateway: compiledExecutor(schema),
     ...serverOptions(logger),

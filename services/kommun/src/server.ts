@@ -10,6 +10,7 @@ import { buildKommunSchema } from './schema';
 import { PROJECT_CHANGED, type KommunPubSub, type SubscriptionContext } from './resolvers/subscription.resolver';
 import { createLoaders } from './store/loaders';
 import { listenForProjectChanges } from './store/notifications';
+import { kommunDb } from './store/tables';
 
 export { GRAPHQL_PATH };
 
@@ -48,14 +49,19 @@ export async function createKommunServer(config: KommunConfig, logger: Logger = 
     schema,
     // A project list's edges and nodes are counted by its `first`.
     connections: { ProjectConnection: ['edges', 'nodes'] },
-    context: async (authorization) => ({ db, codes, credentials: await verify(authorization), loaders: createLoaders(db), catalogue }),
+    // The request's own database handle, counting into its tally (see kyselyOver).
+    context: async (authorization, { tally }) => {
+      const sql = kommunDb(db, tally);
+      return { db: sql, codes, credentials: await verify(authorization), loaders: createLoaders(sql), catalogue };
+    },
     // Up to 16 MiB: an import of 5,000 projects is one mutation.
     maxBody: '16mb',
     subscriptions: {
       context: async (params) => {
         const auth = params?.authorization ?? params?.Authorization;
         const credentials = await verify(typeof auth === 'string' ? auth : undefined);
-        return { db, codes, credentials, loaders: createLoaders(db), catalogue, pubSub, changes: listener };
+        const sql = kommunDb(db);
+        return { db: sql, codes, credentials, loaders: createLoaders(sql), catalogue, pubSub, changes: listener };
       },
     },
     health: {

@@ -8,6 +8,7 @@ import { loadCatalogue, loadManifest, subgraphUrlsFrom } from './manifest';
 import { buildRegionSchema } from './schema';
 import { seedRegionIfEmpty } from './seed';
 import { createLoaders } from './store/loaders';
+import { regionDb } from './store/tables';
 
 export { GRAPHQL_PATH } from '@samverkan/server-kit';
 
@@ -47,7 +48,11 @@ export async function createRegionServer(config: RegionConfig, logger: Logger = 
     logger,
     db,
     schema,
-    context: async (authorization) => ({ db, credentials: await verify(authorization), loaders: createLoaders(db) }),
+    // The request's own database handle, counting into its tally (see kyselyOver).
+    context: async (authorization, { tally }) => {
+      const sql = regionDb(db, tally);
+      return { db: sql, credentials: await verify(authorization), loaders: createLoaders(sql) };
+    },
     health: {
       healthy: async () => {
         const rows: Array<{ id: string }> = await db.query('SELECT id FROM region');

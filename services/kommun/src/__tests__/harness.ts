@@ -1,4 +1,4 @@
-import { mintToken, type Identity } from '@samverkan/server-kit';
+import { mintToken, type Identity, type Logger } from '@samverkan/server-kit';
 import { createTestDatabase, postGraphQL, type TestDatabase } from '@samverkan/testing';
 import { readKommunConfig } from '../config';
 import { createKommunServer, type KommunServer } from '../server';
@@ -20,9 +20,10 @@ export interface KommunHarness {
 
 /**
  * A real kommun subgraph on a free port over a fresh database on the real PostgreSQL server.
- * `via` gives the URL the service connects with instead (a proxy in front of the database).
+ * `via` gives the URL the service connects with instead (a proxy in front of the database);
+ * `logger`, the service's logger (else none: LOG_LEVEL silent).
  */
-export async function startKommun(codes: string[], seeds: KommunSeed[] = [], options: { via?: (url: string) => Promise<string> } = {}): Promise<KommunHarness> {
+export async function startKommun(codes: string[], seeds: KommunSeed[] = [], options: { via?: (url: string) => Promise<string>; logger?: Logger } = {}): Promise<KommunHarness> {
   const database = await createTestDatabase();
   const config = readKommunConfig({
     KOMMUNKOD: codes.join(','),
@@ -31,7 +32,7 @@ export async function startKommun(codes: string[], seeds: KommunSeed[] = [], opt
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '4',
   });
-  const server = await createKommunServer(config);
+  const server = await createKommunServer(config, options.logger);
   for (const seed of seeds) await seedKommun(server.db, seed);
   const url = await server.start(0, '127.0.0.1');
   const token: KommunHarness['token'] = (identity, options = {}) =>

@@ -3,7 +3,7 @@ import { connectAndMigrate, createDataSource } from '../data-source';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
 import { seedKommun } from '../seed/seeder';
 import { generateProjects } from '../seed/synthetic';
-import { cursorOf, loadPages, normalizePage, pagesQuery, type Scope } from '../store/project-query';
+import { cursorOf, loadPages, normalizePage, pagesQuery, type PageExtras, type Scope } from '../store/project-query';
 import { kommunDb } from '../store/tables';
 
 /**
@@ -43,14 +43,14 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function plan(scope: Scope, key: string, field: ProjectOrderField, direction: OrderDirection): Promise<PlanNode[]> {
+async function plan(scope: Scope, key: string, field: ProjectOrderField, direction: OrderDirection, extras: PageExtras = {}): Promise<PlanNode[]> {
   const db = kommunDb(ds);
   const orderBy = { field, direction };
   const first = await loadPages(db, scope, [key], undefined, normalizePage({ orderBy, first: 50 }));
   const rows = first.get(key)!.rows;
   expect(rows).toHaveLength(50);
   const page = normalizePage({ orderBy, first: 20, after: cursorOf(rows[49], orderBy) });
-  const { sql, parameters } = pagesQuery(db, scope, [key], undefined, page).compile();
+  const { sql, parameters } = pagesQuery(db, scope, [key], undefined, page, extras).compile();
   const [{ 'QUERY PLAN': explained }] = await ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, [...parameters]);
   return nodes(explained[0].Plan);
 }
@@ -69,4 +69,24 @@ it('of a development area walks the budget index and probes the area of each pro
   const scans = await plan('area', 'EU-FUNDS', ProjectOrderField.BUDGET_TOTAL, OrderDirection.DESC);
   expect(scans.find((n) => n['Index Name'] === 'project_by_budget')).toBeDefined();
   expect(scans.map((n) => n['Node Type'])).not.toContain('Sort');
+});
+
+describe('read with its count and areas in the same statement', () => {
+  it.each(Object.values(ProjectOrderField))('ordered by %s still scans its index from the cursor, with no sort', async (field) => {
+    const scans = await plan('root', '', field, OrderDirection.DESC, { count: true, areas: true });
+    const scan = scans.find((n) => n['Index Name'] === INDEX[field]);
+    expect(scan).toBeDefined();
+    expect(scan!['Scan Direction']).toBe('Backward');
+    expect(scans.map((n) => n['Node Type'])).not.toContain('Sort');
+  });
+
+  it('counts once per parent, not once per row of its page', async () => {
+    const db = kommunDb(ds);
+    const page = normalizePage({ orderBy: { field: ProjectOrderField.BUDGET_TOTAL, direction: OrderDirection.DESC }, first: 20 });
+    const { sql, parameters } = pagesQuery(db, 'area', ['EU-FUNDS', 'EU-ADVOCACY'], undefined, page, { count: true }).compile();
+    const [{ 'QUERY PLAN': explained }] = await ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, [...parameters]);
+    const aggregates = nodes(explained[0].Plan).filter((n) => n['Node Type'] === 'Aggregate') as Array<PlanNode & { 'Actual Loops': number }>;
+    expect(aggregates).toHaveLength(1);
+    expect(aggregates[0]['Actual Loops']).toBe(2);
+  });
 });

@@ -33,8 +33,21 @@ describe('SQL statements per query', () => {
     expect(many.data.projects.nodes).toHaveLength(100);
     const partners = many.data.projects.nodes.reduce((n: number, p: any) => n + p.partners.length, 0);
     expect(partners).toBeGreaterThan(100);
-    expect(one.count).toBe(5); // page, count, funding, partners, areas
+    expect(one.count).toBe(1); // the page with its count, and its rows' funding, partners and areas
     expect(many.count).toBe(one.count);
+  });
+
+  it('read a list\'s count and relations with its page, however the query spells them', async () => {
+    const spelled = [
+      '{ projects(first: 5) { totalCount nodes { id developmentAreas { code } } } }',
+      '{ projects(first: 5) { ...List } } fragment List on ProjectConnection { totalCount edges { node { ... on Project { id developmentAreas { code } } } } }',
+      '{ a: projects(first: 5) { totalCount } a: projects(first: 5) { nodes { id developmentAreas { code } } } }',
+    ];
+    for (const query of spelled) expect((await statements(query, {})).count).toBe(1);
+    // Without them, the page alone; asked for apart, each its own statement.
+    expect((await statements('{ projects(first: 5) { nodes { id } } }', {})).count).toBe(1);
+    const nested = await statements('{ municipality(code: "1480") { projects(first: 5) { totalCount nodes { id developmentAreas { code } } } } }', {});
+    expect(nested.count).toBe(1);
   });
 
   it('are the same for 200 projects fetched as entities as for 1', async () => {

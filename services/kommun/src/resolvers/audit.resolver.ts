@@ -1,4 +1,3 @@
-import { kommunDb } from '../store/tables';
 import { Args, ArgsType, Ctx, Field, ID, Int, Query, Resolver } from 'type-graphql';
 import { IsOptional, ValidateNested } from 'class-validator';
 import { KOMMUNKOD } from '@samverkan/contract';
@@ -38,7 +37,7 @@ export class AuditResolver {
     if (!ctx.codes.has(municipality)) {
       throw badInput('municipality', `kommun ${municipality} is not served by this subgraph (it serves ${[...ctx.codes].join(', ')})`);
     }
-    const page = await readAuditPage(kommunDb(ctx.db), { municipality, filter, first, after }, KNOWN);
+    const page = await readAuditPage(ctx.db, { municipality, filter, first, after }, KNOWN);
     const nodes: AuditEntry[] = page.rows.map((r) => ({
       ...r,
       municipality: { code: r.municipality ?? municipality },

@@ -1,8 +1,9 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { ValidateNested, IsOptional } from 'class-validator';
+import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { KommunContext } from '../context';
 import { ProjectConnection, ProjectFilter, ProjectOrder } from '../graphql/types';
-import { cursorOf, normalizePage, type Scope } from '../store/project-query';
+import { cursorOf, normalizePage, type PageExtras, type Scope } from '../store/project-query';
 
 /** The arguments of every project list, at the root and on every parent. */
 @ArgsType()
@@ -32,10 +33,56 @@ export class ProjectPageArgs {
   after?: string;
 }
 
-/** Loads one page of a project list through the request's batching loader. */
-export async function projectPage(ctx: KommunContext, scope: Scope, key: string, args: ProjectPageArgs): Promise<ProjectConnection> {
+/** Each field of `selections` by name, through inline fragments and fragment spreads. */
+function eachField(selections: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, visit: (field: FieldNode) => void): void {
+  for (const s of selections?.selections ?? []) {
+    if (s.kind === Kind.FIELD) visit(s);
+    else if (s.kind === Kind.INLINE_FRAGMENT) eachField(s.selectionSet, fragments, visit);
+    else eachField(fragments[s.name.value]?.selectionSet, fragments, visit);
+  }
+}
+
+/** By the list field's node: what its selection asks of the page besides the rows (documents are parsed once, so nodes repeat). */
+const extrasByNode = new WeakMap<FieldNode, PageExtras>();
+
+/**
+ * What the query asks of a project list next: totalCount, and the nodes' development areas,
+ * funding and partners (as `nodes` or as `edges.node`), so that the page's statement reads them too. A field skipped by a
+ * directive still counts: reading it is a little extra work, never a wrong answer.
+ */
+export function pageExtras(info: GraphQLResolveInfo): PageExtras {
+  const cacheable = info.fieldNodes.length === 1;
+  const known = cacheable ? extrasByNode.get(info.fieldNodes[0]) : undefined;
+  if (known) return known;
+  const extras: PageExtras = { count: false, areas: false, funding: false, partners: false };
+  const onProject = (field: FieldNode) => {
+    const name = field.name.value;
+    if (name === 'developmentAreas') extras.areas = true;
+    else if (name === 'funding') extras.funding = true;
+    else if (name === 'partners') extras.partners = true;
+  };
+  for (const node of info.fieldNodes) {
+    eachField(node.selectionSet, info.fragments, (field) => {
+      const name = field.name.value;
+      if (name === 'totalCount') extras.count = true;
+      else if (name === 'nodes') eachField(field.selectionSet, info.fragments, onProject);
+      else if (name === 'edges')
+        eachField(field.selectionSet, info.fragments, (edge) => {
+          if (edge.name.value === 'node') eachField(edge.selectionSet, info.fragments, onProject);
+        });
+    });
+  }
+  if (cacheable) extrasByNode.set(info.fieldNodes[0], extras);
+  return extras;
+}
+
+/**
+ * Loads one page of a project list through the request's batching loader; the page's statement
+ * also reads what the query asks of it next (see pageExtras).
+ */
+export async function projectPage(ctx: KommunContext, scope: Scope, key: string, args: ProjectPageArgs, info: GraphQLResolveInfo): Promise<ProjectConnection> {
   const page = normalizePage(args);
-  const result = await ctx.loaders.pages.load({ scope, key, filter: args.filter, page });
+  const result = await ctx.loaders.pages.load({ scope, key, filter: args.filter, page, extras: pageExtras(info) });
   const edges = result.rows.map((node) => ({ cursor: cursorOf(node, page.order), node }));
   return {
     edges,

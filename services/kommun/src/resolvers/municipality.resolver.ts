@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root, Info } from 'type-graphql';
 import { KOMMUNKOD, MUNICIPALITY_QUERY_DESCRIPTION } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
@@ -26,8 +27,8 @@ export class MunicipalityResolver {
   }
 
   @FieldResolver(() => ProjectConnection, { description: "The kommun's own projects, with the arguments and rules of the root list (municipality.projects, entities.Municipality.projects)." })
-  projects(@Root() m: Municipality, @Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext): Promise<ProjectConnection> {
-    return projectPage(ctx, 'municipality', m.code, args);
+  projects(@Root() m: Municipality, @Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext, @Info() info: GraphQLResolveInfo): Promise<ProjectConnection> {
+    return projectPage(ctx, 'municipality', m.code, args, info);
   }
 
   @FieldResolver(() => [Membership], { description: 'Memberships of international organisations and networks.' })

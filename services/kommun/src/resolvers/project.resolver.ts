@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Info } from 'type-graphql';
 import { formatId, parseId } from '@samverkan/contract';
 import { badInput } from '@samverkan/server-kit';
 import type { KommunContext } from '../context';
@@ -32,8 +33,8 @@ export class ProjectResolver {
   @Query(() => ProjectConnection, { description:
       'Projects, filtered, ordered and paged by keyset cursors. Bad input answers a GraphQL error whose message says what was wrong, extensions.code BAD_USER_INPUT, no data for the field, and changes nothing.',
   })
-  projects(@Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext): Promise<ProjectConnection> {
-    return projectPage(ctx, 'root', '*', args);
+  projects(@Args(() => ProjectPageArgs) args: ProjectPageArgs, @Ctx() ctx: KommunContext, @Info() info: GraphQLResolveInfo): Promise<ProjectConnection> {
+    return projectPage(ctx, 'root', '*', args, info);
   }
 
   @FieldResolver(() => ID, {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Kysely } from 'kysely';
+import { Kysely, type Compilable } from 'kysely';
 import type { DataSource } from 'typeorm';
 import type { Funding } from '../entities/funding';
 import type { Membership } from '../entities/membership';
@@ -8,7 +8,7 @@ import type { Project } from '../entities/project';
 import type { Strategy } from '../entities/strategy';
 import type { TwinTown } from '../entities/twin-town';
 import type { ProjectFilter } from '../graphql/types';
-import { anyOf, countMatches, loadPages, loadProjectsById, type NormalizedPage, type Page, type Scope } from './project-query';
+import { anyOf, countMatches, loadPages, loadProjectsById, statements, type NormalizedPage, type Page, type PageExtras, type Scope } from './project-query';
 import { COLUMNS, kommunDb, type KommunDb } from './tables';
 
 export interface PageRequest {
@@ -16,6 +16,8 @@ export interface PageRequest {
   key: string;
   filter?: ProjectFilter;
   page: NormalizedPage;
+  /** What the query will ask of the page next (its count, its rows' areas): read in the page's statement. */
+  extras?: PageExtras;
 }
 
 export interface CountRequest {
@@ -26,12 +28,13 @@ export interface CountRequest {
 
 /** Groups requests that differ only in their parent key, so each group is one statement. */
 function groupByArgs<T extends { scope: Scope; key: string }>(requests: readonly T[], argsOf: (r: T) => unknown) {
-  const groups = new Map<string, { sample: T; keys: Set<string> }>();
+  const groups = new Map<string, { sample: T; keys: Set<string>; members: T[] }>();
   for (const r of requests) {
     const id = JSON.stringify([r.scope, argsOf(r)]);
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { sample: r, keys: new Set() }));
+    if (!g) groups.set(id, (g = { sample: r, keys: new Set(), members: [] }));
     g.keys.add(r.key);
+    g.members.push(r);
   }
   return groups;
 }
@@ -53,85 +56,95 @@ function byKey<K, V>(rows: V[], keyOf: (v: V) => K): Map<K, V[]> {
  */
 export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) {
   const db = databaseOf(source);
+  /** Runs the statement `build` gives for these keys, built once (see StatementCache). */
+  const byKeys = <K, Row>(name: string, keys: readonly K[], build: (db: KommunDb, keys: readonly K[]) => Compilable<Row>): Promise<Row[]> => {
+    const handle = db();
+    return statements.execute(handle, name, null, { keys }, (_, v) => build(handle, v.keys));
+  };
   /** A loader of lists by parent key: `fetch` reads every key's rows in one statement. */
   const listBy = <K extends string | number, V>(fetch: (keys: K[]) => Promise<V[]>, keyOf: (v: V) => K) =>
     new DataLoader<K, V[]>(async (keys) => {
       const grouped = byKey(await fetch([...keys]), keyOf);
       return keys.map((k) => grouped.get(k) ?? []);
     });
-  const memberships = () => db().selectFrom('membership').select(COLUMNS.membership);
+  const memberships = (d: KommunDb) => d.selectFrom('membership').select(COLUMNS.membership);
 
-  return {
+  const loaders = {
     projectById: new DataLoader<number, Project | null>(async (ids) => {
       const found = await loadProjectsById(db(), ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
     fundingByProject: listBy<number, Funding>(
       (ids) =>
-        db()
+        byKeys('fundingByProject', ids, (d, ids) =>
+          d
           .selectFrom('funding')
           .select((eb) => ['id', 'project_id as projectId', 'programme_code as programmeCode', 'fund', eb.cast<number>('amount', 'float8').as('amount')])
           .where('project_id', '=', anyOf(ids, 'int'))
           .orderBy('project_id')
-          .orderBy('id')
-          .execute(),
+          .orderBy('id'),
+        ),
       (f) => f.projectId,
     ),
     partnersByProject: listBy<number, Partner>(
-      (ids) => db().selectFrom('partner').select(COLUMNS.partner).where('project_id', '=', anyOf(ids, 'int')).orderBy('project_id').orderBy('id').execute(),
+      (ids) => byKeys('partnersByProject', ids, (d, ids) => d.selectFrom('partner').select(COLUMNS.partner).where('project_id', '=', anyOf(ids, 'int')).orderBy('project_id').orderBy('id')),
       (p) => p.projectId,
     ),
     areasByProject: listBy<number, { projectId: number; areaCode: string }>(
       (ids) =>
-        db()
-          .selectFrom('project_area')
-          .select(['project_id as projectId', 'area_code as areaCode'])
-          .where('project_id', '=', anyOf(ids, 'int'))
-          .orderBy('project_id')
-          .orderBy('area_code')
-          .execute(),
+        byKeys('areasByProject', ids, (d, ids) =>
+          d
+            .selectFrom('project_area')
+            .select(['project_id as projectId', 'area_code as areaCode'])
+            .where('project_id', '=', anyOf(ids, 'int'))
+            .orderBy('project_id')
+            .orderBy('area_code'),
+        ),
       (a) => a.projectId,
     ),
     membershipsByCode: listBy<string, Membership>(
-      (codes) => memberships().where('municipality_code', '=', anyOf(codes, 'text')).orderBy('municipality_code').orderBy('since').orderBy('id').execute(),
+      (codes) =>
+        byKeys('membershipsByCode', codes, (d, codes) => memberships(d).where('municipality_code', '=', anyOf(codes, 'text')).orderBy('municipality_code').orderBy('since').orderBy('id')),
       (m) => m.municipalityCode,
     ),
     membershipsByNetwork: listBy<string, Membership>(
-      (ids) => memberships().where('network_id', '=', anyOf(ids, 'text')).orderBy('network_id').orderBy('municipality_code').orderBy('id').execute(),
+      (ids) => byKeys('membershipsByNetwork', ids, (d, ids) => memberships(d).where('network_id', '=', anyOf(ids, 'text')).orderBy('network_id').orderBy('municipality_code').orderBy('id')),
       (m) => m.networkId,
     ),
     membershipById: new DataLoader<number, Membership | null>(async (ids) => {
-      const rows = await memberships().where('id', '=', anyOf(ids, 'int')).execute();
+      const rows = await byKeys('membershipById', ids, (d, ids) => memberships(d).where('id', '=', anyOf(ids, 'int')));
       const m = new Map(rows.map((r) => [r.localId, r]));
       return ids.map((id) => m.get(id) ?? null);
     }),
     twinTownsByCode: listBy<string, TwinTown>(
       (codes) =>
-        db()
-          .selectFrom('twin_town')
-          .select(COLUMNS.twin_town)
-          .where('municipality_code', '=', anyOf(codes, 'text'))
-          .orderBy('municipality_code')
-          .orderBy('city')
-          .orderBy('id')
-          .execute(),
+        byKeys('twinTownsByCode', codes, (d, codes) =>
+          d
+            .selectFrom('twin_town')
+            .select(COLUMNS.twin_town)
+            .where('municipality_code', '=', anyOf(codes, 'text'))
+            .orderBy('municipality_code')
+            .orderBy('city')
+            .orderBy('id'),
+        ),
       (t) => t.municipalityCode,
     ),
     strategyByCode: new DataLoader<string, Strategy | null>(async (codes) => {
-      const rows = await db().selectFrom('strategy').select(COLUMNS.strategy).where('municipality_code', '=', anyOf(codes, 'text')).execute();
+      const rows = await byKeys('strategyByCode', codes, (d, codes) => d.selectFrom('strategy').select(COLUMNS.strategy).where('municipality_code', '=', anyOf(codes, 'text')));
       const m = new Map(rows.map((r) => [r.municipalityCode, r]));
       return codes.map((c) => m.get(c) ?? null);
     }),
     participantsByInitiative: listBy<string, { initiativeId: string; code: string }>(
       (ids) =>
-        db()
-          .selectFrom('project')
-          .distinct()
-          .select((eb) => [eb.cast<string>('initiative_id', 'text').as('initiativeId'), eb.cast<string>('municipality_code', 'text').as('code')])
-          .where('initiative_id', '=', anyOf(ids, 'text'))
-          .orderBy('initiativeId')
-          .orderBy('code')
-          .execute(),
+        byKeys('participantsByInitiative', ids, (d, ids) =>
+          d
+            .selectFrom('project')
+            .distinct()
+            .select((eb) => [eb.cast<string>('initiative_id', 'text').as('initiativeId'), eb.cast<string>('municipality_code', 'text').as('code')])
+            .where('initiative_id', '=', anyOf(ids, 'text'))
+            .orderBy('initiativeId')
+            .orderBy('code'),
+        ),
       (r) => r.initiativeId,
     ),
     pages: new DataLoader<PageRequest, Page, string>(
@@ -139,9 +152,19 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
         const results = new Map<string, Page>();
         const groups = groupByArgs(requests, (r) => [r.filter ?? null, r.page]);
         await Promise.all(
-          [...groups.values()].map(async ({ sample, keys }) => {
-            const pages = await loadPages(db(), sample.scope, [...keys], sample.filter, sample.page);
-            for (const [key, page] of pages) results.set(pageId({ ...sample, key }), page);
+          [...groups.values()].map(async ({ sample, keys, members }) => {
+            // What any request of the group asks for besides the rows, read once for all its keys.
+            const any = (extra: keyof PageExtras) => members.some((r) => r.extras?.[extra]);
+            const extras: PageExtras = { count: any('count'), areas: any('areas'), funding: any('funding'), partners: any('partners') };
+            const pages = await loadPages(db(), sample.scope, [...keys], sample.filter, sample.page, extras);
+            for (const [key, page] of pages) {
+              results.set(pageId({ ...sample, key }), page);
+              // Answered from here when the query asks: no statement of their own.
+              if (page.totalCount !== undefined) loaders.counts.prime({ scope: sample.scope, key, filter: sample.filter }, page.totalCount);
+              if (page.areas) for (const [id, codes] of page.areas) loaders.areasByProject.prime(id, codes.map((areaCode) => ({ projectId: id, areaCode })));
+              if (page.funding) for (const [id, lines] of page.funding) loaders.fundingByProject.prime(id, lines);
+              if (page.partners) for (const [id, partners] of page.partners) loaders.partnersByProject.prime(id, partners);
+            }
           }),
         );
         return requests.map((r) => results.get(pageId(r))!);
@@ -163,6 +186,7 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
       { cacheKeyFn: countId },
     ),
   };
+  return loaders;
 }
 
 /** A pool, a transaction, or a choice between the two made at each statement (see write in writes.ts). */

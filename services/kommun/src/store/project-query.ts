@@ -1,9 +1,12 @@
 import { expressionBuilder, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { GraphQLError } from 'graphql';
 import { CursorError, DEFAULT_PROJECT_ORDER, decodeCursor, encodeCursor, type CursorPosition } from '@samverkan/contract';
+import type { Funding } from '../entities/funding';
+import type { Partner } from '../entities/partner';
 import type { Project } from '../entities/project';
 import type { ProjectFilter, ProjectOrder } from '../graphql/types';
 import { OrderDirection, ProjectOrderField } from '../graphql/enums';
+import { StatementCache } from '@samverkan/subgraph-kit';
 import { projectColumns, type KommunDb, type KommunTables } from './tables';
 
 /** What a project list hangs off: the root, a kommun, an area, a programme or an initiative. */
@@ -150,60 +153,157 @@ export interface Page {
   hasNextPage: boolean;
 }
 
+/**
+ * What the statement of a page reads besides its rows, when the query asks for it: the count of
+ * every match (totalCount) and each row's development areas, funding lines and partners. Read in
+ * the same statement, they cost no statement of their own (see loadPages).
+ */
+export interface PageExtras {
+  count?: boolean;
+  areas?: boolean;
+  funding?: boolean;
+  partners?: boolean;
+}
+
+/** A page with what its statement read besides the rows. */
+export interface LoadedPage extends Page {
+  /** Every match over all pages, when `count` was asked. */
+  totalCount?: number;
+  /** Each row's development area codes, in code order, by the row's local id, when `areas` was asked. */
+  areas?: Map<number, string[]>;
+  /** Each row's funding lines, in id order, by the row's local id, when `funding` was asked. */
+  funding?: Map<number, Funding[]>;
+  /** Each row's partners, in id order, by the row's local id, when `partners` was asked. */
+  partners?: Map<number, Partner[]>;
+}
+
 /** The columns of a project row, as the entity names them. */
 const PROJECT_SELECTION = projectColumns(expressionBuilder<KommunTables, 'project'>());
+
+/** A row's development area codes, in code order (the order areasByProject reads them in). */
+const AREA_CODES = sql<string[]>`array(select pa.area_code from project_area as pa where pa.project_id = ${eb.ref('project.id')} order by pa.area_code)`;
+/** A row's funding lines as the entity names them, in id order (as fundingByProject reads them); amounts as float8, as there. */
+const FUNDING_ROWS = sql<Funding[]>`(select coalesce(json_agg(json_build_object('id', f.id, 'projectId', f.project_id, 'programmeCode', f.programme_code, 'fund', f.fund, 'amount', f.amount::float8) order by f.id), '[]') from funding as f where f.project_id = ${eb.ref('project.id')})`;
+/** A row's partners as the entity names them, in id order (as partnersByProject reads them). */
+const PARTNER_ROWS = sql<Partner[]>`(select coalesce(json_agg(json_build_object('id', p.id, 'projectId', p.project_id, 'name', p.name, 'country', p.country, 'type', p.type, 'role', p.role, 'municipalityCode', p.municipality_code) order by p.id), '[]') from partner as p where p.project_id = ${eb.ref('project.id')})`;
+
+/**
+ * The parents' keys as `k(key)`, with `k.n` the count of each parent's matches when `count`: the
+ * count in a subquery of its own, fenced by OFFSET 0 so that it is computed once per key and not
+ * once per row of the page joined to it.
+ */
+function keysWithCount(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined) {
+  const where = [scopeCondition(scope), ...filterConditions(filter)];
+  return db
+    .selectFrom(keyTable(keys))
+    .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')])
+    .offset(0)
+    .as('k');
+}
+
+/** The kommun's statements, built once per shape (see StatementCache). */
+export const statements = new StatementCache();
+
+/** What decides the text of a page's statement (see pagesQuery). */
+interface PagesShape {
+  scope: Scope;
+  order: ProjectOrder;
+  extras: PageExtras;
+}
+/** The values a page's statement sends as parameters. */
+interface PagesValues {
+  keys: readonly string[];
+  filter: ProjectFilter | undefined;
+  after: CursorPosition | null;
+  limit: number;
+}
+
+function pagesShape(scope: Scope, page: NormalizedPage, extras: PageExtras): PagesShape {
+  const { count = false, areas = false, funding = false, partners = false } = extras;
+  return { scope, order: { field: page.order.field, direction: page.order.direction }, extras: { count, areas, funding, partners } };
+}
+function pagesValues(keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage): PagesValues {
+  return { keys, filter, after: page.after, limit: page.first + 1 };
+}
 
 /**
  * One statement for the pages of every parent in `keys`: a LATERAL subquery per key, each ordered
  * by (sort value, kommunkod, id) and cut at first + 1 to learn whether more follow. The order is
  * the shape of one of the project indexes (see the Initial migration), so each page is an index
- * range scan from the cursor on (plans.db.test.ts checks that).
+ * range scan from the cursor on (plans.db.test.ts checks that). With `extras`, the same statement
+ * also counts each parent's matches (then a parent with an empty page still answers one row, its
+ * project columns null) and reads each row's development areas, funding lines and partners.
  */
-export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage) {
-  const sort = SORT[page.order.field];
-  const dir = page.order.direction === 'DESC' ? 'desc' : 'asc';
+export function pagesQuery(db: KommunDb, scope: Scope, keys: readonly string[], filter: ProjectFilter | undefined, page: NormalizedPage, extras: PageExtras = {}) {
+  return buildPages(db, pagesShape(scope, page, extras), pagesValues(keys, filter, page));
+}
+
+function buildPages(db: KommunDb, { scope, order, extras }: PagesShape, { keys, filter, after, limit }: PagesValues) {
+  const sort = SORT[order.field];
+  const dir = order.direction === 'DESC' ? 'desc' : 'asc';
   const where = [scopeCondition(scope), ...filterConditions(filter)];
-  if (page.after) {
+  if (after) {
     const op = sql.raw(dir === 'desc' ? '<' : '>');
-    const { value, code, local } = page.after;
     where.push(
-      sql<SqlBool>`(${sort.expr}, ${eb.ref('project.municipality_code')}, ${eb.ref('project.id')}) ${op} (${value}::${sql.raw(sort.cast)}, ${code}::char(4), ${local}::int)`,
+      sql<SqlBool>`(${sort.expr}, ${eb.ref('project.municipality_code')}, ${eb.ref('project.id')}) ${op} (${after.value}::${sql.raw(sort.cast)}, ${after.code}::char(4), ${after.local}::int)`,
     );
+  }
+  const rows = db
+    .selectFrom('project')
+    .select(PROJECT_SELECTION)
+    .select(sql<string | number>`${sort.value}`.as('sortValue'))
+    .$if(!!extras.areas, (q) => q.select(AREA_CODES.as('areaCodes')))
+    .$if(!!extras.funding, (q) => q.select(FUNDING_ROWS.as('fundingRows')))
+    .$if(!!extras.partners, (q) => q.select(PARTNER_ROWS.as('partnerRows')))
+    .where(eb.and(where))
+    .orderBy(sort.expr, dir)
+    .orderBy('project.municipality_code', dir)
+    .orderBy('project.id', dir)
+    .limit(limit)
+    .as('x');
+  if (extras.count) {
+    return db
+      .selectFrom(keysWithCount(db, scope, keys, filter))
+      .leftJoinLateral(rows, (join) => join.onTrue())
+      .select(['k.key as scopeKey', 'k.n as totalCount'])
+      .selectAll('x');
   }
   return db
     .selectFrom(keyTable(keys))
-    .innerJoinLateral(
-      (q) =>
-        q
-          .selectFrom('project')
-          .select(PROJECT_SELECTION)
-          .select(sql<string | number>`${sort.value}`.as('sortValue'))
-          .where(eb.and(where))
-          .orderBy(sort.expr, dir)
-          .orderBy('project.municipality_code', dir)
-          .orderBy('project.id', dir)
-          .limit(page.first + 1)
-          .as('x'),
-      (join) => join.onTrue(),
-    )
+    .innerJoinLateral(rows, (join) => join.onTrue())
     .select('k.key as scopeKey')
     .selectAll('x');
 }
 
-/** The pages of every parent in `keys` (see pagesQuery), by key. */
+type FusedRow = ProjectRow & { totalCount?: number | null; areaCodes?: string[]; fundingRows?: Funding[]; partnerRows?: Partner[] };
+
+/** The pages of every parent in `keys` (see pagesQuery), by key, with what `extras` asks for. */
 export async function loadPages(
   db: KommunDb,
   scope: Scope,
   keys: readonly string[],
   filter: ProjectFilter | undefined,
   page: NormalizedPage,
-): Promise<Map<string, Page>> {
-  const rows: ProjectRow[] = await pagesQuery(db, scope, keys, filter, page).execute();
-  const out = new Map<string, Page>(keys.map((k) => [k, { rows: [], hasNextPage: false }]));
+  extras: PageExtras = {},
+): Promise<Map<string, LoadedPage>> {
+  const rows = (await statements.execute(db, 'pages', pagesShape(scope, page, extras), pagesValues(keys, filter, page), (shape, values) => buildPages(db, shape, values))) as FusedRow[];
+  const out = new Map<string, LoadedPage>(
+    keys.map((k) => [
+      k,
+      { rows: [], hasNextPage: false, areas: extras.areas ? new Map() : undefined, funding: extras.funding ? new Map() : undefined, partners: extras.partners ? new Map() : undefined },
+    ]),
+  );
   for (const row of rows) {
     const p = out.get(row.scopeKey)!;
-    if (p.rows.length < page.first) p.rows.push(row);
-    else p.hasNextPage = true;
+    if (extras.count) p.totalCount = row.totalCount ?? 0;
+    // The row of a parent whose page is empty, there only for its count.
+    if (row.localId == null) continue;
+    if (p.rows.length < page.first) {
+      if (extras.areas) p.areas!.set(row.localId, row.areaCodes ?? []);
+      if (extras.funding) p.funding!.set(row.localId, row.fundingRows ?? []);
+      if (extras.partners) p.partners!.set(row.localId, row.partnerRows ?? []);
+      p.rows.push(row);
+    } else p.hasNextPage = true;
   }
   return out;
 }
@@ -226,16 +326,17 @@ export async function countMatches(
   keys: readonly string[],
   filter: ProjectFilter | undefined,
 ): Promise<Map<string, number>> {
-  const where = [scopeCondition(scope), ...filterConditions(filter)];
-  const rows = await db
-    .selectFrom(keyTable(keys))
-    .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')])
-    .execute();
+  const rows = await statements.execute(db, 'counts', scope, { keys, filter }, (scope, { keys, filter }) => {
+    const where = [scopeCondition(scope), ...filterConditions(filter)];
+    return db
+      .selectFrom(keyTable(keys))
+      .select((q) => ['k.key', q.selectFrom('project').select(sql<number>`count(*)::int`.as('n')).where(eb.and(where)).as('n')]);
+  });
   return new Map(rows.map((r) => [r.key, r.n ?? 0]));
 }
 
 /** Projects by local id, one statement. */
 export async function loadProjectsById(db: KommunDb, ids: readonly number[]): Promise<Map<number, Project>> {
-  const rows: Project[] = await db.selectFrom('project').select(PROJECT_SELECTION).where('project.id', '=', anyOf(ids, 'int')).execute();
+  const rows: Project[] = await statements.execute(db, 'projectsById', null, { ids }, (_, { ids }) => db.selectFrom('project').select(PROJECT_SELECTION).where('project.id', '=', anyOf(ids, 'int')));
   return new Map(rows.map((r) => [r.localId, r]));
 }

@@ -1,9 +1,8 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
-import type { DataSource } from 'typeorm';
 import type { ProjectFilter, ProjectStatsGroup } from '../graphql/types';
 import { ProjectDimension, type Fund, type ProjectStatus } from '../graphql/enums';
-import { filterConditions } from './project-query';
-import { kommunDb, type KommunTables, type ProjectAreaTable } from './tables';
+import { filterConditions, statements } from './project-query';
+import type { KommunDb, KommunTables, ProjectAreaTable } from './tables';
 
 /** A project's funding summed per project and per the dimensions asked (programme, fund), as the table `f`. */
 interface FundingSums {
@@ -39,40 +38,41 @@ export function groupKey(dims: readonly ProjectDimension[], values: ReadonlyArra
  * project twice within one group.
  */
 export async function projectStats(
-  ds: DataSource,
+  db: KommunDb,
   filter: ProjectFilter | undefined,
   groupBy: readonly ProjectDimension[],
 ): Promise<ProjectStatsGroup[]> {
   const dims = [...new Set(groupBy)];
-  const where = filterConditions(filter);
-  const fundingCols = dims.flatMap((d) => (d === ProjectDimension.PROGRAMME ? ['programme_code' as const] : d === ProjectDimension.FUND ? ['fund' as const] : []));
-  // Text by code point (COLLATE "C"), as the gateway compares; years are numbers.
-  const dimExprs = dims.map((d, i) => (d === ProjectDimension.START_YEAR ? sql`${DIMENSION[d]}` : sql`${DIMENSION[d]} COLLATE "C"`).as(`d${i}`));
-  const rows: Array<Record<string, unknown>> = await kommunDb(ds)
-    .selectFrom('project')
-    .$if(dims.includes(ProjectDimension.DEVELOPMENT_AREA), (q) => q.leftJoin('project_area as a', 'a.project_id', 'project.id'))
-    .leftJoin(
-      (q) =>
-        q
-          .selectFrom('funding')
-          .select(['project_id', ...fundingCols])
-          .select(sql<string>`sum(amount)`.as('amount'))
-          .groupBy(['project_id', ...fundingCols])
-          .as('f'),
-      (join) => join.on(sql<SqlBool>`${eb.ref('f.project_id')} = ${eb.ref('project.id')}`),
-    )
-    .select([
-      ...dimExprs,
-      sql<number>`count(*)::int`.as('count'),
-      sql<number>`coalesce(sum(${eb.ref('project.budget_total')}), 0)::float8`.as('budgetTotal'),
-      sql<number>`coalesce(sum(${eb.ref('project.eu_cofinancing')}), 0)::float8`.as('euCofinancing'),
-      sql<number>`coalesce(sum(${eb.ref('f.amount')}), 0)::float8`.as('fundingAmount'),
-    ])
-    .$if(where.length > 0, (q) => q.where(eb.and(where)))
-    .$if(dims.length > 0, (q) =>
-      dims.reduce((ordered, _, i) => ordered.orderBy(sql.ref(`d${i}`), (o) => o.asc().nullsLast()), q.groupBy(dims.map((_, i) => sql.ref(`d${i}`)))),
-    )
-    .execute();
+  const rows: Array<Record<string, unknown>> = await statements.execute(db, 'stats', dims, { filter }, (dims, { filter }) => {
+    const where = filterConditions(filter);
+    const fundingCols = dims.flatMap((d) => (d === ProjectDimension.PROGRAMME ? ['programme_code' as const] : d === ProjectDimension.FUND ? ['fund' as const] : []));
+    // Text by code point (COLLATE "C"), as the gateway compares; years are numbers.
+    const dimExprs = dims.map((d, i) => (d === ProjectDimension.START_YEAR ? sql`${DIMENSION[d]}` : sql`${DIMENSION[d]} COLLATE "C"`).as(`d${i}`));
+    return db
+      .selectFrom('project')
+      .$if(dims.includes(ProjectDimension.DEVELOPMENT_AREA), (q) => q.leftJoin('project_area as a', 'a.project_id', 'project.id'))
+      .leftJoin(
+        (q) =>
+          q
+            .selectFrom('funding')
+            .select(['project_id', ...fundingCols])
+            .select(sql<string>`sum(amount)`.as('amount'))
+            .groupBy(['project_id', ...fundingCols])
+            .as('f'),
+        (join) => join.on(sql<SqlBool>`${eb.ref('f.project_id')} = ${eb.ref('project.id')}`),
+      )
+      .select([
+        ...dimExprs,
+        sql<number>`count(*)::int`.as('count'),
+        sql<number>`coalesce(sum(${eb.ref('project.budget_total')}), 0)::float8`.as('budgetTotal'),
+        sql<number>`coalesce(sum(${eb.ref('project.eu_cofinancing')}), 0)::float8`.as('euCofinancing'),
+        sql<number>`coalesce(sum(${eb.ref('f.amount')}), 0)::float8`.as('fundingAmount'),
+      ])
+      .$if(where.length > 0, (q) => q.where(eb.and(where)))
+      .$if(dims.length > 0, (q) =>
+        dims.reduce((ordered, _, i) => ordered.orderBy(sql.ref(`d${i}`), (o) => o.asc().nullsLast()), q.groupBy(dims.map((_, i) => sql.ref(`d${i}`)))),
+      );
+  });
   return rows.map((r) => {
       const values = dims.map((_, i) => r[`d${i}`] as string | number | null);
       const value = (d: ProjectDimension) => {

@@ -1,6 +1,6 @@
 import type { ColumnType, ExpressionBuilder, Generated, Kysely } from 'kysely';
 import type { DataSource } from 'typeorm';
-import { kyselyOver, type KommunAuditLogTable } from '@samverkan/subgraph-kit';
+import { kyselyOver, type KommunAuditLogTable, type StatementTally } from '@samverkan/subgraph-kit';
 import type { DecidingBody, Fund, PartnerRole, PartnerType, ProjectStatus } from '@samverkan/contract';
 
 /*
@@ -103,9 +103,9 @@ export interface KommunTables {
 
 export type KommunDb = Kysely<KommunTables>;
 
-/** The kommun database's query builder, over its data source. */
-export function kommunDb(ds: DataSource): KommunDb {
-  return kyselyOver<KommunTables>(ds);
+/** The kommun database's query builder, over its data source; with a request's tally, that request's own (see kyselyOver). */
+export function kommunDb(ds: DataSource, tally?: StatementTally): KommunDb {
+  return kyselyOver<KommunTables>(ds, tally);
 }
 
 /** A project row as the entity names its fields (numerics as numbers): each column once. */

@@ -20,7 +20,7 @@ import type {
 import type { CatalogueView, FundOf } from '../catalogue';
 import { auditDocument, projectAuditDocuments, type AuditedEntity } from './audit';
 import { createLoaders, type Loaders } from './loaders';
-import { projectColumns, COLUMNS, kommunDb, type KommunDb, type KommunTables } from './tables';
+import { projectColumns, COLUMNS, type KommunDb, type KommunTables } from './tables';
 
 /** Appends the audit row of one changed entity to the write's transaction. */
 type Audit = (entity: AuditedEntity, code: string, local: number | null, before: AuditDocument, after: AuditDocument) => Promise<void>;
@@ -42,7 +42,7 @@ async function write<T>(ctx: KommunContext, operation: string, work: (m: KommunD
   const actor = ctx.credentials.identity;
   // Every write authorizes its caller first; one that reaches here without an identity is a bug.
   if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
-  const pool = kommunDb(ctx.db);
+  const pool = ctx.db;
   let tx: KommunDb | null = null;
   const loaders = createLoaders(() => tx ?? pool);
   const result = await pool.transaction().execute(async (m) => {

@@ -1,4 +1,3 @@
-import { regionDb } from '../store/tables';
 import { Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
 import { IsOptional, ValidateNested } from 'class-validator';
 import { requireAuditReader } from '@samverkan/server-kit';
@@ -28,7 +27,7 @@ export class RegionAuditResolver {
   @Query(() => RegionAuditEntryConnection, { description: "The region's audit trail of writes, newest first. For region editors only." })
   async regionAuditLog(@Args(() => RegionAuditLogArgs) { filter, first, after }: RegionAuditLogArgs, @Ctx() ctx: RegionContext): Promise<RegionAuditEntryConnection> {
     requireAuditReader(ctx.credentials);
-    const page = await readAuditPage(regionDb(ctx.db), { filter, first, after }, KNOWN);
+    const page = await readAuditPage(ctx.db, { filter, first, after }, KNOWN);
     const nodes: RegionAuditEntry[] = page.rows.map((r) => ({
       ...r,
       before: documentText(r.before),

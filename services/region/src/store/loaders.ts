@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import type { Agreement, DevelopmentArea, FundingProgramme, JointInitiative, Member, Network, Region } from '../entities';
-import { COLUMNS, regionDb } from './tables';
+import { COLUMNS, type RegionDb } from './tables';
 
 /** Swedish alphabetical order (… Å Ä Ö), whatever collations the database server has. */
 const swedish = new Intl.Collator('sv', { sensitivity: 'variant' });
@@ -32,8 +31,7 @@ function all<E>(loader: DataLoader<string, E | null>, keyOf: (row: E) => string,
  * however many parents or `_entities` representations ask for it; each whole list is read at
  * most once and primes the by-key loader, so that following a reference back costs nothing.
  */
-export function createLoaders(ds: DataSource) {
-  const db = regionDb(ds);
+export function createLoaders(db: RegionDb) {
   const memberByCode = byKey<Member>((m) => m.code, (keys) => db.selectFrom('member').select(COLUMNS.member).where('code', 'in', keys).execute());
   const areaByCode = byKey<DevelopmentArea>((a) => a.code, (keys) =>
     db.selectFrom('development_area').select(COLUMNS.development_area).where('code', 'in', keys).execute(),

@@ -1,6 +1,6 @@
 import type { ColumnType, Insertable, Kysely } from 'kysely';
 import type { DataSource } from 'typeorm';
-import { kyselyOver, type AuditLogTable } from '@samverkan/subgraph-kit';
+import { kyselyOver, type AuditLogTable, type StatementTally } from '@samverkan/subgraph-kit';
 import type { Fund } from '@samverkan/contract';
 
 /*
@@ -89,9 +89,9 @@ export interface RegionTables {
 
 export type RegionDb = Kysely<RegionTables>;
 
-/** The region database's query builder, over its data source. */
-export function regionDb(ds: DataSource): RegionDb {
-  return kyselyOver<RegionTables>(ds);
+/** The region database's query builder, over its data source; with a request's tally, that request's own (see kyselyOver). */
+export function regionDb(ds: DataSource, tally?: StatementTally): RegionDb {
+  return kyselyOver<RegionTables>(ds, tally);
 }
 
 /** A table's row as the API's entity names its fields: each column once, aliased where the names differ. */

@@ -7,7 +7,7 @@ import type { RegionContext } from '../context';
 import { CATALOGUE_CODE_RULE } from '../graphql/inputs';
 import { auditDocument, type AuditedEntity } from './audit';
 import { createLoaders } from './loaders';
-import { regionDb, type RegionDb, type RegionTables } from './tables';
+import type { RegionDb, RegionTables } from './tables';
 
 /** Only region editors write region data; the check comes before any statement. */
 export function authorize(ctx: RegionContext): void {
@@ -27,7 +27,7 @@ export type Audit = (entity: AuditedEntity, key: string, before: AuditDocument, 
 export async function write<T>(ctx: RegionContext, operation: string, work: (m: RegionDb, audit: Audit) => Promise<T>): Promise<T> {
   const actor = ctx.credentials.identity;
   if (!actor) throw new Error(`${operation} reached its transaction without an authorized caller`);
-  const result = await regionDb(ctx.db)
+  const result = await ctx.db
     .transaction()
     .execute((m) => work(m, (entity, key, before, after) => recordAudit<RegionTables>(m, actor, operation, { entityType: entity, entityId: key, before, after })));
   ctx.loaders = createLoaders(ctx.db);
