@@ -47,8 +47,9 @@ const extrasByNode = new WeakMap<FieldNode, PageExtras>();
 
 /**
  * What the query asks of a project list next: totalCount, and the nodes' development areas,
- * funding and partners (as `nodes` or as `edges.node`), so that the page's statement reads them too. A field skipped by a
- * directive still counts: reading it is a little extra work, never a wrong answer.
+ * funding and partners (as `nodes` or as `edges.node`), so that the page's statement reads them
+ * too. A field skipped by a directive still counts: reading it is a little extra work, never a
+ * wrong answer.
  */
 export function pageExtras(info: GraphQLResolveInfo): PageExtras {
   const cacheable = info.fieldNodes.length === 1;

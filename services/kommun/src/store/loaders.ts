@@ -16,7 +16,7 @@ export interface PageRequest {
   key: string;
   filter?: ProjectFilter;
   page: NormalizedPage;
-  /** What the query will ask of the page next (its count, its rows' areas): read in the page's statement. */
+  /** What the query will ask of the page next (its count, its rows' relations): read in the page's statement. */
   extras?: PageExtras;
 }
 
@@ -78,11 +78,11 @@ export function createLoaders(source: DataSource | KommunDb | (() => KommunDb)) 
       (ids) =>
         byKeys('fundingByProject', ids, (d, ids) =>
           d
-          .selectFrom('funding')
-          .select((eb) => ['id', 'project_id as projectId', 'programme_code as programmeCode', 'fund', eb.cast<number>('amount', 'float8').as('amount')])
-          .where('project_id', '=', anyOf(ids, 'int'))
-          .orderBy('project_id')
-          .orderBy('id'),
+            .selectFrom('funding')
+            .select((eb) => ['id', 'project_id as projectId', 'programme_code as programmeCode', 'fund', eb.cast<number>('amount', 'float8').as('amount')])
+            .where('project_id', '=', anyOf(ids, 'int'))
+            .orderBy('project_id')
+            .orderBy('id'),
         ),
       (f) => f.projectId,
     ),
