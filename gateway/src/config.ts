@@ -100,6 +100,13 @@ export const gatewayEnv = {
    * 0 (default): no response cache.
    */
   RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(0).max(86_400).default(0),
+  /**
+   * true (default): an anonymous query whose plan is one fetch from the kommun contract, once the
+   * full path has run its document, is answered by the gateway's short path (see short-path.ts),
+   * exactly as the full path would and at a fraction of its cost. false: every request takes the
+   * full path. Not used while the response cache is on.
+   */
+  SHORT_PATH: env.bool(true),
   ...suggestionEnv,
   ...metricsEnv,
 };

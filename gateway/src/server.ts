@@ -22,6 +22,7 @@ import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
 import { ResponseCache, type ReadTracker } from './cache/response-cache';
+import { ShortPath, type Prefetched } from './short-path';
 import { MemoryStore, RedisStore, type CacheStore } from './cache/store';
 import { dashboard } from './dashboard';
 import { MEMBER_PATH, memberFace } from './member';
@@ -45,6 +46,8 @@ export interface GatewayContext {
   cacheable?: boolean;
   /** What the request read and wrote, filled as its fetches go out (see ReadTracker). */
   reads?: ReadTracker;
+  /** A fetch the short path made already for this request, which the full path answers from (see ShortPath). */
+  prefetched?: Prefetched;
 }
 
 export interface RegionalGateway {
@@ -103,11 +106,14 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   });
 
   const assertions = await createGatewayAssertions(config, logger);
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_FILE, 'utf8');
+  // The kommun contract's data source, which the short path shares with @apollo/gateway.
+  let kommunSource: ShardedDataSource | undefined;
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl,
     buildService: ({ name, url }) =>
       name === declaration.subgraph
-        ? new ShardedDataSource({ contract, declaration, registry, client, logger, assertions })
+        ? (kommunSource = new ShardedDataSource({ contract, declaration, registry, client, logger, assertions }))
         : new RegionDataSource(name === 'region' ? config.REGION_URL : url!, client, assertions),
   });
 
@@ -148,6 +154,18 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   if (config.TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS && !trusted.size) logger.warn({ file: config.TRUSTED_DOCUMENTS_FILE }, 'anonymous callers may run only trusted documents, and there are none: build the dashboard');
   /** The refusal for an anonymous caller's request, when only trusted documents are open to them. */
   const anonymousRefusal = (request: { query?: unknown; extensions?: unknown }) => (config.TRUSTED_DOCUMENTS_ONLY_FOR_ANONYMOUS ? trusted.refusal(request) : null);
+  const shortPath =
+    config.SHORT_PATH && !responseCache
+      ? new ShortPath({
+          supergraphSdl,
+          subgraph: declaration.subgraph,
+          schema: () => gateway.schema,
+          source: () => kommunSource,
+          checkOperation: limits.checkOperation,
+          refusal: anonymousRefusal,
+          metrics,
+        })
+      : null;
 
   const app = createApp();
   const httpServer = http.createServer(app);
@@ -168,6 +186,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       missingMunicipalitiesReport(registry, (municipality, cause) => holes.inc({ municipality, cause })),
       metrics.plugin(),
       ...(responseCache ? [responseCache.plugin<GatewayContext>()] : []),
+      // Last: it learns the documents every other plugin has let through.
+      ...(shortPath ? [shortPath.plugin()] : []),
     ],
   });
   await apollo.start();
@@ -292,6 +312,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     GRAPHQL_PATH,
     requestTimeout(config.REQUEST_TIMEOUT_MS),
     jsonBody,
+    ...(shortPath ? [shortPath.handler((res) => deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS))] : []),
     expressMiddleware(apollo, {
       // The token is checked here; it travels on only with writes, and their owner checks it again.
       context: async ({ req, res }) => {
@@ -303,7 +324,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
         }
         const refused = identity ? null : anonymousRefusal(req.method === 'GET' ? req.query : (req.body ?? {}));
         if (refused) throw refused;
-        return { identity, deadline: deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS), cacheable: !req.headers.authorization };
+        const prefetched = res.locals.prefetched as Prefetched | undefined;
+        return { identity, deadline: deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS), cacheable: !req.headers.authorization, ...(prefetched ? { prefetched } : {}) };
       },
     }),
   );

@@ -2,7 +2,9 @@ import { getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from 
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
+import { isDeepStrictEqual } from 'node:util';
 import type { Deadline } from './deadline';
+import type { Prefetched } from './short-path';
 import type { ReadTracker } from './cache/response-cache';
 import { parseFetch, rootFields } from './documents';
 import { findCutEntities, graftCut } from './pipeline/cuts';
@@ -73,7 +75,13 @@ export class ShardedDataSource implements GraphQLDataSource {
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
     const authorization = options.incomingRequestContext.request.http?.headers.get('authorization') ?? undefined;
     // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
-    const { deadline, identity, reads } = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null; reads?: ReadTracker };
+    const context = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null; reads?: ReadTracker; prefetched?: Prefetched };
+    const { deadline, identity, reads, prefetched } = context;
+    // The short path asked this very fetch already (and handed the request over for its errors).
+    if (prefetched && prefetched.query === request.query && isDeepStrictEqual(prefetched.variables, variables)) {
+      context.prefetched = undefined;
+      return prefetched.response;
+    }
     return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline, reads });
   }
 

@@ -91,14 +91,18 @@ export class ServiceMetrics {
         return {
           willSendResponse: async ({ response, operation, operationName }) => {
             const result = response.body.kind === 'single' ? response.body.singleResult : { data: {} };
-            const outcome = outcomeOf(result);
-            const type = operation?.operation ?? 'unknown';
-            this.requests.inc({ operation: this.operationLabel(operationName), type, outcome });
-            this.duration.observe({ type, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+            this.observeRequest(operationName, operation?.operation ?? 'unknown', result, started);
           },
         };
       },
     };
+  }
+
+  /** Counts a request answered (by the plugin, or by a path of the server's own around Apollo Server), from `started` (process.hrtime.bigint()). */
+  observeRequest(operationName: string | null | undefined, type: string, result: { data?: unknown; errors?: readonly unknown[] }, started: bigint): void {
+    const outcome = outcomeOf(result);
+    this.requests.inc({ operation: this.operationLabel(operationName), type, outcome });
+    this.duration.observe({ type, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /** GET /metrics; with METRICS_TOKEN set, for its bearer only. */
