@@ -22,7 +22,7 @@ import { MemberRegistry } from './shards/registry';
 import { SubscriptionService } from './subscriptions/service';
 import { TrustedDocuments } from './trusted-documents';
 import { ResponseCache, type ReadTracker } from './cache/response-cache';
-import { ShortPath, type Prefetched } from './short-path';
+import { ShortPath, type NodeMiddleware, type Prefetched } from './short-path';
 import { MemoryStore, RedisStore, type CacheStore } from './cache/store';
 import { dashboard } from './dashboard';
 import { MEMBER_PATH, memberFace } from './member';
@@ -168,7 +168,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       : null;
 
   const app = createApp();
-  const httpServer = http.createServer(app);
+  // Requests go to the app, or first to the short path once the routes are set up (below).
+  let listener: http.RequestListener = app;
+  const httpServer = http.createServer((req, res) => listener(req, res));
   // Sockets at GRAPHQL_PATH, and at MEMBER_PATH when the member face is on (routed below).
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const apollo = new ApolloServer<GatewayContext>({
@@ -307,12 +309,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     verify(req.headers.authorization).then(({ identity }) => (identity ? editorJson : anonymousJson)(req, res, next), next);
   };
   const origins = config.CORS_ORIGINS.trim();
-  app.use(GRAPHQL_PATH, cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) }));
+  const corsHeaders = cors({ origin: origins === '*' ? '*' : origins === 'none' ? false : origins.split(',').map((o) => o.trim()) });
+  app.use(GRAPHQL_PATH, corsHeaders);
   app.use(
     GRAPHQL_PATH,
     requestTimeout(config.REQUEST_TIMEOUT_MS),
     jsonBody,
-    ...(shortPath ? [shortPath.handler((res) => deadlineOf(res) ?? requestDeadline(config.REQUEST_TIMEOUT_MS))] : []),
     expressMiddleware(apollo, {
       // The token is checked here; it travels on only with writes, and their owner checks it again.
       context: async ({ req, res }) => {
@@ -356,6 +358,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     }
     target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
   });
+  if (shortPath) {
+    // Both work on node's own request and response as on Express's (they read headers and the body stream, and set headers).
+    const onNode = (middleware: express.RequestHandler) => middleware as unknown as NodeMiddleware;
+    listener = shortPath.listener(app, { cors: onNode(corsHeaders), parseJson: onNode(anonymousJson), timeoutMs: config.REQUEST_TIMEOUT_MS, logger });
+  }
   app.use(exportRoutes(runAnonymous, config.MAX_PAGE_SIZE));
   app.use(importRoutes(runAnonymous, verify));
   app.use(dashboard(config.DASHBOARD_DIR));

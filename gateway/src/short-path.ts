@@ -1,4 +1,4 @@
-import type { Request, Response, NextFunction } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, getVariableValues, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -7,13 +7,17 @@ import { QueryPlanner, type FetchNode } from '@apollo/query-planner';
 // @apollo/gateway's own result shaping, which its executor runs on every answer (not in its index).
 import { computeResponse } from '@apollo/gateway/dist/resultShaping';
 import { LRUCache } from 'lru-cache';
-import type { CostRequest, ServiceMetrics } from '@samverkan/server-kit';
+import { answerFailedRequest, GRAPHQL_PATH, REQUEST_ID_HEADER, withRequestId, type CostRequest, type Logger, type ServiceMetrics } from '@samverkan/server-kit';
 import type { GraphQLError } from 'graphql';
 import type { Deadline } from './deadline';
+import { startClock } from './request-timeout';
 import { parseFetch } from './documents';
 import type { ShardedDataSource } from './sharded-data-source';
 
 type Obj = Record<string, unknown>;
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+/** Middleware on node's own request and response. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
  * A fetch the short path made and could not answer from (its answer had errors): the full path
@@ -120,35 +124,53 @@ export class ShortPath {
   }
 
   /**
-   * The Express handler, after the body parser and before Apollo Server's: answers what it can,
-   * and passes on everything else (with `res.locals.prefetched` when it fetched already).
+   * The HTTP server's listener. A request the short path may take (an anonymous POST to the
+   * GraphQL path that accepts JSON) is read here, as the app would read it but without Express's
+   * router in the way: its id (in scope, see withRequestId), CORS headers, its clock and its JSON
+   * body, by the same middleware. Every other request, and each of these the short path does not
+   * answer, goes to `app`, which runs it as it runs any request: the id, the clock and the body
+   * already read are kept (with `res.locals.prefetched` when the short path fetched already).
    */
-  handler(deadlineOf: (res: Response) => Deadline) {
-    return (req: Request, res: Response, next: NextFunction): void => {
+  listener(app: Listener, http: { cors: NodeMiddleware; parseJson: NodeMiddleware; timeoutMs: number; logger: Logger }): Listener {
+    return (req, res) => {
+      if (req.method !== 'POST' || req.url !== GRAPHQL_PATH || req.headers.authorization !== undefined || !JSON_ACCEPTED.has(req.headers.accept)) return app(req, res);
       const started = process.hrtime.bigint();
-      const shortcut = this.eligible(req);
-      if (!shortcut) return next();
-      const body = req.body as { query: string; variables?: Obj | null; operationName?: string | null };
-      const variables = body.variables ?? {};
-      this.answer(shortcut, variables, deadlineOf(res)).then(
-        (outcome) => {
-          if ('prefetched' in outcome) {
-            this.taken.inc({ outcome: 'handed over' });
-            res.locals.prefetched = outcome.prefetched;
-            return next();
-          }
-          this.taken.inc({ outcome: 'answered' });
-          this.options.metrics.observeRequest(shortcut.operationName, 'query', { data: {} }, started);
-          res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
-          res.send(outcome.text);
-        },
-        (err: unknown) => next(err),
-      );
+      withRequestId(req, res, () => {
+        const requestId = String(res.getHeader(REQUEST_ID_HEADER));
+        // Should the app take the request over, it answers under the same id.
+        req.headers[REQUEST_ID_HEADER] = requestId;
+        const deadline = startClock(res, http.timeoutMs);
+        http.cors(req, res, () =>
+          http.parseJson(req, res, (err) => {
+            if (err) return answerFailedRequest(res, err, http.logger, requestId);
+            const shortcut = this.eligible(req as IncomingMessage & { body?: unknown });
+            if (!shortcut) return app(req, res);
+            const { variables } = (req as IncomingMessage & { body: { variables?: Obj | null } }).body;
+            this.answer(shortcut, variables ?? {}, deadline).then(
+              (outcome) => {
+                if ('prefetched' in outcome) {
+                  this.taken.inc({ outcome: 'handed over' });
+                  (res as ServerResponse & { locals: Obj }).locals.prefetched = outcome.prefetched;
+                  return app(req, res);
+                }
+                this.taken.inc({ outcome: 'answered' });
+                this.options.metrics.observeRequest(shortcut.operationName, 'query', { data: {} }, started);
+                res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(outcome.text) }).end(outcome.text);
+              },
+              (error: unknown) => {
+                // Not expected (the data source answers failures as errors): the full path runs the request afresh.
+                http.logger.error({ err: error, requestId }, 'the short path failed; the full path answers');
+                app(req, res);
+              },
+            );
+          }),
+        );
+      });
     };
   }
 
   /** The shortcut for this request, or null when the full path must answer it. */
-  private eligible(req: Request): Shortcut | null {
+  private eligible(req: IncomingMessage & { body?: unknown }): Shortcut | null {
     if (req.method !== 'POST' || req.headers.authorization !== undefined || !JSON_ACCEPTED.has(req.headers.accept)) return null;
     const body = req.body as Obj | undefined;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.query !== 'string') return null;

@@ -46,6 +46,18 @@ export function failedRequestAnswer(
   return { status, body: { errors: [{ message: status === 500 ? 'Internal server error' : `Bad request: ${err.message}`, extensions: { code: 'BAD_REQUEST' } }] } };
 }
 
+/**
+ * Answers a request that failed before GraphQL saw it (failedRequestAnswer) on node's own response,
+ * as jsonErrors answers it through Express: the same status, headers and JSON. A response already
+ * begun is cut off instead.
+ */
+export function answerFailedRequest(res: http.ServerResponse, err: unknown, logger: Logger, requestId?: string): void {
+  const { status, body } = failedRequestAnswer(err as { status?: number; message?: string }, logger, requestId);
+  if (res.headersSent) return void res.destroy();
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
 /** Body parser failures (malformed JSON, too large) answer 400/413 with a message, never a stack. */
 export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
   return (err: { status?: number; message?: string }, _req, res, next) => {

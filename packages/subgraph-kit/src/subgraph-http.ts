@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { GRAPHQL_PATH, assignRequestId, errorOfRequest, failedRequestAnswer, type Logger } from '@samverkan/server-kit';
+import { GRAPHQL_PATH, answerFailedRequest, assignRequestId, errorOfRequest, type Logger } from '@samverkan/server-kit';
 import type { StatementTally } from './sql-counter';
 
 /**
@@ -58,12 +58,7 @@ export function subgraphEndpoint<C extends BaseContext>(
   maxBody = '1mb',
 ): Handler {
   const parseJson = express.json({ limit: maxBody }) as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-  const fail = (res: ServerResponse, err: unknown, requestId: string) => {
-    const { status, body } = failedRequestAnswer(err as { status?: number; message?: string }, logger, requestId);
-    if (res.headersSent) return void res.destroy();
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
-  };
+  const fail = (res: ServerResponse, err: unknown, requestId: string) => answerFailedRequest(res, err, logger, requestId);
   const answer = async (req: IncomingMessage & { body?: unknown }, res: ServerResponse, requestId: string) => {
     const request: SubgraphRequest = { requestId, tally: { count: 0, requestId } };
     const headers = new HeaderMap();
