@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { dropDatabase } from '@samverkan/testing';
-import { ensurePostgres, REPO_ROOT, startDevIdentityProvider, startRegion } from '@samverkan/region-runner';
+import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth } from '@samverkan/region-runner';
 import { cpuSplit, quantile, table } from './stats';
 import { domainOf, variedBodies, type Scenario } from './varied';
 
@@ -17,6 +17,9 @@ import { domainOf, variedBodies, type Scenario } from './varied';
  * /proc/<pid>/stat, which the machine's load hardly moves), the shard requests it sent (its own
  * fetch metrics) and the SQL statements the kommuner ran. Each scenario is warmed up first with
  * requests of another seed, so that caches by document are warm and nothing by variables is.
+ * S3 is also sent through a second gateway with its short path off (SHORT_PATH=false), through a
+ * bare proxy in front of the kommun (bare-proxy.ts: what any process in the way costs), and to the
+ * kommun directly, each with the CPU time of that process, the kommun hosts and PostgreSQL.
  * BENCH_DATABASE_URL as for npm run bench (BENCH_DATABASE_PREFIX names its databases, samverkan_bench_gw); BENCH_PROFILE=<dir>: the gateway runs under
  * `node --cpu-prof` and leaves its profile there when the run ends (read it with profile-top.ts);
  * BENCH_GATEWAY_FLAGS: more of node's own flags for the gateway (e.g. `--max-semi-space-size=32`).
@@ -172,11 +175,48 @@ async function main(): Promise<void> {
         rows.push(row);
         log(`  ${scenario}: ${JSON.stringify(row)}`);
         if (scenario === 'S3') {
-          // The same kind of requests to the kommun's own subgraph: what a proxy would cost at least.
+          // The same requests through the gateway's full path (a second gateway, SHORT_PATH=false),
+          // through a bare proxy (what any process in the way costs), and to the kommun directly.
           const direct = region.kommuner.get('1480')!;
-          await send(direct, await bodiesOf(direct, 'warm-up', 50), CONNECTIONS);
-          const d = await send(direct, await bodiesOf(direct, 'bench', REQUESTS), CONNECTIONS);
-          rows.push({ scenario, target: 'kommun subgraph directly', requests: REQUESTS, gwCpuMsPerRequest: NaN, gwSystemMsPerRequest: NaN, kommunCpuMsPerRequest: NaN, regionCpuMsPerRequest: NaN, postgresCpuMsPerRequest: NaN, shardRequestsPerRequest: NaN, sqlPerRequest: NaN, p50: quantile(d.latencies, 0.5), p99: quantile(d.latencies, 0.99), failed: d.failed, seconds: NaN, endedSecondsAfterStart: (Date.now() - started) / 1000 });
+          const fullPort = await freePort();
+          const full = runService('gateway-full-path', 'gateway/src/index.ts', { ...region.serviceEnv, LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(fullPort), REGION_URL: region.regionUrl, SHARD_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '30000', SHORT_PATH: 'false' });
+          const bare = runService('bare-proxy', 'test/bench/bare-proxy.ts', { TARGET_URL: direct, PORT: String(await freePort()) }, { readyOnFirst: true });
+          try {
+            await Promise.race([waitForHealth(`http://127.0.0.1:${fullPort}/health`, 60_000, true), full.ready]);
+            const bareUrl = (await bare.ready)[0].split(' ')[1];
+            const others: Array<[string, string, number | undefined]> = [
+              ['Samverkan, 13 shards, full path (SHORT_PATH=false)', `http://127.0.0.1:${fullPort}/graphql`, full.child.pid],
+              ['a bare proxy in front of the kommun', bareUrl, bare.child.pid],
+              ['kommun subgraph directly', direct, undefined],
+            ];
+            for (const [target, url, pid] of others) {
+              await send(url, await bodiesOf(url, 'warm-up', 50), CONNECTIONS);
+              const measured = await bodiesOf(url, 'bench', REQUESTS);
+              const backends = await backendPids(pg.url);
+              const [c0, k0, p0] = [pid ? cpuSplit(pid) : undefined, cpuOf(kommunPids), cpuOf(backends)];
+              const d = await send(url, measured, CONNECTIONS);
+              const [c1, k1, p1] = [pid ? cpuSplit(pid) : undefined, cpuOf(kommunPids), cpuOf(backends)];
+              rows.push({
+                scenario,
+                target,
+                requests: REQUESTS,
+                gwCpuMsPerRequest: c0 && c1 ? (c1.user + c1.system - c0.user - c0.system) / REQUESTS : NaN,
+                gwSystemMsPerRequest: c0 && c1 ? (c1.system - c0.system) / REQUESTS : NaN,
+                kommunCpuMsPerRequest: (k1 - k0) / REQUESTS,
+                regionCpuMsPerRequest: NaN,
+                postgresCpuMsPerRequest: (p1 - p0) / REQUESTS,
+                shardRequestsPerRequest: NaN,
+                sqlPerRequest: NaN,
+                p50: quantile(d.latencies, 0.5),
+                p99: quantile(d.latencies, 0.99),
+                failed: d.failed,
+                seconds: NaN,
+                endedSecondsAfterStart: (Date.now() - started) / 1000,
+              });
+            }
+          } finally {
+            await Promise.all([full.stop(), bare.stop()]);
+          }
         }
       }
       const stoppedAt = Date.now();
@@ -195,7 +235,7 @@ async function main(): Promise<void> {
   console.log(`\nThe gateway's own cost per distinct request: varied traffic, ${REQUESTS} requests each, ${CONNECTIONS} in flight, 13 shards × ${PROJECTS} projects\n`);
   console.log(
     table(
-      ['scenario', 'target', 'gw CPU ms/req', 'of it in the kernel', 'kommuner CPU ms/req', 'region CPU ms/req', 'PostgreSQL CPU ms/req', 'shard requests/req', 'SQL/req', 'p50 ms', 'p99 ms', 'with errors'],
+      ['scenario', 'target', 'gw (or proxy) CPU ms/req', 'of it in the kernel', 'kommuner CPU ms/req', 'region CPU ms/req', 'PostgreSQL CPU ms/req', 'shard requests/req', 'SQL/req', 'p50 ms', 'p99 ms', 'with errors'],
       rows.map((r) => [
         r.scenario,
         r.target,

@@ -67,6 +67,8 @@ interface Row extends LoadResult {
 const rows: Row[] = [];
 /** Milliseconds the deterministic generator takes for 20,000 projects (seeding's own cost). */
 let generatorMs = NaN;
+/** The target of the bare proxy in front of the kommun S3 asks (bare-proxy.ts). */
+const BARE_PROXY = 'a bare proxy in front of the kommun';
 /** The kommun subgraph's fixed cost per request: S3 directly at one connection, less its SQL by a bare pg client (mean ms). */
 let fixedCost: { directMs: number; floorMs: number; statements: number; cpuMs: number; floorCpuMs: number } | null = null;
 
@@ -328,6 +330,10 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       const hiveUrl = `http://127.0.0.1:${hivePort}/graphql`;
       await waitForHealth(`http://127.0.0.1:${hivePort}/healthcheck`, 120_000, true);
 
+      // The floor for any gateway in front of the kommun S3 asks (see bare-proxy.ts).
+      const bare = runService('bare-proxy', 'test/bench/bare-proxy.ts', { TARGET_URL: region.kommuner.get('1480')!, PORT: String(await freePort()) }, { readyOnFirst: true });
+      extra.push(bare);
+      const bareUrl = (await bare.ready)[0].split(' ')[1];
       const kommunUrls = [...region.kommuner.values()];
       const ours = { kommunUrls, pids: pidsOf(region.processes), gatewayPid: gatewayOf(region) };
       const single = { kommunUrls: [monolithUrl], pids: pidsOf([monolith, monoRegion]) };
@@ -342,7 +348,10 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
         await measureBoth(s, 'Samverkan, 13 shards', region.gatewayUrl, domain, ours);
         if (replicas) await measure(s, 'identical', 'Samverkan, 13 shards, 2 replicas + Redis cache', replicas.url, gql(OPS[s]), replicaTarget);
         await measureBoth(s, 'monolith behind Samverkan', monoGatewayUrl, domain, { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid! });
-        if (s === 'S3') await measureBoth(s, 'kommun subgraph directly', region.kommuner.get('1480')!, domain, { kommunUrls, pids: ours.pids });
+        if (s === 'S3') {
+          await measureBoth(s, 'kommun subgraph directly', region.kommuner.get('1480')!, domain, { kommunUrls, pids: ours.pids });
+          await measureBoth(s, BARE_PROXY, bareUrl, domain, { kommunUrls, pids: [...ours.pids, bare.child.pid!] });
+        }
         await measureBoth(s, 'stock @apollo/gateway, 1 shard', stockUrl, domain, { ...single, pids: [...single.pids, stock.child.pid!] });
         await measureBoth(s, 'Hive Gateway, 1 shard', hiveUrl, domain, { ...single, pids: [...single.pids, hive.child.pid!] });
       }
@@ -453,6 +462,8 @@ function report(started: number): void {
       { what: `S1 p50 vs monolith (${f})`, value: p50('S1', f, shards) / p50('S1', f, mono), limit: 1.5, lower: true },
       { what: `S2 p50 vs monolith (${f})`, value: p50('S2', f, shards) / p50('S2', f, mono), limit: 1.3, lower: true },
       { what: `S3 p50 via gateway vs direct (${f})`, value: p50('S3', f, shards) / p50('S3', f, direct), limit: 1.2, lower: true },
+      // Not a bar of its own: what one more process in the way costs here, whatever it does.
+      { what: `S3 p50 via a bare proxy vs direct (${f}; the floor for any gateway)`, value: p50('S3', f, BARE_PROXY) / p50('S3', f, direct), limit: 1.2, lower: true },
     ]),
     ...['S1', 'S2', 'S3', 'S4'].flatMap((s) =>
       (['identical', 'varied'] as const).flatMap((f) => [
