@@ -55,6 +55,15 @@ export interface ShortPathOptions {
   max?: number;
 }
 
+/**
+ * Full-path runs of a document before the short path plans it (the full path plans it as well):
+ * a document sent once costs what it cost before, and one that comes again, as dashboards' and
+ * analysts' with new variables do, takes the short path from its third request on.
+ */
+const RUNS_BEFORE_PLANNING = 2;
+/** What the documents known may hold at most, by their texts' length (see `known`). */
+const KNOWN_MAX_BYTES = 32 * 2 ** 20;
+
 /** The media types a request may accept for the short path to answer: those Apollo Server answers with `application/json`. */
 const JSON_ACCEPTED = new Set([undefined, '*/*', 'application/json']);
 const BODY_KEYS = new Set(['query', 'variables', 'operationName']);
@@ -68,7 +77,7 @@ const BODY_KEYS = new Set(['query', 'variables', 'operationName']);
  * more CPU than the kommun spends answering.
  *
  * The short path answers only what it can answer exactly as the full path would:
- * - documents the full path has run before (learned by `plugin`, at the start of execution, so
+ * - documents the full path has run twice (learned by `plugin`, at the start of execution, so
  *   after Apollo Server has parsed and validated them and every plugin has let them through),
  *   whose plan, made by the same query planner over the same supergraph, is one fetch from the
  *   kommun contract with nothing to rewrite;
@@ -87,15 +96,19 @@ const BODY_KEYS = new Set(['query', 'variables', 'operationName']);
 export class ShortPath {
   private readonly planner: QueryPlanner;
   private readonly supergraph: Supergraph;
-  /** By query text, then operation name ('' for none): a shortcut, or null when the full path must answer. */
-  private readonly known: LRUCache<string, Map<string, Shortcut | null>>;
+  /**
+   * By query text, then operation name ('' for none): a shortcut; null when the full path must
+   * answer; a number while the full path has run it fewer than RUNS_BEFORE_PLANNING times. Bounded
+   * by count and by the text's length (a document kept with its plan takes some times its text).
+   */
+  private readonly known: LRUCache<string, Map<string, Shortcut | null | number>>;
   private readonly taken: ReturnType<ServiceMetrics['counter']>;
 
   constructor(private readonly options: ShortPathOptions) {
     this.taken = options.metrics.counter('samverkan_gateway_short_path_total', 'Requests the short path took, by outcome: answered, or handed over (its fetch answered with errors, which the full path answers from).', ['outcome']);
     this.supergraph = Supergraph.build(options.supergraphSdl);
     this.planner = new QueryPlanner(this.supergraph);
-    this.known = new LRUCache({ max: options.max ?? 1000 });
+    this.known = new LRUCache({ max: options.max ?? 1000, maxSize: KNOWN_MAX_BYTES, sizeCalculation: (_value, query) => 1024 + query.length * 16 });
   }
 
   /**
@@ -113,10 +126,12 @@ export class ShortPath {
             if (!document || !operation) return;
             const key = request.operationName ?? '';
             const byName = this.known.get(query);
-            if (byName?.has(key)) return;
-            const shortcut = this.shortcutOf(document, operation, operationName ?? null);
-            if (byName) byName.set(key, shortcut);
-            else this.known.set(query, new Map([[key, shortcut]]));
+            const runs = byName?.get(key) ?? 0;
+            if (typeof runs !== 'number') return;
+            // A document sent once (a prober's, an analyst's one-off) is never planned twice; one that comes again is.
+            const learned = runs + 1 < RUNS_BEFORE_PLANNING ? runs + 1 : this.shortcutOf(document, operation, operationName ?? null);
+            if (byName) byName.set(key, learned);
+            else this.known.set(query, new Map([[key, learned]]));
           },
         };
       },
@@ -179,7 +194,7 @@ export class ShortPath {
     if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
     const shortcut = this.known.get(body.query)?.get((operationName as string | null | undefined) ?? '');
-    if (!shortcut) return null;
+    if (!shortcut || typeof shortcut === 'number') return null;
     const schema = this.options.schema();
     if (!schema || this.options.refusal(body)) return null;
     const vars = (variables ?? {}) as Obj;
