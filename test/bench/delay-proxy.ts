@@ -1,5 +1,4 @@
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 /**
  * Delaying TCP proxies, one per shard, in a process of their own so that their work does not
@@ -26,7 +25,7 @@ function forward(from: net.Socket, to: net.Socket): void {
   from.on('end', () => (oneWayMs === 0 ? to.end() : setTimeout(() => to.end(), oneWayMs)));
 }
 
-async function add(target: string): Promise<number> {
+async function add(target: string, port: number): Promise<number> {
   const t = new URL(target);
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(t.port), t.hostname);
@@ -45,14 +44,21 @@ async function add(target: string): Promise<number> {
     upstream.on('error', end).on('close', end);
   });
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return (server.address() as AddressInfo).port;
+  // The parent hands out the ports of the region being started (freePort): it names this one too.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return port;
 }
 
-process.on('message', (m: { add?: { code: string; target: string }; delay?: number }) => {
+process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number }) => {
   if (m.add) {
-    const { code, target } = m.add;
-    void add(target).then((port) => process.send!({ added: code, port }));
+    const { code, target, port } = m.add;
+    add(target, port).then(
+      (listening) => process.send!({ added: code, port: listening }),
+      (err: Error) => process.send!({ added: code, error: err.message }),
+    );
   } else if (m.delay !== undefined) {
     oneWayMs = m.delay / 2;
     process.send!({ delayed: m.delay });

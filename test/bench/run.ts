@@ -201,7 +201,14 @@ async function startDelayProxies() {
     });
   return {
     pid: p.child.pid!,
-    memberPort: async (code: string, target: string) => (await ask<{ port: number }>(`add:${code}`, { add: { code, target } })).port,
+    // Each proxy's port is handed out here, with the region's own (freePort): a proxy never takes one of theirs.
+    memberPort: async (code: string, target: string) => {
+      for (let attempt = 0; ; attempt++) {
+        const m = await ask<{ port?: number; error?: string }>(`add:${code}`, { add: { code, target, port: await freePort() } });
+        if (m.port) return m.port;
+        if (attempt >= 20) throw new Error(`the delaying proxy for ${code} could not listen: ${m.error}`);
+      }
+    },
     setDelay: async (ms: number) => void (await ask(`delay:${ms}`, { delay: ms })),
     stop: () => p.stop(),
   };

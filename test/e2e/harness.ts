@@ -1,6 +1,5 @@
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase, type Grap
 import type { Client } from 'graphql-ws';
 import {
   freePort,
+  listenOnFreePort,
   runService,
   waitForHealth,
   startDevIdentityProvider,
@@ -208,8 +208,8 @@ export async function startProxy(target: string) {
     upstream.on('error', end).on('close', end);
     socket.on('error', end).on('close', end);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  // Started while a region starts (its memberPort): never on a port handed out to one of its services.
+  const url = `http://127.0.0.1:${await listenOnFreePort(server)}/graphql`;
   return {
     url,
     state,

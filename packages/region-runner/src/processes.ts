@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '../../..');
@@ -135,6 +136,30 @@ export async function freePort(): Promise<number> {
     if (!handedOut.has(port)) {
       handedOut.add(port);
       return port;
+    }
+  }
+}
+
+/**
+ * Makes `server` listen on 127.0.0.1 at a port from freePort, so that it never takes a port this
+ * process has handed out to a service not yet listening (as `listen(0)` may: the operating system
+ * offers a port freePort has just let go); another port is tried if some other process took this
+ * one. Returns the port.
+ */
+export async function listenOnFreePort(server: Server | HttpServer, ports: () => Promise<number> = freePort): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await ports();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return port;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
     }
   }
 }
