@@ -184,9 +184,8 @@ export class ShortPath {
     };
   }
 
-  /** The shortcut for this request, or null when the full path must answer it. */
+  /** The shortcut for this request (an anonymous POST that accepts JSON, see `listener`), or null when the full path must answer it. */
   private eligible(req: IncomingMessage & { body?: unknown }): Shortcut | null {
-    if (req.method !== 'POST' || req.headers.authorization !== undefined || !JSON_ACCEPTED.has(req.headers.accept)) return null;
     const body = req.body as Obj | undefined;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.query !== 'string') return null;
     for (const key in body) if (!BODY_KEYS.has(key)) return null;
