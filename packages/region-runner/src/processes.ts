@@ -146,9 +146,9 @@ export async function freePort(): Promise<number> {
  * offers a port freePort has just let go); another port is tried if some other process took this
  * one. Returns the port.
  */
-export async function listenOnFreePort(server: Server | HttpServer, ports: () => Promise<number> = freePort): Promise<number> {
+export async function listenOnFreePort(server: Server | HttpServer): Promise<number> {
   for (let attempt = 0; ; attempt++) {
-    const port = await ports();
+    const port = await freePort();
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
