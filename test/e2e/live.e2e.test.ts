@@ -47,7 +47,13 @@ function client(): Client {
 }
 
 const gatewayProcess = () => region.processes.find((p) => p.name === 'gateway')!;
-const upstreamOpen = async (n: number) => eventually(`${n} upstream subscriptions`, async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'].upstreams === n);
+const upstreamStats = async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'];
+const upstreamOpen = async (n: number) => eventually(`${n} upstream subscriptions`, async () => (await upstreamStats()).upstreams === n);
+/** Open, and acknowledged by their kommuner. */
+const upstreamConnected = async (n: number) => eventually(`${n} upstream subscriptions connected`, async () => {
+  const s = await upstreamStats();
+  return s.upstreams === n && s.connected === n;
+});
 /**
  * The kommun listens for its database's changes: only from then on is a committed change sure to
  * become an event (the gateway's upstream is open as soon as it has asked; the kommun starts
@@ -115,15 +121,39 @@ describe('a kommun that dies under a subscription', () => {
 describe('a kommun that hangs under a subscription', () => {
   it('is reported paused while it answers nothing, and resumed when it answers again', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
-    await upstreamOpen(1);
-    motala!.child.kill('SIGSTOP');
     try {
-      await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
+      // Frozen once its connection is acknowledged: only the pings can tell.
+      await upstreamConnected(1);
+      motala!.child.kill('SIGSTOP');
+      try {
+        await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
+      } finally {
+        motala!.child.kill('SIGCONT');
+      }
+      await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
     } finally {
-      motala!.child.kill('SIGCONT');
+      sub.stop();
     }
-    await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
-    sub.stop();
+    await upstreamOpen(0);
+  });
+
+  it('is reported paused when it hangs before the live connection is opened, and resumed when it answers again', async () => {
+    // Frozen before anyone subscribes: the operating system still accepts its port, and the
+    // opening handshake is never answered.
+    motala!.child.kill('SIGSTOP');
+    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
+    try {
+      try {
+        await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
+        expect(sub.events.find((e) => liveStates([e], '0583').includes('PAUSED')).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '0583' }) })]);
+      } finally {
+        motala!.child.kill('SIGCONT');
+      }
+      await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
+    } finally {
+      sub.stop();
+    }
+    await upstreamOpen(0);
   });
 });
 

@@ -4,8 +4,24 @@ import type { Logger } from '@samverkan/server-kit';
 import type { MemberRegistry } from '../shards/registry';
 import { valueAtPath } from '../routing/owner';
 
-/** How often an upstream socket is pinged, and how long a pong (or a connection's acknowledgement) may take. */
+/**
+ * How often an upstream socket is pinged, and how long each step with the kommun may take: the
+ * opening handshake, the connection's acknowledgement, a pong, and the closing handshake.
+ */
 const KEEPALIVE_MS = 3000;
+
+/**
+ * The socket to a kommun, bounded at every step. A kommun whose process is frozen still has its
+ * port accepted by the operating system, so without these bounds a socket opened (or closed)
+ * while it hangs would wait forever (the handshake) or 30 s (ws's closing handshake) before its
+ * subscribers are told that its live updates paused.
+ */
+class BoundedSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    // closeTimeout is ws's own option (8.18 and later), not yet in its type declarations.
+    super(url, protocols, { handshakeTimeout: KEEPALIVE_MS, closeTimeout: KEEPALIVE_MS } as WebSocket.ClientOptions);
+  }
+}
 
 /** An event as a kommun's subgraph sends it, with the fields the declaration selects. */
 export type UpstreamEvent = Record<string, unknown>;
@@ -97,8 +113,8 @@ export class UpstreamHub {
     for (const url of urls) if (!this.live.has(url)) this.live.set(url, this.open(url));
   }
 
-  /** Open upstream subscriptions, those down, the listeners, and the kommuner they serve, for /health and the tests. */
-  stats(): { upstreams: number; down: number; listeners: number; codes: string[] } {
+  /** Open upstream subscriptions, those connected and those down, the listeners, and the kommuner they serve, for /health and the tests. */
+  stats(): { upstreams: number; connected: number; down: number; listeners: number; codes: string[] } {
     let listeners = 0;
     for (const set of this.wanted.values()) listeners += set.size;
     const codes = [...this.wanted.keys()].filter((c) => {
@@ -106,7 +122,8 @@ export class UpstreamHub {
       return t.url !== null && this.live.has(t.url);
     });
     const down = [...this.live.values()].filter((u) => u.down).length;
-    return { upstreams: this.live.size, down, listeners, codes: codes.sort() };
+    const connected = [...this.live.values()].filter((u) => u.connected).length;
+    return { upstreams: this.live.size, connected, down, listeners, codes: codes.sort() };
   }
 
   async closeAll(): Promise<void> {
@@ -140,7 +157,7 @@ export class UpstreamHub {
     let pongDue: NodeJS.Timeout | null = null;
     up.client = createClient({
       url: httpUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: BoundedSocket,
       lazy: true,
       lazyCloseTimeout: 0,
       // A kommun that hangs (its host stopped, its process frozen) keeps its socket open but answers
