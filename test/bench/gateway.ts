@@ -5,14 +5,16 @@ import { Client } from 'pg';
 import { dropDatabase } from '@samverkan/testing';
 import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvider, startRegion, waitForHealth } from '@samverkan/region-runner';
 import { cpuSplit, quantile, table } from './stats';
+import { syntheticManifest } from './synthetic-region';
 import { domainOf, variedBodies, type Scenario } from './varied';
 
 /**
  * npm run bench:gateway: the gateway's own cost per distinct request, without the full benchmark,
  * and beside it what the request cost the kommun hosts, the region subgraph and the PostgreSQL
  * backends serving them (CPU time of those processes over the same run).
- * Starts the 13-shard region (BENCH_PROJECTS projects per kommun, 2000), sends the varied form of
- * each scenario (BENCH_SCENARIOS, "S1,S2,S3"; BENCH_REQUESTS distinct requests each, 200) at
+ * Starts the 13-shard region (BENCH_PROJECTS projects per kommun, 2000), or with BENCH_SHARDS=n a
+ * synthetic region of n kommuner (100 projects each), sends the varied form of
+ * each scenario (BENCH_SCENARIOS, "S1,S2,S3", at n shards "S1,S2"; BENCH_REQUESTS distinct requests each, 200) at
  * BENCH_CONNECTIONS (2) in flight, and prints per request: the gateway's CPU time (from
  * /proc/<pid>/stat, which the machine's load hardly moves), the shard requests it sent (its own
  * fetch metrics) and the SQL statements the kommuner ran. Each scenario is warmed up first with
@@ -24,13 +26,17 @@ import { domainOf, variedBodies, type Scenario } from './varied';
  * `node --cpu-prof` and leaves its profile there when the run ends (read it with profile-top.ts);
  * BENCH_GATEWAY_FLAGS: more of node's own flags for the gateway (e.g. `--max-semi-space-size=32`).
  */
-const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
+/** Kommuner in the region: 13 is the demo region (GR); any other count a synthetic region of that many. */
+const SHARDS = Number(process.env.BENCH_SHARDS ?? 13);
+const DEMO = SHARDS === 13;
+const PROJECTS = Number(process.env.BENCH_PROJECTS ?? (DEMO ? 2000 : 100));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2);
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'S1,S2,S3').split(',') as Scenario[];
+// S3 asks one of the demo region's kommuner (1480).
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? (DEMO ? 'S1,S2,S3' : 'S1,S2')).split(',') as Scenario[];
 const PROFILE = process.env.BENCH_PROFILE;
 /** The databases' name prefix (BENCH_DATABASE_PREFIX), so that runs on one shared server do not meet. */
-const PREFIX = process.env.BENCH_DATABASE_PREFIX ?? 'samverkan_bench_gw';
+const PREFIX = process.env.BENCH_DATABASE_PREFIX ?? (DEMO ? 'samverkan_bench_gw' : `samverkan_bench_gw_n${SHARDS}`);
 const OPS: Record<string, string> = {
   S1: 's1-top-projects',
   S2: 's2-stats',
@@ -112,12 +118,13 @@ async function main(): Promise<void> {
   const idp = await startDevIdentityProvider({ dir: idpDir });
   const rows: Array<Record<string, number | string>> = [];
   try {
-    log(`starting 13 kommuner × ${PROJECTS} projects…`);
+    log(`starting ${SHARDS} kommuner × ${PROJECTS} projects…`);
     // The region's registry holds the kommuner's ports, which are new every run: it starts afresh (kommun data may be kept, BENCH_KEEP).
     await dropDatabase(pg.url, `${PREFIX}_region`);
     const region = await startRegion({
       databaseUrl: pg.url,
       databasePrefix: PREFIX,
+      manifestFile: DEMO ? undefined : syntheticManifest(SHARDS),
       freePorts: true,
       seed: 'if-empty',
       syntheticProjects: PROJECTS,
@@ -157,7 +164,7 @@ async function main(): Promise<void> {
         if (first) log(`  ${scenario}: ${failed} answers with errors, the first: ${first}`);
         const row: Record<string, number | string> = {
           scenario,
-          target: 'Samverkan, 13 shards',
+          target: `Samverkan, ${SHARDS} shards`,
           requests: bodies.length,
           gwCpuMsPerRequest: (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / bodies.length,
           gwSystemMsPerRequest: (cpu1.system - cpu0.system) / bodies.length,
@@ -232,7 +239,7 @@ async function main(): Promise<void> {
     await pg.stop();
   }
   const fixed = (v: number | string, d = 2) => (typeof v === 'number' ? (Number.isFinite(v) ? v.toFixed(d) : '–') : v);
-  console.log(`\nThe gateway's own cost per distinct request: varied traffic, ${REQUESTS} requests each, ${CONNECTIONS} in flight, 13 shards × ${PROJECTS} projects\n`);
+  console.log(`\nThe gateway's own cost per distinct request: varied traffic, ${REQUESTS} requests each, ${CONNECTIONS} in flight, ${SHARDS} shards × ${PROJECTS} projects\n`);
   console.log(
     table(
       ['scenario', 'target', 'gw (or proxy) CPU ms/req', 'of it in the kernel', 'kommuner CPU ms/req', 'region CPU ms/req', 'PostgreSQL CPU ms/req', 'shard requests/req', 'SQL/req', 'p50 ms', 'p99 ms', 'with errors'],
@@ -252,7 +259,7 @@ async function main(): Promise<void> {
       ]),
     ),
   );
-  writeFileSync(join(__dirname, 'results/gateway.json'), `${JSON.stringify({ date: new Date().toISOString(), projectsPerKommun: PROJECTS, requests: REQUESTS, connections: CONNECTIONS, rows }, null, 2)}\n`);
+  writeFileSync(join(__dirname, DEMO ? 'results/gateway.json' : `results/gateway-${SHARDS}-shards.json`), `${JSON.stringify({ date: new Date().toISOString(), shards: SHARDS, projectsPerKommun: PROJECTS, requests: REQUESTS, connections: CONNECTIONS, rows }, null, 2)}\n`);
 }
 
 main().catch((err) => {

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { drive, type LoadResult } from './load';
 import { cpuMs, rssMiB, table } from './stats';
 import { shardCost } from './shard-cost';
+import { syntheticManifest } from './synthetic-region';
 import { startReplicas } from './replicas';
 import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
 
@@ -175,14 +176,6 @@ async function measureBoth(scenario: Scenario, target: string, url: string, doma
 const gql = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
 const pidsOf = (ps: ServiceProcess[]) => ps.map((p) => p.child.pid!).filter(Boolean);
 const gatewayOf = (r: RunningRegion) => r.processes.find((p) => p.name === 'gateway')!.child.pid!;
-
-/** A manifest of `n` synthetic kommuner (codes 3001…, which no Swedish kommun has). */
-function syntheticManifest(n: number): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'samverkan-bench-')), `synthetic-${n}.json`);
-  const members = Array.from({ length: n }, (_, i) => ({ code: String(3001 + i), name: `Syntetisk kommun ${i + 1}`, officialName: `Syntetisk kommun ${i + 1}`, county: 'Syntetiskt län', population: 10_000, port: 0 }));
-  writeFileSync(file, JSON.stringify({ id: `synthetic${n}`, name: `Synthetic region of ${n}`, nameShort: `S${n}`, populationYear: 2023, members }));
-  return file;
-}
 
 /** The delaying proxies (test/bench/delay-proxy.ts) in a process of their own. */
 async function startDelayProxies() {
