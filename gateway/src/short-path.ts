@@ -103,9 +103,11 @@ export class ShortPath {
    */
   private readonly known: LRUCache<string, Map<string, Shortcut | null | number>>;
   private readonly taken: ReturnType<ServiceMetrics['counter']>;
+  private readonly planned: ReturnType<ServiceMetrics['counter']>;
 
   constructor(private readonly options: ShortPathOptions) {
     this.taken = options.metrics.counter('samverkan_gateway_short_path_total', 'Requests the short path took, by outcome: answered, or handed over (its fetch answered with errors, which the full path answers from).', ['outcome']);
+    this.planned = options.metrics.counter('samverkan_gateway_short_path_plans_total', 'Documents the short path planned, by whether it keeps a shortcut for them (kept="false": the full path answers them).', ['kept']);
     this.supergraph = Supergraph.build(options.supergraphSdl);
     this.planner = new QueryPlanner(this.supergraph);
     this.known = new LRUCache({ max: options.max ?? 1000, maxSize: KNOWN_MAX_BYTES, sizeCalculation: (_value, query) => 1024 + query.length * 16 });
@@ -126,10 +128,12 @@ export class ShortPath {
             if (!document || !operation) return;
             const key = request.operationName ?? '';
             const byName = this.known.get(query);
-            const runs = byName?.get(key) ?? 0;
+            // Planned already (a shortcut, or null: the full path answers it) or run `runs` times.
+            const runs = byName?.has(key) ? byName.get(key) : 0;
             if (typeof runs !== 'number') return;
             // A document sent once (a prober's, an analyst's one-off) is never planned twice; one that comes again is.
             const learned = runs + 1 < RUNS_BEFORE_PLANNING ? runs + 1 : this.shortcutOf(document, operation, operationName ?? null);
+            if (typeof learned !== 'number') this.planned.inc({ kept: String(learned !== null) });
             if (byName) byName.set(key, learned);
             else this.known.set(query, new Map([[key, learned]]));
           },

@@ -63,11 +63,14 @@ async function askBoth(body: string, headers: Record<string, string> = {}): Prom
   return { first, again, reference: await post(reference.url, body, headers) };
 }
 
-async function shortPathCount(outcome: 'answered' | 'handed over'): Promise<number> {
+/** The gateway's counter `name` with the label `label`, 0 before its first count. */
+async function counter(name: string, label: string): Promise<number> {
   const text = await (await fetch(region.gatewayUrl.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-  const line = text.split('\n').find((l) => l.startsWith('samverkan_gateway_short_path_total{') && l.includes(`outcome="${outcome}"`));
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
+const shortPathCount = (outcome: 'answered' | 'handed over') => counter('samverkan_gateway_short_path_total', `outcome="${outcome}"`);
+const plansCount = (kept: boolean) => counter('samverkan_gateway_short_path_plans_total', `kept="${kept}"`);
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
 
@@ -204,5 +207,17 @@ describe('the short path answers as the full path does', () => {
     } finally {
       proxy.state.failHttp = false;
     }
+  });
+
+  it('plans each document once, whether it keeps a shortcut for it or leaves it to the full path', async () => {
+    // Documents no other test sends: the short path has not met them.
+    const kept = JSON.stringify({ query: 'query PlannedOnce($code: ID!) { municipality(code: $code) { code planned: projects(first: 2) { totalCount } } }', variables: { code: '1481' } });
+    const left = JSON.stringify({ query: 'query LeftToTheFullPath { region { name } municipality(code: "1481") { code } }' });
+    const [kept0, left0] = [await plansCount(true), await plansCount(false)];
+    for (let i = 0; i < 7; i++) {
+      expect(await post(region.gatewayUrl, kept)).toEqual(await post(reference.url, kept));
+      expect(await post(region.gatewayUrl, left)).toEqual(await post(reference.url, left));
+    }
+    expect([(await plansCount(true)) - kept0, (await plansCount(false)) - left0]).toEqual([1, 1]);
   });
 });
