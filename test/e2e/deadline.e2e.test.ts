@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import { ensureDatabase, dropDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/testing';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, listen, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
+import { eventually, listen, liveReady, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 
 /**
  * One deadline per request, which every stage draws from: with the shard timeout just below the
@@ -116,7 +116,7 @@ describe('a request has one deadline that every stage draws from', () => {
     const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     clients.push(c);
     const sub = listen(c, 'subscription { projectChanged(municipalities: ["1407"]) { kind projectId project { title } } }');
-    await eventually('upstream open', async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'].upstreams === 1);
+    await liveReady(region, 1, ['1407']);
     const proxy = region.proxies.get('1407')!;
     proxy.state.delayMs = HANG; // HTTP only: the event itself still comes over the kommun's WebSocket
     try {

@@ -128,6 +128,23 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 }
 
 /**
+ * Waits until the gateway holds `n` upstream subscriptions for projectChanged, each connected
+ * (acknowledged by its kommun), and each of `codes` listens for its database's changes: only from
+ * then on is a committed change sure to become an event. (The gateway's upstream is open as soon
+ * as it has asked; the kommun acknowledges, and starts listening, a moment later, later still on
+ * a loaded machine.)
+ */
+export async function liveReady(region: E2ERegion, n: number, codes: string[] = []): Promise<void> {
+  await eventually(`${n} upstream subscriptions connected`, async () => {
+    const up = (await region.health()).subscriptions.upstream['Subscription.projectChanged'];
+    return up?.upstreams === n && up.connected === n;
+  });
+  for (const code of codes) {
+    await eventually(`kommun ${code} listening`, async () => ((await (await fetch(region.kommuner.get(code)!.replace('/graphql', '/health'))).json()) as { listening: boolean }).listening);
+  }
+}
+
+/**
  * A real HTTP proxy in front of a kommun's subgraph, to make it slow or stopped on demand and to
  * count the requests the gateway sends it.
  */

@@ -3,7 +3,7 @@ import { Client as PgClient } from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import { ensureDatabase, dropDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/testing';
 import { freePort, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, listen, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
+import { eventually, listen, liveReady, startE2ERegion, type E2ERegion, startKommunProcess } from './harness';
 
 /**
  * Live updates when kommuner fail under them: the gateway stays up, subscribers are told what
@@ -49,18 +49,6 @@ function client(): Client {
 const gatewayProcess = () => region.processes.find((p) => p.name === 'gateway')!;
 const upstreamStats = async () => (await region.health()).subscriptions.upstream['Subscription.projectChanged'];
 const upstreamOpen = async (n: number) => eventually(`${n} upstream subscriptions`, async () => (await upstreamStats()).upstreams === n);
-/** Open, and acknowledged by their kommuner. */
-const upstreamConnected = async (n: number) => eventually(`${n} upstream subscriptions connected`, async () => {
-  const s = await upstreamStats();
-  return s.upstreams === n && s.connected === n;
-});
-/**
- * The kommun listens for its database's changes: only from then on is a committed change sure to
- * become an event (the gateway's upstream is open as soon as it has asked; the kommun starts
- * listening a moment later, slower on a loaded machine).
- */
-const kommunListening = (code: string) =>
-  eventually(`kommun ${code} listening`, async () => ((await (await fetch(region.kommuner.get(code)!.replace('/graphql', '/health'))).json()) as { listening: boolean }).listening);
 const liveStates = (events: any[], code: string) => events.flatMap((e) => (e.extensions?.liveUpdates ?? []).filter((u: any) => u.municipality === code).map((u: any) => u.state));
 
 /** Inserts projects straight into a kommun's database, in one transaction: events in a burst. */
@@ -123,7 +111,7 @@ describe('a kommun that hangs under a subscription', () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
     try {
       // Frozen once its connection is acknowledged: only the pings can tell.
-      await upstreamConnected(1);
+      await liveReady(region, 1);
       motala!.child.kill('SIGSTOP');
       try {
         await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
@@ -160,8 +148,7 @@ describe('a kommun that hangs under a subscription', () => {
 describe('events', () => {
   it('arrive with what needs no read when the kommun cannot answer the rest, with the error on the fields that could not', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1481"]) { kind projectId at project { title } } }');
-    await upstreamOpen(1);
-    await kommunListening('1481');
+    await liveReady(region, 1, ['1481']);
     const proxy = region.proxies.get('1481')!;
     proxy.state.failHttp = true;
     try {
@@ -178,8 +165,7 @@ describe('events', () => {
 
   it('are read many to a query, in the order they came', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1480"]) { kind projectId project { title } } }');
-    await upstreamOpen(1);
-    await kommunListening('1480');
+    await liveReady(region, 1, ['1480']);
     region.resetProxies();
     const ids = await burst('1480', 20, 'Burst');
     await sub.next(20, 20_000);
@@ -193,8 +179,7 @@ describe('events', () => {
 
   it('that come faster than they can be read end the subscription with an error saying how many were lost', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1482"]) { kind projectId project { title } } }');
-    await upstreamOpen(1);
-    await kommunListening('1482');
+    await liveReady(region, 1, ['1482']);
     // Each read of Kungälv's projects now takes a second: a flood of events cannot be kept up with.
     const proxy = region.proxies.get('1482')!;
     proxy.state.delayMs = 1000;

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { ensureDatabase, dropDatabase, withDatabase, TEST_SERVER_URL, testDatabaseName } from '@samverkan/testing';
 import { freePort, runService, type ServiceProcess } from '@samverkan/region-runner';
-import { eventually, listen, startE2ERegion, type E2ERegion } from './harness';
+import { eventually, listen, liveReady, startE2ERegion, type E2ERegion } from './harness';
 
 /** Live updates through the gateway over graphql-ws, from real kommun subgraphs. */
 let region: E2ERegion;
@@ -49,7 +49,7 @@ describe('projectChanged through the gateway', () => {
   it('delivers writes made through the gateway and straight to a kommun, with fields from every subgraph', async () => {
     const all = listen(client(), SUB);
     const only1481 = listen(client(), SUB, { m: ['1481'] });
-    await eventually('upstream subscriptions open', async () => (await upstream())['Subscription.projectChanged'].upstreams === 13);
+    await liveReady(region, 13, ['1480', '1481']);
 
     const viaGateway = await createVia(region.gatewayUrl, '1480', 'Via the gateway');
     const first = await all.next(1, 10_000);
