@@ -102,24 +102,21 @@ export class ShardClient {
   }
 
   private async exchange(url: string, payload: GraphQLPayload, headers: Record<string, string>, budget: { ms: number; reason: string }, notBefore = 0): Promise<ShardAnswer> {
-    const body = JSON.stringify(payload);
+    const body = this.bodyOf(payload);
     const key = /^\s*mutation\b/.test(payload.query) ? null : `${url}\n${headers.authorization ?? ''}\n${body}`;
     let flight = key ? this.inflight.get(key) : undefined;
     if (flight && flight.startedAt < notBefore) flight = undefined;
     if (flight) this.options.observer?.shared(url);
     else {
       const abort = new AbortController();
+      const own: InFlight = { abort, waiting: 0, startedAt: performance.now(), pending: undefined as unknown as InFlight['pending'] };
+      if (key) this.inflight.set(key, own);
       // How long the caller waits goes along: a member that is itself a hub (see member.ts) answers
       // by then, with the kommuner late inside it named, rather than being a hole as a whole.
-      flight = { abort, waiting: 0, startedAt: performance.now(), pending: this.send(url, body, { ...headers, [BUDGET_HEADER]: String(budget.ms) }, abort.signal) };
-      if (key) {
-        const own = flight;
-        this.inflight.set(key, own);
-        own.pending.then(
-          () => this.inflight.get(key) === own && this.inflight.delete(key),
-          () => this.inflight.get(key) === own && this.inflight.delete(key),
-        );
-      }
+      own.pending = this.send(url, body, { ...headers, [BUDGET_HEADER]: String(budget.ms) }, abort.signal, () => {
+        if (key && this.inflight.get(key) === own) this.inflight.delete(key);
+      });
+      flight = own;
     }
     const current = flight;
     current.waiting++;
@@ -127,10 +124,10 @@ export class ShardClient {
     let done = false;
     let result: { status: number; text: string };
     try {
-      result = await Promise.race([
-        current.pending,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ShardFailure(budget.reason, 'timeout')), budget.ms))),
-      ]);
+      result = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        timer = setTimeout(() => reject(new ShardFailure(budget.reason, 'timeout')), budget.ms);
+        current.pending.then(resolve, reject);
+      });
       done = true;
     } finally {
       clearTimeout(timer);
@@ -152,7 +149,22 @@ export class ShardClient {
     return answer;
   }
 
-  private async send(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  /**
+   * The request body of `payload`. A broadcast sends the same query and variables (one object)
+   * to every shard, one after another: the last body is kept and given again.
+   */
+  private lastBody: { query: string; variables: unknown; body: string } | null = null;
+
+  private bodyOf(payload: GraphQLPayload): string {
+    const last = this.lastBody;
+    if (last && last.query === payload.query && last.variables === payload.variables && payload.variables !== undefined && payload.operationName === undefined) return last.body;
+    const body = JSON.stringify(payload);
+    this.lastBody = payload.operationName === undefined ? { query: payload.query, variables: payload.variables, body } : null;
+    return body;
+  }
+
+  /** Sends one request, in its turn among those in flight; `finished` is called when it has ended, however it ended. */
+  private async send(url: string, body: string, headers: Record<string, string>, signal: AbortSignal, finished: () => void): Promise<{ status: number; text: string }> {
     await this.acquire();
     try {
       signal.throwIfAborted();
@@ -162,6 +174,7 @@ export class ShardClient {
       throw err instanceof ShardFailure ? err : new ShardFailure(describe(err), (err as { name?: string })?.name === 'AbortError' ? 'cancelled' : 'unreachable');
     } finally {
       this.release();
+      finished();
     }
   }
 
