@@ -34,6 +34,8 @@ import { print, type ExecutionResult } from 'graphql';
 
 export { GRAPHQL_PATH };
 
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
 /**
  * What the gateway knows of a request: its caller (the token itself travels on only with a write,
  * to the kommun that owns it), and its deadline, set when it started, which every fetch it makes
@@ -277,7 +279,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     // that what it reports is what the gateway holds, not garbage waiting for a collection.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (req.query.gc !== undefined && gc) gc();
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
     const { ready, members, unavailable, status } = readiness();
     res.status(ready ? 200 : 503).json({
       status,
@@ -285,7 +287,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       registry: registry.lastRefresh,
       members,
       subscriptions: { clients: wsServer.clients.size, upstream: subscriptions.stats() },
-      memory: { rssMiB: Math.round(rss / 2 ** 20), heapUsedMiB: Math.round(heapUsed / 2 ** 20) },
+      memory: { rssMiB: mib(rss), heapUsedMiB: mib(heapUsed), heapTotalMiB: mib(heapTotal), externalMiB: mib(external), arrayBuffersMiB: mib(arrayBuffers) },
     });
   };
   metrics.gauge('samverkan_gateway_subscriptions', 'graphql-ws clients, upstream subscriptions to kommuner, and those of them down.', ['kind'], (set) => {
