@@ -116,7 +116,7 @@ describe('a request has one deadline that every stage draws from', () => {
     const c = createClient({ url: region.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     clients.push(c);
     const sub = listen(c, 'subscription { projectChanged(municipalities: ["1407"]) { kind projectId project { title } } }');
-    await liveReady(region, 1, ['1407']);
+    await liveReady(region, ['1407'], { upstreams: 1 });
     const proxy = region.proxies.get('1407')!;
     proxy.state.delayMs = HANG; // HTTP only: the event itself still comes over the kommun's WebSocket
     try {

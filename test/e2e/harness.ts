@@ -36,8 +36,8 @@ export interface E2ERegion extends RunningRegion {
   token(identity: Identity): Promise<string>;
   /** The region's identity provider: a key pair of its own per region, served as a JWKS by this process. */
   idp: DevIdentityProvider;
-  /** The gateway's /health/details (members with their URLs and states, subscriptions), as a region editor reads it. */
-  health(): Promise<any>;
+  /** The gateway's /health/details (members with their URLs and states, subscriptions), as a region editor reads it; another gateway's of the region with its URL. */
+  health(gatewayUrl?: string): Promise<any>;
 }
 
 /**
@@ -99,9 +99,9 @@ export async function startE2ERegion(options: Partial<RegionOptions> & { proxied
     direct: (code, query, variables) => postGraphQL(region.kommuner.get(code)!, query, variables),
     token: (identity) => idp.token(identity),
     idp,
-    health: async () => {
+    health: async (gatewayUrl = region.gatewayUrl) => {
       const token = await idp.token({ role: 'region-editor', subject: 'e2e-health' });
-      return (await fetch(region.gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${token}` } })).json();
+      return (await fetch(gatewayUrl.replace('/graphql', '/health/details'), { headers: { authorization: `Bearer ${token}` } })).json();
     },
     stop: async (o) => {
       await Promise.all([...proxies.values()].map((p) => p.close()));
@@ -128,18 +128,21 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 }
 
 /**
- * Waits until the gateway holds `n` upstream subscriptions for projectChanged, each connected
- * (acknowledged by its kommun), and each of `codes` listens for its database's changes: only from
- * then on is a committed change sure to become an event. (The gateway's upstream is open as soon
- * as it has asked; the kommun acknowledges, and starts listening, a moment later, later still on
- * a loaded machine.)
+ * Waits until the gateway (the region's, or the one at `gatewayUrl`) subscribes to the events of
+ * each of `codes` over a connected upstream (acknowledged by its kommun), holds `upstreams`
+ * upstream subscriptions for projectChanged, all connected, when that is given, and each of `codes`
+ * that runs in the region listens for its database's changes: only from then on is a committed
+ * change sure to become an event. (The gateway's upstream is open as soon as it has asked; the
+ * kommun acknowledges, and starts listening, a moment later, later still on a loaded machine.)
  */
-export async function liveReady(region: E2ERegion, n: number, codes: string[] = []): Promise<void> {
-  await eventually(`${n} upstream subscriptions connected`, async () => {
-    const up = (await region.health()).subscriptions.upstream['Subscription.projectChanged'];
-    return up?.upstreams === n && up.connected === n;
+export async function liveReady(region: E2ERegion, codes: string[], options: { upstreams?: number; gatewayUrl?: string } = {}): Promise<void> {
+  const what = `upstream subscriptions${options.upstreams === undefined ? '' : ` (${options.upstreams})`} for ${codes.join(', ') || 'no kommun'} connected`;
+  await eventually(what, async () => {
+    const up = (await region.health(options.gatewayUrl)).subscriptions.upstream['Subscription.projectChanged'];
+    if (!up || (options.upstreams !== undefined && (up.upstreams !== options.upstreams || up.connected !== options.upstreams))) return false;
+    return codes.every((c) => up.connectedCodes.includes(c));
   });
-  for (const code of codes) {
+  for (const code of codes.filter((c) => region.kommuner.has(c))) {
     await eventually(`kommun ${code} listening`, async () => ((await (await fetch(region.kommuner.get(code)!.replace('/graphql', '/health'))).json()) as { listening: boolean }).listening);
   }
 }

@@ -111,7 +111,7 @@ describe('a kommun that hangs under a subscription', () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
     try {
       // Frozen once its connection is acknowledged: only the pings can tell.
-      await liveReady(region, 1);
+      await liveReady(region, ['0583'], { upstreams: 1 });
       motala!.child.kill('SIGSTOP');
       try {
         await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
@@ -148,7 +148,7 @@ describe('a kommun that hangs under a subscription', () => {
 describe('events', () => {
   it('arrive with what needs no read when the kommun cannot answer the rest, with the error on the fields that could not', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1481"]) { kind projectId at project { title } } }');
-    await liveReady(region, 1, ['1481']);
+    await liveReady(region, ['1481'], { upstreams: 1 });
     const proxy = region.proxies.get('1481')!;
     proxy.state.failHttp = true;
     try {
@@ -165,7 +165,7 @@ describe('events', () => {
 
   it('are read many to a query, in the order they came', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1480"]) { kind projectId project { title } } }');
-    await liveReady(region, 1, ['1480']);
+    await liveReady(region, ['1480'], { upstreams: 1 });
     region.resetProxies();
     const ids = await burst('1480', 20, 'Burst');
     await sub.next(20, 20_000);
@@ -179,7 +179,7 @@ describe('events', () => {
 
   it('that come faster than they can be read end the subscription with an error saying how many were lost', async () => {
     const sub = listen(client(), 'subscription { projectChanged(municipalities: ["1482"]) { kind projectId project { title } } }');
-    await liveReady(region, 1, ['1482']);
+    await liveReady(region, ['1482'], { upstreams: 1 });
     // Each read of Kungälv's projects now takes a second: a flood of events cannot be kept up with.
     const proxy = region.proxies.get('1482')!;
     proxy.state.delayMs = 1000;

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { Redis } from 'ioredis';
 import { createClient, type Client } from 'graphql-ws';
 import { postGraphQL } from '@samverkan/testing';
-import { eventually, listen, startE2ERegion, startGatewayProcess, type E2ERegion } from './harness';
+import { eventually, listen, liveReady, startE2ERegion, startGatewayProcess, type E2ERegion } from './harness';
 
 /**
  * Gateway replicas sharing one Redis (127.0.0.1:6379): two replicas with the response cache on,
@@ -103,6 +103,7 @@ describe('gateway replicas with a shared Redis', () => {
     const SUB = 'subscription($m: [ID!]) { projectChanged(municipalities: $m) { kind projectId } }';
     const atA = listen(client(region.gatewayUrl), SUB, { m: ['1480'] });
     const atB = listen(client(replicaB.url), SUB, { m: ['1480'] });
+    await Promise.all([liveReady(region, ['1480']), liveReady(region, ['1480'], { gatewayUrl: replicaB.url })]);
     // A first write shows both subscriptions in place.
     const ids = [await create(region.gatewayUrl, '1480', 'Replica warm-up')];
     writes++;

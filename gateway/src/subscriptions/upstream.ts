@@ -113,17 +113,18 @@ export class UpstreamHub {
     for (const url of urls) if (!this.live.has(url)) this.live.set(url, this.open(url));
   }
 
-  /** Open upstream subscriptions, those connected and those down, the listeners, and the kommuner they serve, for /health and the tests. */
-  stats(): { upstreams: number; connected: number; down: number; listeners: number; codes: string[] } {
+  /** Open upstream subscriptions, those connected and those down, the listeners, the kommuner they serve and those of them connected, for /health and the tests. */
+  stats(): { upstreams: number; connected: number; down: number; listeners: number; codes: string[]; connectedCodes: string[] } {
     let listeners = 0;
     for (const set of this.wanted.values()) listeners += set.size;
-    const codes = [...this.wanted.keys()].filter((c) => {
+    const upstreamOf = (c: string) => {
       const t = this.registry.target(c);
-      return t.url !== null && this.live.has(t.url);
-    });
+      return t.url === null ? undefined : this.live.get(t.url);
+    };
+    const codes = [...this.wanted.keys()].filter((c) => upstreamOf(c)).sort();
     const down = [...this.live.values()].filter((u) => u.down).length;
     const connected = [...this.live.values()].filter((u) => u.connected).length;
-    return { upstreams: this.live.size, connected, down, listeners, codes: codes.sort() };
+    return { upstreams: this.live.size, connected, down, listeners, codes, connectedCodes: codes.filter((c) => upstreamOf(c)?.connected) };
   }
 
   async closeAll(): Promise<void> {
