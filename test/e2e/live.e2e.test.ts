@@ -106,42 +106,40 @@ describe('a kommun that dies under a subscription', () => {
   });
 });
 
+/**
+ * Freezes Motala (SIGSTOP) once its upstream is acknowledged, or before anyone subscribes (the
+ * operating system still accepts its port, and the opening handshake is never answered); its
+ * subscriber must be told PAUSED, with the error naming it, and RESUMED once it is thawed.
+ */
+async function frozenAndThawed(when: 'once acknowledged' | 'before anyone subscribes'): Promise<void> {
+  if (when === 'before anyone subscribes') motala!.child.kill('SIGSTOP');
+  const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
+  try {
+    try {
+      if (when === 'once acknowledged') {
+        await liveReady(region, ['0583'], { upstreams: 1 });
+        motala!.child.kill('SIGSTOP');
+      }
+      await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
+      expect(sub.events.find((e) => liveStates([e], '0583').includes('PAUSED')).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '0583' }) })]);
+    } finally {
+      motala!.child.kill('SIGCONT');
+    }
+    await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
+  } finally {
+    sub.stop();
+  }
+  await upstreamOpen(0);
+}
+
 describe('a kommun that hangs under a subscription', () => {
   it('is reported paused while it answers nothing, and resumed when it answers again', async () => {
-    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
-    try {
-      // Frozen once its connection is acknowledged: only the pings can tell.
-      await liveReady(region, ['0583'], { upstreams: 1 });
-      motala!.child.kill('SIGSTOP');
-      try {
-        await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
-      } finally {
-        motala!.child.kill('SIGCONT');
-      }
-      await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
-    } finally {
-      sub.stop();
-    }
-    await upstreamOpen(0);
+    // Only the pings can tell.
+    await frozenAndThawed('once acknowledged');
   });
 
   it('is reported paused when it hangs before the live connection is opened, and resumed when it answers again', async () => {
-    // Frozen before anyone subscribes: the operating system still accepts its port, and the
-    // opening handshake is never answered.
-    motala!.child.kill('SIGSTOP');
-    const sub = listen(client(), 'subscription { projectChanged(municipalities: ["0583"]) { kind projectId } }');
-    try {
-      try {
-        await eventually('the subscriber told that Motala paused', async () => liveStates(sub.events, '0583').includes('PAUSED'), 20_000);
-        expect(sub.events.find((e) => liveStates([e], '0583').includes('PAUSED')).errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'MUNICIPALITY_UNAVAILABLE', municipality: '0583' }) })]);
-      } finally {
-        motala!.child.kill('SIGCONT');
-      }
-      await eventually('the subscriber told that Motala resumed', async () => liveStates(sub.events, '0583').at(-1) === 'RESUMED', 20_000);
-    } finally {
-      sub.stop();
-    }
-    await upstreamOpen(0);
+    await frozenAndThawed('before anyone subscribes');
   });
 });
 
