@@ -23,6 +23,8 @@ export const gatewayEnv = {
   SHARD_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Requests in flight to all shards together, at most. Default 128. */
   SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(128),
+  /** The largest answer a kommun (or a member that is itself a hub) may give, in MiB; one larger is cut off and leaves a hole. Default 32. */
+  SHARD_MAX_RESPONSE_MB: z.coerce.number().int().min(1).max(1024).default(32),
   /** How often the member registry and each member's schema are re-read, in ms. Default 10000. */
   MEMBERS_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** Deepest field nesting a query may have. Default 12. */

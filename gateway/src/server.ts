@@ -78,6 +78,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   const client = new ShardClient({
     timeoutMs: config.SHARD_TIMEOUT_MS,
     concurrency: config.SHARD_CONCURRENCY,
+    maxResponseBytes: config.SHARD_MAX_RESPONSE_MB * 2 ** 20,
     observer: {
       fetched: (url, seconds, outcome) => fetchSeconds.observe({ municipality: shardLabel(url), outcome }, seconds),
       shared: (url) => sharedFetches.inc({ municipality: shardLabel(url) }),

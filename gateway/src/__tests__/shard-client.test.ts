@@ -129,3 +129,73 @@ describe('ShardClient under a deadline', () => {
     await client.close();
   });
 });
+
+describe('ShardClient against a kommun whose answer is too large', () => {
+  const MAX = 64 * 1024;
+  let server: http.Server;
+  let url: string;
+  /** Bytes the server managed to write of its last answer before the client stopped reading. */
+  let written = 0;
+
+  beforeAll(async () => {
+    // Answers as the request's query says: `{ fits }` a valid answer just under the bound, `{ declared }`
+    // one whose Content-Length is over it, `{ endless }` chunks without a length until the client hangs up.
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const query = (JSON.parse(body) as { query: string }).query;
+        if (query.includes('fits')) {
+          const text = JSON.stringify({ data: { fits: 'x'.repeat(MAX - 40) } });
+          return res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+        }
+        if (query.includes('declared')) {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(MAX * 100) });
+          return res.write('{"data":');
+        }
+        written = 0;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"data":{"endless":"');
+        const chunk = 'y'.repeat(16 * 1024);
+        const more = () => {
+          while (!res.destroyed && written < 1000 * MAX) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+        };
+        res.on('close', () => res.removeAllListeners('drain'));
+        more();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('takes an answer within the bound', async () => {
+    const client = new ShardClient({ timeoutMs: 10_000, concurrency: 4, maxResponseBytes: MAX });
+    await expect(client.post(url, { query: '{ fits }' })).resolves.toEqual({ data: { fits: 'x'.repeat(MAX - 40) } });
+    await client.close();
+  });
+
+  it('refuses one whose declared length is over the bound, saying so', async () => {
+    const client = new ShardClient({ timeoutMs: 10_000, concurrency: 4, maxResponseBytes: MAX });
+    const failure = await client.post(url, { query: '{ declared }' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ShardFailure);
+    expect(failure).toMatchObject({ outcome: 'http_error', message: 'answered more than 65536 bytes, the most a kommun\'s answer may hold (SHARD_MAX_RESPONSE_MB)' });
+    await client.close();
+  });
+
+  it('cuts off one that goes on without end, and stops reading it', async () => {
+    const client = new ShardClient({ timeoutMs: 10_000, concurrency: 4, maxResponseBytes: MAX });
+    const failure = await client.post(url, { query: '{ endless }' }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ outcome: 'http_error', message: expect.stringMatching(/^answered more than 65536 bytes/) });
+    // The connection is dropped: the server could write little more than the bound and the socket's buffers.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(written).toBeLessThan(100 * MAX);
+    await client.close();
+  });
+});

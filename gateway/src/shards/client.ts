@@ -42,7 +42,12 @@ export interface ShardClientOptions {
   observer?: FetchObserver;
   /** How a request reaches a shard: HTTP over pooled connections unless given (tests pass in-process shards). */
   transport?: Transport;
+  /** The largest answer a shard may give, in bytes (SHARD_MAX_RESPONSE_MB): one larger is cut off and fails. Default 32 MiB. */
+  maxResponseBytes?: number;
 }
+
+/** The largest answer a shard may give, unless told otherwise. */
+const MAX_RESPONSE_BYTES = 32 * 2 ** 20;
 
 /** Sends one POST body to a shard and gives its status and body text; rejects when `signal` aborts. */
 export type Transport = (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<{ status: number; text: string }>;
@@ -191,9 +196,12 @@ export class ShardClient {
     }
     // undici's dispatch, not its request(): no response stream per request, the body's chunks
     // gathered as they come (a 290-shard fan-out pays this 290 times).
+    const max = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const tooLarge = () => new ShardFailure(`answered more than ${formatBytes(max)}, the most a kommun's answer may hold (SHARD_MAX_RESPONSE_MB)`, 'http_error');
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
       const chunks: Buffer[] = [];
+      let received = 0;
       let status = 0;
       let controller: Dispatcher.DispatchController | undefined;
       const onAbort = () => {
@@ -209,10 +217,13 @@ export class ShardClient {
             controller = c;
             if (signal.aborted) c.abort(signal.reason);
           },
-          onResponseStart: (_c, statusCode) => {
+          onResponseStart: (c, statusCode, responseHeaders) => {
             status = statusCode;
+            if (Number(responseHeaders['content-length']) > max) c.abort(tooLarge());
           },
-          onResponseData: (_c, chunk) => {
+          onResponseData: (c, chunk) => {
+            // A member that answers without end (a fault, or worse) must not take the gateway's memory with it.
+            if ((received += chunk.length) > max) return c.abort(tooLarge());
             chunks.push(chunk);
           },
           onResponseEnd: () => {
@@ -245,6 +256,10 @@ export class ShardClient {
     if (next) next();
     else this.active--;
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${+(bytes / 2 ** 20).toFixed(1)} MiB` : `${bytes} bytes`;
 }
 
 function requestIdHeader(): Record<string, string> {
