@@ -25,8 +25,14 @@ export const gatewayEnv = {
   SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(128),
   /** The largest answer a kommun (or a member that is itself a hub) may give, in MiB; one larger is cut off and leaves a hole. Default 32. */
   SHARD_MAX_RESPONSE_MB: z.coerce.number().int().min(1).max(1024).default(32),
-  /** How often the member registry and each member's schema are re-read, in ms. Default 10000. */
+  /** How often the member registry is re-read, in ms. Default 10000. */
   MEMBERS_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /**
+   * How often a verified member's schema is re-read at the same URL, in ms (spread over the
+   * registry's refreshes). Default 60000. New, moved, refused and unreachable members are read on
+   * every refresh.
+   */
+  MEMBERS_SCHEMA_REFRESH_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** Deepest field nesting a query may have. Default 12. */
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   /** Aliases in one operation. Default 30. */

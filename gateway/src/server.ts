@@ -90,6 +90,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     checker: new ContractChecker(contract),
     logger,
     refreshMs: config.MEMBERS_REFRESH_MS,
+    schemaRefreshMs: config.MEMBERS_SCHEMA_REFRESH_MS,
   });
   const relabel = () => {
     const byUrl = new Map<string, string[]>();

@@ -29,8 +29,14 @@ export interface RegistryOptions {
   client: ShardClient;
   checker: ContractChecker;
   logger: Logger;
-  /** How often the registry and each member's schema are read again. */
+  /** How often the registry is read again. */
   refreshMs: number;
+  /**
+   * How often an active member's schema is read again at the same URL (MEMBERS_SCHEMA_REFRESH_MS;
+   * default: on every refresh). A member that is new, has moved, was refused or could not be read
+   * is checked on every refresh.
+   */
+  schemaRefreshMs?: number;
 }
 
 const MEMBERS_QUERY = '{ municipalities { code name subgraphUrl } }';
@@ -41,11 +47,18 @@ const SDL_QUERY = '{ _service { sdl } }';
  * region subgraph and re-read every `refreshMs`, so a kommun joining or leaving, or moving its
  * subgraph, is picked up without a restart. A member's schema is checked against the contract
  * before it receives any request; one that breaks the contract is refused and reported.
+ *
+ * A schema already checked at the same URL is read again every `schemaRefreshMs`, not on every
+ * refresh: the members are spread over the refreshes in between (by kommunkod), so that a region
+ * of 290 reads about 290 / (schemaRefreshMs / refreshMs) schemas of some 30 KB each per refresh,
+ * not all of them at once.
  */
 export class MemberRegistry {
   private members = new Map<string, Member>();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  /** Refreshes run so far: which members' schemas are due is counted in them. */
+  private round = 0;
   private readonly listeners = new Set<() => void>();
   lastRefresh: { at: string; ok: boolean; error?: string } | null = null;
 
@@ -111,7 +124,17 @@ export class MemberRegistry {
       return;
     }
     const next = new Map<string, Member>();
-    await Promise.all(listed.map(async (entry) => next.set(entry.code, await this.check(entry))));
+    const every = Math.max(1, Math.round((this.options.schemaRefreshMs ?? this.options.refreshMs) / this.options.refreshMs));
+    const round = this.round++;
+    await Promise.all(
+      listed.map(async (entry) => {
+        const previous = this.members.get(entry.code);
+        // Verified at this URL, and its schema not due this round: kept as it is. A refused member
+        // is read again every time, so that one whose schema is mended is let in at once.
+        const kept = previous?.state === 'active' && previous.url === entry.subgraphUrl && (round + spread(entry.code)) % every !== 0;
+        next.set(entry.code, kept ? { ...previous, name: entry.name } : await this.check(entry));
+      }),
+    );
     const before = JSON.stringify(this.all().map(({ checkedAt: _, ...m }) => m));
     this.members = next;
     this.sorted = null;
@@ -141,4 +164,11 @@ export class MemberRegistry {
       return { ...base, verifiedUrl, reason: `its subgraph ${(err as Error).message}` };
     }
   }
+}
+
+/** A member's place among the refreshes its schema is read in: the same every time for a kommunkod. */
+function spread(code: string): number {
+  let h = 0;
+  for (let i = 0; i < code.length; i++) h = (h * 31 + code.charCodeAt(i)) >>> 0;
+  return h;
 }
