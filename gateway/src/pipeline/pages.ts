@@ -1,6 +1,5 @@
-import { comparePositions } from '@samverkan/contract';
 import { HIDDEN } from '../routing/inject';
-import { positionOf } from '../routing/positions';
+import { firstInOrder } from '../routing/positions';
 
 type Obj = Record<string, unknown>;
 
@@ -52,13 +51,12 @@ export function rowsOf(value: Obj): Obj[] {
  * fewer than the page.
  */
 export function wanting(page: OpenPage): ShardPage[] {
-  const rows = page.shards.flatMap((s) => rowsOf(s.value).map((edge) => ({ s, position: positionOf(edge[page.cursor] as string) })));
-  rows.sort((a, b) => comparePositions(a.position, b.position));
-  const inPage = new Map<ShardPage, number>();
-  for (const r of rows.slice(0, page.first)) inPage.set(r.s, (inPage.get(r.s) ?? 0) + 1);
-  return page.shards.filter((s) => {
-    const own = rowsOf(s.value).length;
-    return !s.settled && (s.value[HIDDEN.more] as Obj | null)?.hasNextPage === true && own > 0 && inPage.get(s) === own && own < page.first;
+  const lists = page.shards.map((s) => rowsOf(s.value));
+  const inPage = new Array<number>(lists.length).fill(0);
+  for (const [list] of firstInOrder(lists, page.first, (edge) => edge[page.cursor] as string)) inPage[list]++;
+  return page.shards.filter((s, i) => {
+    const own = lists[i].length;
+    return !s.settled && (s.value[HIDDEN.more] as Obj | null)?.hasNextPage === true && own > 0 && inPage[i] === own && own < page.first;
   });
 }
 

@@ -21,11 +21,11 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { compareCodePoints, comparePositions, type CursorPosition } from '@samverkan/contract';
+import { compareCodePoints } from '@samverkan/contract';
 import type { ConnectionRule, GroupRule, RoutingDeclaration } from './declaration';
 import { HIDDEN } from './inject';
 import { ownerOfValue } from './owner';
-import { positionOf } from './positions';
+import { firstInOrder } from './positions';
 
 type Obj = Record<string, unknown>;
 
@@ -230,17 +230,9 @@ export class ResponseMerger {
   private mergeConnection(node: FieldNode, def: GraphQLField<unknown, unknown>, type: GraphQLCompositeType, conns: Obj[], rule: ConnectionRule): Obj {
     const args = getArgumentValues(def, node, this.variables);
     const first = typeof args.first === 'number' ? args.first : rule.defaultFirst;
-    const items: Array<{ conn: Obj; index: number; cursor: string; position: CursorPosition }> = [];
-    for (const conn of conns) {
-      const edges = (conn[HIDDEN.cursors] as Obj[] | null) ?? [];
-      edges.forEach((edge, index) => {
-        const cursor = edge[rule.cursor] as string;
-        items.push({ conn, index, cursor, position: positionOf(cursor) });
-      });
-    }
-    items.sort((a, b) => comparePositions(a.position, b.position));
-    const chosen = items.slice(0, first);
-    const hasNextPage = items.length > first || conns.some((c) => (c[HIDDEN.more] as Obj | null)?.hasNextPage === true);
+    const lists = conns.map((conn) => (conn[HIDDEN.cursors] as Obj[] | null) ?? []);
+    const chosen = firstInOrder(lists, first, (edge) => edge[rule.cursor] as string).map(([l, index]) => ({ conn: conns[l], index, cursor: lists[l][index][rule.cursor] as string }));
+    const hasNextPage = lists.reduce((n, list) => n + list.length, 0) > first || conns.some((c) => (c[HIDDEN.more] as Obj | null)?.hasNextPage === true);
     const out: Obj = {};
     if (!node.selectionSet) return out;
     for (const f of this.collect(node.selectionSet, type)) {
