@@ -8,7 +8,7 @@ import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-i
 import { execute, getVariableValues, GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { serverOptions, socketHooks, subgraphProtection, type Identity, type Logger, type TokenVerifier } from '@samverkan/server-kit';
+import { REQUEST_ID_HEADER, serverOptions, socketHooks, subgraphProtection, type Identity, type Logger, type TokenVerifier } from '@samverkan/server-kit';
 import { BUDGET_HEADER, memberDeadline, type Deadline } from './deadline';
 import { rootFields } from './documents';
 import type { ShardedDataSource } from './sharded-data-source';
@@ -79,7 +79,7 @@ export async function memberFace(options: MemberFaceOptions): Promise<{ router: 
     if (names.includes('_entities') && names.length > 1) return refuse('Ask _entities on its own, as a gateway does.');
     const answer = await source.answerOperation(
       { query: requestContext.source, document, operation, variables: request.variables ?? {} },
-      { authorization: context.authorization, identity: context.identity, deadline: context.deadline },
+      { authorization: context.authorization, identity: context.identity, deadline: context.deadline, requestId: request.http?.headers.get(REQUEST_ID_HEADER) ?? undefined },
     );
     return { data: answer.data, ...(answer.errors?.length ? { errors: answer.errors.map(asError) } : {}) };
   };

@@ -1,7 +1,7 @@
 import { getOperationAST, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { REGION_AUDIENCE, type AssertionSigner, type Identity } from '@samverkan/server-kit';
+import { REGION_AUDIENCE, REQUEST_ID_HEADER, type AssertionSigner, type Identity } from '@samverkan/server-kit';
 import type { Deadline } from './deadline';
 import { REGION_SCOPE, type ReadTracker } from './cache/response-cache';
 import { parseFetch, rootFields } from './documents';
@@ -27,6 +27,9 @@ export class RegionDataSource implements GraphQLDataSource {
     const headers: Record<string, string> = {};
     let write = false;
     if (options.kind === 'incoming operation') {
+      // The client request's id goes along, so that the region's log lines carry the gateway's id.
+      const requestId = options.incomingRequestContext.request.http?.headers.get(REQUEST_ID_HEADER);
+      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
       const operation = getOperationAST(options.document ?? parseFetch(options.request.query!), options.request.operationName);
       write = operation?.operation === 'mutation';
       const authorization = options.incomingRequestContext.request.http?.headers.get('authorization');

@@ -1,7 +1,7 @@
 import { getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { kommunAudience, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
+import { kommunAudience, REQUEST_ID_HEADER, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import { isDeepStrictEqual } from 'node:util';
 import type { Deadline } from './deadline';
 import type { Prefetched } from './short-path';
@@ -30,6 +30,8 @@ export interface RequestScope {
   deadline?: Deadline;
   /** What the request reads and writes, for the response cache. */
   reads?: ReadTracker;
+  /** The client request's id (see assignRequestId): sent on to every kommun asked, and named in the log. */
+  requestId?: string;
 }
 
 export interface ShardedDataSourceOptions {
@@ -73,7 +75,9 @@ export class ShardedDataSource implements GraphQLDataSource {
     const variables = (request.variables ?? {}) as Obj;
     const operation = getOperationAST(document, request.operationName);
     if (!operation) return { errors: [{ message: 'The gateway built a fetch without an operation.' }] };
-    const authorization = options.incomingRequestContext.request.http?.headers.get('authorization') ?? undefined;
+    const http = options.incomingRequestContext.request.http;
+    const authorization = http?.headers.get('authorization') ?? undefined;
+    const requestId = http?.headers.get(REQUEST_ID_HEADER) ?? undefined;
     // The request's one deadline (set when it started, see GatewayContext): every fetch draws from it.
     const context = (options.context ?? {}) as { deadline?: Deadline; identity?: Identity | null; reads?: ReadTracker; prefetched?: Prefetched };
     const { deadline, identity, reads, prefetched } = context;
@@ -82,7 +86,7 @@ export class ShardedDataSource implements GraphQLDataSource {
       context.prefetched = undefined;
       return prefetched.response;
     }
-    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline, reads });
+    return this.fetch({ query: request.query!, document, operation, variables }, { authorization, identity, deadline, reads, requestId });
   }
 
   /**
@@ -135,6 +139,7 @@ export class ShardedDataSource implements GraphQLDataSource {
         identityFor: write ? undefined : this.identityFor(fetch, request),
         versions: this.versions,
         reads: request.reads,
+        requestId: request.requestId,
       },
     };
     const fields = rootFields(fetch.operation);

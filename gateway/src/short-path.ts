@@ -7,7 +7,7 @@ import { QueryPlanner, type FetchNode } from '@apollo/query-planner';
 // @apollo/gateway's own result shaping, which its executor runs on every answer (not in its index).
 import { computeResponse } from '@apollo/gateway/dist/resultShaping';
 import { LRUCache } from 'lru-cache';
-import { answerFailedRequest, GRAPHQL_PATH, REQUEST_ID_HEADER, withRequestId, type CostRequest, type Logger, type ServiceMetrics } from '@samverkan/server-kit';
+import { answerFailedRequest, assignRequestId, GRAPHQL_PATH, type CostRequest, type Logger, type ServiceMetrics } from '@samverkan/server-kit';
 import type { GraphQLError } from 'graphql';
 import type { Deadline } from './deadline';
 import { startClock } from './request-timeout';
@@ -145,7 +145,7 @@ export class ShortPath {
   /**
    * The HTTP server's listener. A request the short path may take (an anonymous POST to the
    * GraphQL path that accepts JSON) is read here, as the app would read it but without Express's
-   * router in the way: its id (in scope, see withRequestId), CORS headers, its clock and its JSON
+   * router in the way: its id (see assignRequestId), CORS headers, its clock and its JSON
    * body, by the same middleware. Every other request, and each of these the short path does not
    * answer, goes to `app`, which runs it as it runs any request: the id, the clock and the body
    * already read are kept (with `res.locals.prefetched` when the short path fetched already).
@@ -154,37 +154,34 @@ export class ShortPath {
     return (req, res) => {
       if (req.method !== 'POST' || req.url !== GRAPHQL_PATH || req.headers.authorization !== undefined || !JSON_ACCEPTED.has(req.headers.accept)) return app(req, res);
       const started = process.hrtime.bigint();
-      withRequestId(req, res, () => {
-        const requestId = String(res.getHeader(REQUEST_ID_HEADER));
-        // Should the app take the request over, it answers under the same id.
-        req.headers[REQUEST_ID_HEADER] = requestId;
-        const deadline = startClock(res, http.timeoutMs);
-        http.cors(req, res, () =>
-          http.parseJson(req, res, (err) => {
-            if (err) return answerFailedRequest(res, err, http.logger, requestId);
-            const shortcut = this.eligible(req as IncomingMessage & { body?: unknown });
-            if (!shortcut) return app(req, res);
-            const { variables } = (req as IncomingMessage & { body: { variables?: Obj | null } }).body;
-            this.answer(shortcut, variables ?? {}, deadline).then(
-              (outcome) => {
-                if ('prefetched' in outcome) {
-                  this.taken.inc({ outcome: 'handed over' });
-                  (res as ServerResponse & { locals: Obj }).locals.prefetched = outcome.prefetched;
-                  return app(req, res);
-                }
-                this.taken.inc({ outcome: 'answered' });
-                this.options.metrics.observeRequest(shortcut.operationName, 'query', { data: {} }, started);
-                res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(outcome.text) }).end(outcome.text);
-              },
-              (error: unknown) => {
-                // Not expected (the data source answers failures as errors): the full path runs the request afresh.
-                http.logger.error({ err: error, requestId }, 'the short path failed; the full path answers');
-                app(req, res);
-              },
-            );
-          }),
-        );
-      });
+      // Should the app take the request over, it answers under the same id (set on the request).
+      const requestId = assignRequestId(req, res);
+      const deadline = startClock(res, http.timeoutMs);
+      http.cors(req, res, () =>
+        http.parseJson(req, res, (err) => {
+          if (err) return answerFailedRequest(res, err, http.logger, requestId);
+          const shortcut = this.eligible(req as IncomingMessage & { body?: unknown });
+          if (!shortcut) return app(req, res);
+          const { variables } = (req as IncomingMessage & { body: { variables?: Obj | null } }).body;
+          this.answer(shortcut, variables ?? {}, deadline, requestId).then(
+            (outcome) => {
+              if ('prefetched' in outcome) {
+                this.taken.inc({ outcome: 'handed over' });
+                (res as ServerResponse & { locals: Obj }).locals.prefetched = outcome.prefetched;
+                return app(req, res);
+              }
+              this.taken.inc({ outcome: 'answered' });
+              this.options.metrics.observeRequest(shortcut.operationName, 'query', { data: {} }, started);
+              res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(outcome.text) }).end(outcome.text);
+            },
+            (error: unknown) => {
+              // Not expected (the data source answers failures as errors): the full path runs the request afresh.
+              http.logger.error({ err: error, requestId }, 'the short path failed; the full path answers');
+              app(req, res);
+            },
+          );
+        }),
+      );
     };
   }
 
@@ -207,7 +204,7 @@ export class ShortPath {
   }
 
   /** The answer's text, or the fetch for the full path to answer from. */
-  private async answer(shortcut: Shortcut, variables: Obj, deadline: Deadline): Promise<{ text: string } | { prefetched: Prefetched }> {
+  private async answer(shortcut: Shortcut, variables: Obj, deadline: Deadline, requestId: string): Promise<{ text: string } | { prefetched: Prefetched }> {
     const { fetch } = shortcut;
     // As @apollo/gateway's executor: the fetch's variables as the client gave them, undefined ones left out.
     const fetchVariables = Object.create(null) as Obj;
@@ -215,7 +212,7 @@ export class ShortPath {
     const source = this.options.source()!;
     const response = await source.answerOperation(
       { query: fetch.query, document: fetch.document, operation: fetch.operation, variables: fetchVariables },
-      { identity: null, deadline },
+      { identity: null, deadline, requestId },
     );
     const prefetched = { prefetched: { query: fetch.query, variables: fetchVariables, response } };
     if (response.errors?.length || !response.data) return prefetched;

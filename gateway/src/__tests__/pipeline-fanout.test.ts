@@ -29,7 +29,7 @@ describe('fan out', () => {
   });
 
   it('names each kommun a failed shard leaves out, at each place it was to fill: one that throws, one past the deadline, one with an internal error', async () => {
-    const { client, report, logger } = setup({
+    const { client, report, logger, sent } = setup({
       'http://shard-0001/': { schema: shardSchema(itemsOf('0001', [1])) },
       'http://shard-0002/': { throws: 'socket hang up' },
       'http://shard-0003/': { hangs: true },
@@ -38,7 +38,7 @@ describe('fan out', () => {
     const deadline = requestDeadline(200);
     const outcomes = await fanOut(
       [request('0001'), request('0002', { paths: [['labels'], ['other']] }), request('0003'), request('0004', { paths: [['labels'], ['other']] })],
-      { client, logger, report, deadline },
+      { client, logger, report, deadline, requestId: 'req-fanout-1' },
     );
     expect(outcomes.map((o) => 'answer' in o)).toEqual([true, false, false, true]);
     expect(report.errors).toHaveLength(4);
@@ -51,6 +51,9 @@ describe('fan out', () => {
     ]));
     expect(JSON.stringify(report.errors)).not.toContain('relation');
     expect(logger.warnings).toHaveLength(1);
+    // The log line names the client request, as the kommun's own lines do (the id went with each request).
+    expect(logger.warnings[0]).toEqual([expect.objectContaining({ requestId: 'req-fanout-1', municipalities: ['0004'] }), 'a kommun answered an internal error']);
+    expect(sent.map((s) => s.headers['x-request-id'])).toEqual(['req-fanout-1', 'req-fanout-1', 'req-fanout-1', 'req-fanout-1']);
     await client.close();
   });
 

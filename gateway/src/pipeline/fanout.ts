@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import type { Logger } from '@samverkan/server-kit';
+import { REQUEST_ID_HEADER, type Logger } from '@samverkan/server-kit';
 import type { Deadline } from '../deadline';
 import { callerError, holeError, isForTheCaller, namedKommuner, unknownError, type Path } from '../holes';
 import type { ShardAnswer, ShardClient } from '../shards/client';
@@ -118,6 +118,8 @@ export interface FanOutScope {
   versions?: VersionGate;
   /** What the request read and wrote, for the response cache (see ReadTracker). */
   reads?: ReadTracker;
+  /** The client request's id: each kommun asked gets it, so that its log lines carry the gateway's id. */
+  requestId?: string;
 }
 
 /**
@@ -126,7 +128,8 @@ export interface FanOutScope {
  * in request order (by kommunkod), so that concatenated lists come out the same every time.
  */
 export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Outcome[]> {
-  const writeHeaders: Record<string, string> = scope.writeAuthorization ? { authorization: scope.writeAuthorization } : {};
+  const ids: Record<string, string> = scope.requestId ? { [REQUEST_ID_HEADER]: scope.requestId } : {};
+  const writeHeaders: Record<string, string> = scope.writeAuthorization ? { ...ids, authorization: scope.writeAuthorization } : ids;
   return Promise.all(
     requests.map(async (request): Promise<Outcome> => {
       const gaps = scope.versions?.gaps(request.codes, request.query, request.variables) ?? [];
@@ -139,7 +142,7 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
       for (const code of request.codes) scope.reads?.[scope.write ? 'written' : 'read'].add(code);
       try {
         const asserted = !scope.writeAuthorization && scope.identityFor ? await scope.identityFor(request.codes) : undefined;
-        const headers = asserted ? { authorization: asserted } : writeHeaders;
+        const headers = asserted ? { ...ids, authorization: asserted } : writeHeaders;
         const answer = await scope.client.post(request.url, { query: request.query, variables: request.variables }, headers, scope.deadline, { write: scope.write, notBefore: scope.reads?.since });
         keepErrors(request, answer, scope);
         return { answer, request };
@@ -159,7 +162,7 @@ export function fanOut(requests: ShardRequest[], scope: FanOutScope): Promise<Ou
  * key, or the entity), its details kept for the log. An answer without data loses every place the
  * request was to fill.
  */
-function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger }: FanOutScope): void {
+function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger, requestId }: FanOutScope): void {
   const holes: Path[] = [];
   let everywhere = answer.data == null;
   let internal = 0;
@@ -187,7 +190,7 @@ function keepErrors(request: ShardRequest, answer: ShardAnswer, { report, logger
   // Data lost with nothing said for the caller: every place the request was to fill is a hole.
   if (answer.data == null && internal === 0 && answer.errors?.length) everywhere = false;
   if (!internal && !everywhere) return;
-  if (internal) logger.warn({ municipalities: request.codes, errors: answer.errors?.filter((e) => !isForTheCaller(e.extensions?.code)) }, 'a kommun answered an internal error');
+  if (internal) logger.warn({ requestId, municipalities: request.codes, errors: answer.errors?.filter((e) => !isForTheCaller(e.extensions?.code)) }, 'a kommun answered an internal error');
   const reason = internal ? 'its subgraph answered an internal error' : 'its subgraph answered no data';
   for (const code of request.codes) report.missing(code, reason, everywhere ? request.paths : holes);
 }

@@ -1,5 +1,4 @@
 import { Agent, type Dispatcher } from 'undici';
-import { currentRequestId, REQUEST_ID_HEADER } from '@samverkan/server-kit';
 import { BUDGET_HEADER, fetchBudget, writeBudget, type Deadline } from '../deadline';
 
 export interface GraphQLPayload {
@@ -144,10 +143,8 @@ export class ShardClient {
       const own: InFlight = { cancel: new Cancel(), waiting: 0, startedAt: performance.now(), pending: undefined as unknown as InFlight['pending'] };
       if (key) this.inflight.set(key, own);
       // How long the caller waits goes along: a member that is itself a hub (see member.ts) answers
-      // by then, with the kommuner late inside it named, rather than being a hole as a whole. So
-      // does the request's id, so that the kommun's log lines carry the same id as the gateway's.
-      const id = currentRequestId();
-      const sent = { 'content-type': 'application/json', accept: 'application/json', ...(id ? { [REQUEST_ID_HEADER]: id } : undefined), ...headers, [BUDGET_HEADER]: String(budget.ms) };
+      // by then, with the kommuner late inside it named, rather than being a hole as a whole.
+      const sent = { 'content-type': 'application/json', accept: 'application/json', ...headers, [BUDGET_HEADER]: String(budget.ms) };
       own.pending = this.send(url, body, sent, own.cancel, () => {
         if (key && this.inflight.get(key) === own) this.inflight.delete(key);
       });

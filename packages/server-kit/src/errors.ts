@@ -40,13 +40,13 @@ export interface ErrorFormatterOptions {
   fromKommun?: (error: { code: string; path: GraphQLFormattedError['path'] }) => GraphQLFormattedError;
 }
 
-/** The request each error arose in, where no async scope says it (see errorOfRequest). */
+/** The request each error arose in (see errorOfRequest). */
 const requestOfError = new WeakMap<object, string>();
 
 /**
  * Says that `error` arose while serving request `requestId`, so that the error formatter's log
- * line of it carries that id. For a server that keeps no request in async scope (a subgraph, see
- * subgraphEndpoint); elsewhere the logger's own mixin names the request.
+ * line of it carries that id (standardPlugins says it of every error of a GraphQL request; a
+ * context function's error, which no plugin sees, is said where it is caught).
  */
 export function errorOfRequest(error: unknown, requestId: string): void {
   if (typeof error === 'object' && error !== null) requestOfError.set(error, requestId);

@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { REQUEST_ID_HEADER } from './app';
 import type { Logger } from './logger';
-import { createErrorFormatter, type ErrorFormatterOptions } from './errors';
+import { createErrorFormatter, errorOfRequest, type ErrorFormatterOptions } from './errors';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -29,8 +29,24 @@ export function serverOptions(logger: Logger, errors: ErrorFormatterOptions = {}
  * gateway serves its own pages instead).
  */
 export function standardPlugins(httpServer: http.Server): ApolloServerPlugin[] {
-  return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()];
+  return [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), requestOfErrors];
 }
+
+/**
+ * Names the request each error of a GraphQL request arose in (its id, which assignRequestId set on
+ * the request), so that the error formatter's log line of an internal error carries it.
+ */
+const requestOfErrors: ApolloServerPlugin = {
+  async requestDidStart({ request }) {
+    const requestId = request.http?.headers.get(REQUEST_ID_HEADER);
+    if (!requestId) return {};
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) errorOfRequest(error, requestId);
+      },
+    };
+  },
+};
 
 /**
  * The answer to a request that failed before GraphQL saw it: a body parser's 4xx with its message,
@@ -62,7 +78,7 @@ export function answerFailedRequest(res: http.ServerResponse, err: unknown, logg
 export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
   return (err: { status?: number; message?: string }, _req, res, next) => {
     if (!err) return next();
-    // The id requestIds answered (also in scope, unless the app keeps none).
+    // The id requestIds answered.
     const requestId = res.getHeader(REQUEST_ID_HEADER);
     const { status, body } = failedRequestAnswer(err, logger, typeof requestId === 'string' ? requestId : undefined);
     res.status(status).json(body);

@@ -15,15 +15,11 @@ export interface SubgraphRequest {
 
 /**
  * Reports the SQL statements a request cost in `extensions.sqlStatements` (for tests and
- * benchmarks), and names the request each error arose in, so that the error formatter's log line of
- * an internal error carries its id (see errorOfRequest).
+ * benchmarks). (Each error's request is named by standardPlugins.)
  */
 export const requestReport: ApolloServerPlugin<SubgraphRequest> = {
   async requestDidStart() {
     return {
-      async didEncounterErrors({ errors, contextValue }) {
-        for (const error of errors) errorOfRequest(error, contextValue.requestId);
-      },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind === 'single') {
           response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: contextValue.tally.count };

@@ -72,8 +72,8 @@ export async function createSubgraphServer<C extends BaseContext, S = never>(opt
   const { config, logger, db, schema } = options;
   const metrics = new ServiceMetrics(options.service, config.METRICS_TOKEN);
   poolGauges(metrics, () => poolOf(db));
-  // No request in async scope, on any path (see AppOptions.requestScope): GraphQL requests carry theirs in the context.
-  const app = createApp({ requestScope: false });
+  // A GraphQL request's id travels in its context (see assignRequestId).
+  const app = createApp();
   // The GraphQL endpoint, once Apollo Server has started (requests before that go to the app).
   const endpoint: { graphql?: ReturnType<typeof subgraphEndpoint> } = {};
   const httpServer = http.createServer(routeRequests(app, () => endpoint.graphql));
