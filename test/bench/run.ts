@@ -22,7 +22,8 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  * pick instead; then the region at 13, 50 and 290 shards with each shard behind a delaying proxy
  * (remote shards, simulated). Prints a table and writes test/bench/results/latest.json.
  *
- * BENCH_PROJECTS (2000 per kommun), BENCH_SECONDS (8), BENCH_CONNECTIONS (8),
+ * BENCH_PROJECTS (2000 per kommun), BENCH_SECONDS (8: each run about that long, and at least
+ * BENCH_MIN_REQUESTS requests, 40), BENCH_CONNECTIONS (8),
  * BENCH_DATABASE_URL (default: an embedded PostgreSQL in .data/bench-postgres),
  * BENCH_GROWTH (true): also the remote-shard runs at 13, 50 and 290 shards (BENCH_SHARDS, e.g.
  * "13,50") and S1 and S2 at 20,000 projects per kommun; BENCH_GROWTH_CONNECTIONS (4) and
@@ -33,6 +34,8 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+/** Requests of a measured run, at least (BENCH_MIN_REQUESTS). */
+const MIN_REQUESTS = Number(process.env.BENCH_MIN_REQUESTS ?? 40);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const GROWTH_CONNECTIONS = Number(process.env.BENCH_GROWTH_CONNECTIONS ?? 4);
 const DELAYS = (process.env.BENCH_DELAYS ?? '0,5,20').split(',').map(Number);
@@ -143,11 +146,12 @@ async function measure(scenario: string, form: Form, target: string, url: string
   // when the next begins, and the gateway's CPU time and the SQL over the measured run are its
   // requests' own. At 290 shards a timed run of a few requests a second would end with a third of
   // its requests' work uncounted, and charge it to the next. The warm-up is about 2 s' worth at
-  // the first answer's pace; the measured run about SECONDS' worth at the warm-up's, at least 4 per
-  // connection.
+  // the first answer's pace; the measured run about SECONDS' worth at the warm-up's, and at least
+  // MIN_REQUESTS, so that a slow target's figures (290 shards, a request or two a second) do not
+  // rest on a dozen requests.
   const firstMs = performance.now() - started;
   const warm = await drive(url, body, { connections, amount: Math.min(5000, Math.round((2000 / Math.max(firstMs, 1)) * connections)), headers: opts.headers });
-  const amount = Math.min(200_000, Math.max(4 * connections, Math.round(warm.rps * SECONDS)));
+  const amount = Math.min(200_000, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)));
   const before = await sqlTotal(opts.kommunUrls);
   const gateways = opts.gatewayPids ?? (opts.gatewayPid ? [opts.gatewayPid] : []);
   const gatewaysCpu = () => gateways.reduce((sum, pid) => sum + cpuMs(pid), 0);

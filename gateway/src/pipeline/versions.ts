@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { MemberRegistry } from '../shards/registry';
+import type { Member, MemberRegistry } from '../shards/registry';
 
 /** What an operation uses of the contract: its coordinates, and its variables' types for their values. */
 export interface OperationUse {
@@ -111,8 +111,13 @@ export class VersionGate {
   ) {}
 
   gaps(codes: string[], query: string, variables: Record<string, unknown> = {}): VersionGap[] {
-    const members = codes.map((c) => this.registry.get(c)).filter((m) => m?.lacks?.length);
-    if (!members.length) return [];
+    // Asked for every shard request of a fan-out: nothing is built unless a member lacks something.
+    let members: Member[] | undefined;
+    for (const code of codes) {
+      const m = this.registry.get(code);
+      if (m?.lacks?.length) (members ??= []).push(m);
+    }
+    if (!members) return [];
     let use = this.used.get(query);
     if (!use) this.used.set(query, (use = operationUse(this.contract, query)));
     // What the variables' values use (an input field a newer version added, say) counts too.
@@ -120,8 +125,8 @@ export class VersionGate {
     for (const [name, type] of use.variables) valueCoordinates(type, variables[name], used);
     const gaps: VersionGap[] = [];
     for (const m of members) {
-      const missing = m!.lacks!.filter((c) => used.has(c));
-      if (missing.length) gaps.push({ code: m!.code, reason: `its subgraph implements contract version ${m!.contractVersion}, which has no ${missing.join(', ')}` });
+      const missing = m.lacks!.filter((c) => used.has(c));
+      if (missing.length) gaps.push({ code: m.code, reason: `its subgraph implements contract version ${m.contractVersion}, which has no ${missing.join(', ')}` });
     }
     return gaps;
   }

@@ -100,8 +100,12 @@ export class ShardClient {
   private readonly agent: Agent;
   private active = 0;
   private readonly waiting: Array<() => void> = [];
-  /** Identical reads in flight to the same shard share one request. */
-  private readonly inflight = new Map<string, InFlight>();
+  /**
+   * Identical reads in flight to the same shard share one request: kept by shard and credentials,
+   * then by body. A broadcast gives every shard the same body string, whose hash is then
+   * computed once, not once per shard over a key that joins it to the URL.
+   */
+  private readonly inflight = new Map<string, Map<string, InFlight>>();
 
   constructor(private readonly options: ShardClientOptions) {
     this.agent = new Agent({ connections: options.connectionsPerShard ?? 32, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -135,19 +139,21 @@ export class ShardClient {
 
   private async exchange(url: string, payload: GraphQLPayload, headers: Record<string, string>, budget: { ms: number; reason: string }, notBefore = 0): Promise<ShardAnswer> {
     const body = this.bodyOf(payload);
-    const key = /^\s*mutation\b/.test(payload.query) ? null : `${url}\n${headers.authorization ?? ''}\n${body}`;
-    let flight = key ? this.inflight.get(key) : undefined;
+    const shard = /^\s*mutation\b/.test(payload.query) ? null : `${url}\n${headers.authorization ?? ''}`;
+    let flight = shard === null ? undefined : this.inflight.get(shard)?.get(body);
     if (flight && flight.startedAt < notBefore) flight = undefined;
     if (flight) this.options.observer?.shared(url);
     else {
       const own: InFlight = { cancel: new Cancel(), waiting: 0, startedAt: performance.now(), pending: undefined as unknown as InFlight['pending'] };
-      if (key) this.inflight.set(key, own);
+      if (shard !== null) {
+        let flights = this.inflight.get(shard);
+        if (!flights) this.inflight.set(shard, (flights = new Map()));
+        flights.set(body, own);
+      }
       // How long the caller waits goes along: a member that is itself a hub (see member.ts) answers
       // by then, with the kommuner late inside it named, rather than being a hole as a whole.
       const sent = { 'content-type': 'application/json', accept: 'application/json', ...headers, [BUDGET_HEADER]: String(budget.ms) };
-      own.pending = this.send(url, body, sent, own.cancel, () => {
-        if (key && this.inflight.get(key) === own) this.inflight.delete(key);
-      });
+      own.pending = this.send(url, body, sent, own.cancel, () => this.landed(shard, body, own));
       flight = own;
     }
     const current = flight;
@@ -165,7 +171,7 @@ export class ShardClient {
       clearTimeout(timer);
       // The last caller to give up cancels the request, so that it holds no slot nobody waits for.
       if (--current.waiting === 0 && !done) {
-        if (key && this.inflight.get(key) === current) this.inflight.delete(key);
+        this.landed(shard, body, current);
         current.cancel.abort(Object.assign(new Error('nobody waits for its answer'), { name: 'AbortError' }));
       }
     }
@@ -179,6 +185,14 @@ export class ShardClient {
     }
     if (status >= 500 && !answer.data) throw new ShardFailure(`answered HTTP ${status}`, 'http_error');
     return answer;
+  }
+
+  /** A request in flight has ended or been given up: later callers get one of their own. */
+  private landed(shard: string | null, body: string, flight: InFlight): void {
+    const flights = shard === null ? undefined : this.inflight.get(shard);
+    if (flights?.get(body) !== flight) return;
+    flights.delete(body);
+    if (!flights.size) this.inflight.delete(shard!);
   }
 
   /**
@@ -247,7 +261,7 @@ export class ShardClient {
             chunks.push(chunk);
           },
           onResponseEnd: () => {
-            resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
+            resolve({ status, text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8') });
           },
           onResponseError: (_c, error) => {
             reject(error);
