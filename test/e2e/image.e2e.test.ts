@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase, postGraphQL, TEST_SERVER_URL, testDatabaseName, withDatabase } from '@samverkan/testing';
-import { freePort, REPO_ROOT, startDevIdentityProvider, waitForHealth, type DevIdentityProvider } from '@samverkan/region-runner';
+import { freePort, NODE_FLAGS, REPO_ROOT, startDevIdentityProvider, waitForHealth, type DevIdentityProvider } from '@samverkan/region-runner';
 
 /**
  * The image, without a container engine: the Dockerfile's steps replayed as written. The build
@@ -113,7 +113,7 @@ it('holds compiled code and production dependencies only', () => {
   const sources = [...walk(app)].filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   expect(sources).toEqual([]);
   for (const dev of ['typescript', '@swc/core', '@swc-node/register', 'jest', 'eslint', 'vite']) expect([dev, existsSync(join(app, 'node_modules', dev))]).toEqual([dev, false]);
-  expect(runtime.cmd).toEqual(['node', 'gateway/src/index.js']);
+  expect(runtime.cmd).toEqual(['node', ...NODE_FLAGS.gateway, 'gateway/src/index.js']);
 });
 
 it('starts each service from there, and the region answers through its gateway', async () => {

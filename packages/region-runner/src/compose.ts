@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { RegionManifest } from './manifest';
+import { NODE_FLAGS } from './node-flags';
 
 /** The database of a kommun or of the region, the same names the runner uses. */
 export const composeDatabase = (key: string) => (key === 'region' ? 'samverkan_region' : `samverkan_k${key}`);
@@ -90,7 +91,7 @@ export function composeFile(manifest: RegionManifest): string {
   };
   services.gateway = {
     ...image,
-    command: ['node', 'gateway/src/index.js'],
+    command: ['node', ...NODE_FLAGS.gateway, 'gateway/src/index.js'],
     environment: { ...common, PORT: '4000', REGION_URL: 'http://region:4100/graphql', REDIS_URL: 'redis://redis:6379', RESPONSE_CACHE_TTL_S: '60' },
     // On this host's loopback only: put a reverse proxy (TLS) in front to publish it.
     ports: ['127.0.0.1:4000:4000'],

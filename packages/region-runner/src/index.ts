@@ -4,3 +4,4 @@ export * from './processes';
 export * from './manifest';
 export * from './dev-idp';
 export * from './hub';
+export * from './node-flags';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
+import { nodeFlagsFor } from './node-flags';
 
 export const REPO_ROOT = join(__dirname, '../../..');
 
@@ -37,7 +38,7 @@ export function runService(
   env: NodeJS.ProcessEnv,
   options: { timeoutMs?: number; echo?: (line: string) => void; readyOnFirst?: boolean; /** Node's own flags, e.g. --cpu-prof (which NODE_OPTIONS refuses). */ nodeFlags?: string[] } = {},
 ): ServiceProcess {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...nodeArgs(entry)], {
+  const child = spawn(process.execPath, [...nodeFlagsFor(entry), ...(options.nodeFlags ?? []), ...nodeArgs(entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     // The IPC channel is how the service learns that its parent is gone, even after a SIGKILL.

@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { composeFile, IMAGE, initdbSql, POSTGRES_MAJOR } from '../compose';
 import { readManifest } from '../manifest';
+import { NODE_FLAGS } from '../node-flags';
 import { REPO_ROOT } from '../processes';
 
 /** This machine has no Docker engine: the compose file is checked by reading it. */
@@ -43,6 +44,9 @@ describe('docker-compose.yml', () => {
       expect(service.environment.KOMMUNKOD).toBe(m.code);
     }
     expect(new URL(gateway.environment.REGION_URL).hostname).toBe('region');
+    // With Node's flags for the gateway, as the image's command and `npm run gateway` start it too.
+    expect(gateway.command).toEqual(['node', ...NODE_FLAGS.gateway, 'gateway/src/index.js']);
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.gateway).toBe(`node ${NODE_FLAGS.gateway.join(' ')} -r @swc-node/register gateway/src/index.ts`);
     expect(gateway.environment.REGION_URL).toContain(`:${region.environment.PORT}/`);
     expect(Object.keys(gateway.depends_on).sort()).toEqual(['redis', 'region', ...manifest.members.map((m) => `kommun-${m.code}`)].sort());
     // Replicas share the response cache and the persisted documents through the compose file's Redis.
