@@ -356,7 +356,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       replicas = (await redisAnswers(REDIS_URL)) ? await startReplicas(region, 2, REDIS_URL) : null;
       if (!replicas) log(`Redis does not answer at ${REDIS_URL}: the replicas with a shared cache are left out`);
       const replicaTarget = { kommunUrls, pids: [...pidsOf(region.processes), ...(replicas?.pids ?? [])], gatewayPid: replicas?.pids[0], gatewayPids: replicas?.pids };
-      log(`\nScenarios (${CONNECTIONS} connections, ${SECONDS} s each, identical and varied):`);
+      log(`\nScenarios (${CONNECTIONS} connections, about ${SECONDS} s of requests each, at least ${MIN_REQUESTS}, identical and varied):`);
       for (const s of ['S1', 'S2', 'S3', 'S4'] as const) {
         await measureBoth(s, 'Samverkan, 13 shards', region.gatewayUrl, domain, ours);
         if (replicas) await measure(s, 'identical', 'Samverkan, 13 shards, 2 replicas + Redis cache', replicas.url, gql(OPS[s]), replicaTarget);
