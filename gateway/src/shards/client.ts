@@ -59,24 +59,24 @@ export type Transport = (url: string, body: string, headers: Record<string, stri
 class Cancel {
   aborted = false;
   reason: Error | undefined;
-  private onAbort?: (reason: Error) => void;
+  private handler?: (reason: Error) => void;
 
   abort(reason: Error): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    this.onAbort?.(reason);
+    this.handler?.(reason);
   }
 
-  /** `handler` is called once, at once if already aborted. */
-  then(handler: (reason: Error) => void): void {
+  /** `handler` (the one for this request) is called once, at once if already aborted. */
+  onAbort(handler: (reason: Error) => void): void {
     if (this.aborted) handler(this.reason!);
-    else this.onAbort = handler;
+    else this.handler = handler;
   }
 
   get signal(): AbortSignal {
     const controller = new AbortController();
-    this.then((reason) => controller.abort(reason));
+    this.onAbort((reason) => controller.abort(reason));
     return controller.signal;
   }
 }
@@ -243,7 +243,7 @@ export class ShardClient {
       let received = 0;
       let status = 0;
       let controller: Dispatcher.DispatchController | undefined;
-      cancel.then((reason) => (controller ? controller.abort(reason) : reject(reason)));
+      cancel.onAbort((reason) => (controller ? controller.abort(reason) : reject(reason)));
       this.agent.dispatch(
         { origin: target.origin, path: target.path, method: 'POST', headers, body },
         {
