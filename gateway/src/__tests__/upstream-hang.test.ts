@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { WebSocketServer } from 'ws';
 import { createHash } from 'node:crypto';
 import type { Logger } from '@samverkan/server-kit';
 import type { MemberRegistry } from '../shards/registry';
@@ -80,5 +81,67 @@ describe('a kommun that freezes', () => {
 
   it('after acknowledging the connection, answering no ping, is reported paused', async () => {
     expect(await pausedWhenFrozen('acknowledgement')).toEqual({ state: 'PAUSED', reason: 'its subgraph stopped answering' });
+  }, WITHIN);
+});
+
+/**
+ * A kommun whose live connection acknowledges and subscribes as it should, then sends `next`
+ * messages of `bytes` each (a real graphql-ws server would only send what its events hold).
+ */
+async function talkativeKommun(bytes: number): Promise<{ url: string; sent: () => number }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'graphql-transport-ws' });
+  wsServers.push(server);
+  let sent = 0;
+  server.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; id?: string };
+      if (message.type === 'connection_init') socket.send(JSON.stringify({ type: 'connection_ack' }));
+      if (message.type === 'subscribe') {
+        sent++;
+        socket.send(JSON.stringify({ id: message.id, type: 'next', payload: { data: { projectChanged: { kind: 'UPDATED', municipality: '0001', note: 'x'.repeat(bytes) } } } }));
+      }
+    });
+  });
+  await new Promise((r) => server.once('listening', r));
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`, sent: () => sent };
+}
+
+const wsServers: WebSocketServer[] = [];
+afterEach(async () => {
+  for (const server of wsServers.splice(0)) {
+    for (const client of server.clients) client.terminate();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+describe('a kommun whose live connection sends more than a message may hold', () => {
+  it('is reported paused, saying why, and its message is never delivered; one within the bound is', async () => {
+    const run = async (bytes: number) => {
+      const kommun = await talkativeKommun(bytes);
+      const registry = { target: () => ({ url: kommun.url }) } as unknown as MemberRegistry;
+      const hub = new UpstreamHub(registry, quiet, { query: 'subscription { projectChanged { kind municipality } }', field: 'projectChanged', owner: 'municipality' }, 200);
+      hubs.push(hub);
+      const events: unknown[] = [];
+      const state = await new Promise<{ state: LiveState; reason?: string } | 'event'>((resolve) => {
+        hub.attach('0001', {
+          event: (event) => {
+            events.push(event);
+            resolve('event');
+          },
+          lost: () => undefined,
+          state: (code, state, reason) => {
+            if (code === '0001') resolve({ state, reason });
+          },
+        });
+      });
+      return { state, events, subscribed: kommun.sent() };
+    };
+    const large = await run(2 * 2 ** 20);
+    expect(large.state).toEqual({ state: 'PAUSED', reason: 'its subgraph sent a live message larger than 1 MiB, the most one may hold' });
+    expect(large.events).toEqual([]);
+    expect(large.subscribed).toBeGreaterThan(0);
+    const small = await run(200);
+    expect(small.state).toBe('event');
+    expect(small.events).toHaveLength(1);
   }, WITHIN);
 });

@@ -11,15 +11,25 @@ import { valueAtPath } from '../routing/owner';
 const KEEPALIVE_MS = 3000;
 
 /**
+ * The largest message a kommun's live connection may carry. An event is a few hundred bytes; a
+ * larger message is a fault (or worse), and ws would otherwise take up to 100 MiB of the gateway's
+ * memory for it. One past the bound closes the connection (1009): the kommun's subscribers are
+ * told its live updates paused, and the gateway connects again as after any loss.
+ */
+const MAX_MESSAGE_BYTES = 2 ** 20;
+const TOO_LARGE = `its subgraph sent a live message larger than ${MAX_MESSAGE_BYTES / 2 ** 20} MiB, the most one may hold`;
+
+/**
  * The socket to a kommun, bounded at every step. A kommun whose process is frozen still has its
  * port accepted by the operating system, so without these bounds a socket opened (or closed)
  * while it hangs would wait forever (the handshake) or 30 s (ws's closing handshake) before its
- * subscribers are told that its live updates paused.
+ * subscribers are told that its live updates paused. What it may send is bounded too
+ * (MAX_MESSAGE_BYTES).
  */
 class BoundedSocket extends WebSocket {
   constructor(url: string, protocols?: string | string[]) {
     // closeTimeout is ws's own option (8.18 and later), not yet in its type declarations.
-    super(url, protocols, { handshakeTimeout: KEEPALIVE_MS, closeTimeout: KEEPALIVE_MS } as WebSocket.ClientOptions);
+    super(url, protocols, { handshakeTimeout: KEEPALIVE_MS, closeTimeout: KEEPALIVE_MS, maxPayload: MAX_MESSAGE_BYTES } as WebSocket.ClientOptions);
   }
 }
 
@@ -194,13 +204,18 @@ export class UpstreamHub {
           socket = null;
           up.connected = false;
           const code = (event as { code?: number } | undefined)?.code;
-          const why = code === 1006 ? 'its subgraph stopped answering' : `its subgraph closed the live connection${code ? ` (${code})` : ''}`;
+          const why =
+            code === 1006 ? 'its subgraph stopped answering'
+            : code === 1009 ? TOO_LARGE
+            : `its subgraph closed the live connection${code ? ` (${code})` : ''}`;
           // Every kommun behind it is paused now; a member that is a hub says again, once back, which are still paused inside.
           up.inside.clear();
           this.setState(up, connectedOnce ? why : 'its subgraph cannot be reached');
         },
-        error: () => {
-          this.setState(up, 'its subgraph cannot be reached');
+        error: (event) => {
+          // ws says a message past maxPayload is an error of the socket, before it closes it (1009).
+          const tooLarge = (event as { error?: { code?: string } } | undefined)?.error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+          this.setState(up, tooLarge ? TOO_LARGE : 'its subgraph cannot be reached');
         },
       },
     });
