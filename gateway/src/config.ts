@@ -21,8 +21,12 @@ export const gatewayEnv = {
   ROUTING_FILE: z.string().default(join(SCHEMA_DIR, 'kommun.routing.json')),
   /** A shard that has not answered after this many milliseconds leaves a hole. Below REQUEST_TIMEOUT_MS. Default 2000. */
   SHARD_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
-  /** Requests in flight to all shards together, at most. Default 128. */
-  SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(128),
+  /**
+   * Requests in flight to all shards together, at most; more wait their turn. Default 2048: room
+   * for seven requests that each ask all 290 kommuner of Sweden at once (a cap of 128 made every
+   * such request wait a round trip or more for its turn). Each shard has its own cap: 32 connections.
+   */
+  SHARD_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(2048),
   /** The largest answer a kommun (or a member that is itself a hub) may give, in MiB; one larger is cut off and leaves a hole. Default 32. */
   SHARD_MAX_RESPONSE_MB: z.coerce.number().int().min(1).max(1024).default(32),
   /** How often the member registry is re-read, in ms. Default 10000. */

@@ -1,47 +1,143 @@
+import http from 'node:http';
 import net from 'node:net';
 
 /**
- * Delaying TCP proxies, one per shard, in a process of their own so that their work does not
- * share the load generator's event loop. Run by the benchmark through its IPC channel:
+ * Delaying proxies, one per shard, in a process of their own so that their work does not share
+ * the load generator's event loop. Run by the benchmark through its IPC channel:
  *
- *   { add: { code, target } }  →  { added: code, port }   a proxy on 127.0.0.1 in front of `target`
- *   { delay: ms }              →  { delayed: ms }         the round trip every proxy adds from now on
+ *   { add: { code, target, port } }  →  { added: code, port }   a proxy on 127.0.0.1 in front of `target`
+ *   { delay: ms }                    →  { delayed: ms }         the round trip every proxy adds from now on
+ *   { mode: 'live' | 'record' | 'replay' }  →  { mode, hits, misses }
  *
- * A round trip of R ms delays every chunk by R/2 on its way to the shard and R/2 on its way back
- * (in order: every chunk of one direction waits the same time). Connecting is not delayed; the
- * gateway keeps its connections to the shards alive, so a production network's handshake is paid
- * once per connection, not per request. Loopback only.
+ * **live** (the default): a TCP proxy. A round trip of R ms delays every chunk by R/2 on its way to
+ * the shard and R/2 on its way back (in order: every chunk of one direction waits the same time).
+ * Connecting is not delayed; the gateway keeps its connections to the shards alive, so a
+ * production network's handshake is paid once per connection, not per request. Loopback only.
+ *
+ * **record** and **replay** answer HTTP themselves, so that the shards' own work can be taken off
+ * this machine's two cores (remote shards run on their own hosts). In record mode each request goes
+ * on to the shard and its answer is kept, keyed by shard, method, path and body. In replay mode a
+ * request with a kept answer gets it R ms after it arrived, without the shard; one without goes on
+ * to the shard, as in record mode (a miss, counted). WebSocket upgrades are piped through. A
+ * change of mode closes the connections open to the proxies: the gateway opens new ones.
  */
+type Mode = 'live' | 'record' | 'replay';
+interface Kept {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 let oneWayMs = 0;
+let mode: Mode = 'live';
+let hits = 0;
+let misses = 0;
 const servers: net.Server[] = [];
 const sockets = new Set<net.Socket>();
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+/** Headers of a kept answer that are the connection's, not the answer's. */
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+
+const later = (ms: number, fn: () => void) => (ms === 0 ? fn() : void setTimeout(fn, ms));
 
 /** Forwards `from` to `to`, each chunk after the one-way delay in force when it arrived. */
 function forward(from: net.Socket, to: net.Socket): void {
-  from.on('data', (chunk) => {
-    if (oneWayMs === 0) to.write(chunk);
-    else setTimeout(() => to.writable && to.write(chunk), oneWayMs);
+  from.on('data', (chunk) => later(oneWayMs, () => to.writable && to.write(chunk)));
+  from.on('end', () => later(oneWayMs, () => to.end()));
+}
+
+/** Two sockets joined both ways (delayed), each closing the other. */
+function join(client: net.Socket, upstream: net.Socket): void {
+  client.setNoDelay(true);
+  upstream.setNoDelay(true);
+  sockets.add(client).add(upstream);
+  forward(client, upstream);
+  forward(upstream, client);
+  const end = () => {
+    client.destroy();
+    upstream.destroy();
+    sockets.delete(client);
+    sockets.delete(upstream);
+  };
+  client.on('error', end).on('close', end);
+  upstream.on('error', end).on('close', end);
+}
+
+/**
+ * One request to the shard, its answer read whole. A kept-alive connection that the shard closed
+ * as it was taken (its idle timeout) fails at once: that one is tried again, on a new connection.
+ */
+function ask(target: URL, req: http.IncomingMessage, headers: http.OutgoingHttpHeaders, body: Buffer, again: boolean): Promise<Kept> {
+  return new Promise<Kept>((resolve, reject) => {
+    const out = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent }, (answer) => {
+      const parts: Buffer[] = [];
+      answer.on('data', (c: Buffer) => parts.push(c));
+      answer.on('error', reject);
+      answer.on('end', () => {
+        const k: Kept = { status: answer.statusCode ?? 502, headers: {}, body: Buffer.concat(parts) };
+        for (const [name, value] of Object.entries(answer.headers)) if (!HOP.has(name) && typeof value === 'string') k.headers[name] = value;
+        resolve(k);
+      });
+    });
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      if (again && out.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) resolve(ask(target, req, headers, body, false));
+      else reject(err);
+    });
+    out.end(body);
   });
-  from.on('end', () => (oneWayMs === 0 ? to.end() : setTimeout(() => to.end(), oneWayMs)));
+}
+
+/** The HTTP face of one shard's proxy (record and replay modes). */
+function httpFace(target: URL): http.Server {
+  const kept = new Map<string, Kept>();
+  const send = (res: http.ServerResponse, k: Kept) => {
+    res.writeHead(k.status, { ...k.headers, 'content-length': k.body.length });
+    res.end(k.body);
+  };
+  const server = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const key = `${req.method} ${req.url} ${body.toString('utf8')}`;
+      const found = mode === 'replay' ? kept.get(key) : undefined;
+      if (found) {
+        hits++;
+        return later(2 * oneWayMs, () => send(res, found));
+      }
+      if (mode === 'replay') misses++;
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      later(oneWayMs, () => ask(target, req, headers, body, true).then(
+        (k) => {
+          kept.set(key, k);
+          later(oneWayMs, () => send(res, k));
+        },
+        (err: Error) => later(oneWayMs, () => res.writeHead(502).end(`the delaying proxy could not ask the shard: ${err.message}`)),
+      ));
+    });
+  });
+  // A WebSocket (the gateway's live connection to the kommun) is piped through, delayed.
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    const lines = [`${req.method} ${req.url} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) upstream.write(head);
+    join(socket, upstream);
+  });
+  return server;
 }
 
 async function add(target: string, port: number): Promise<number> {
   const t = new URL(target);
+  const face = httpFace(t);
   const server = net.createServer((client) => {
-    const upstream = net.connect(Number(t.port), t.hostname);
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    sockets.add(client).add(upstream);
-    forward(client, upstream);
-    forward(upstream, client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
+    if (mode === 'live') return join(client, net.connect(Number(t.port), t.hostname));
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    face.emit('connection', client);
   });
   servers.push(server);
   // The parent hands out the ports of the region being started (freePort): it names this one too.
@@ -52,7 +148,7 @@ async function add(target: string, port: number): Promise<number> {
   return port;
 }
 
-process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number }) => {
+process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number; mode?: Mode }) => {
   if (m.add) {
     const { code, target, port } = m.add;
     add(target, port).then(
@@ -62,12 +158,18 @@ process.on('message', (m: { add?: { code: string; target: string; port: number }
   } else if (m.delay !== undefined) {
     oneWayMs = m.delay / 2;
     process.send!({ delayed: m.delay });
+  } else if (m.mode) {
+    if (m.mode !== mode) for (const s of sockets) s.destroy();
+    mode = m.mode;
+    process.send!({ mode, hits, misses });
+    hits = misses = 0;
   }
 });
 // The parent gone (even by SIGKILL): close everything and leave.
 process.on('disconnect', () => {
   for (const s of sockets) s.destroy();
   for (const s of servers) s.close();
+  agent.destroy();
   process.exit(0);
 });
 console.log('READY');

@@ -30,7 +30,9 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  * BENCH_DELAYS (round trips in ms, "0,5,20") for those; BENCH_BIG=false leaves out the 20,000.
  * BENCH_HUB_REGIONS (3): beside the largest of BENCH_SHARDS, a national hub over that many
  * regional gateways over the same kommuner (0 leaves it out); both of its hops (national to
- * regional, regional to kommun) go through delaying proxies.
+ * regional, regional to kommun) go through delaying proxies. BENCH_REPLAY (true): the flat region's
+ * remote-shard runs once more with the shards' answers recorded and replayed by the proxies
+ * (see replayed()), so that the shards' own work leaves this machine's cores.
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -40,6 +42,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const GROWTH_CONNECTIONS = Number(process.env.BENCH_GROWTH_CONNECTIONS ?? 4);
 const DELAYS = (process.env.BENCH_DELAYS ?? '0,5,20').split(',').map(Number);
 const SHARDS = (process.env.BENCH_SHARDS ?? '13,50,290').split(',').map(Number);
+/** Distinct varied requests per scenario in the remote-shard runs. */
+const GROWTH_POOL = 100;
+/** false: leave out the remote-shard runs with the shards' answers replayed (BENCH_REPLAY). */
+const REPLAY = (process.env.BENCH_REPLAY ?? 'true') !== 'false';
+const REPLAYED = ', shards replayed';
 /** Processes hosting the 13 kommun subgraphs (one per core by default). */
 const KOMMUN_PROCESSES = Number(process.env.BENCH_KOMMUN_PROCESSES ?? os.cpus().length);
 const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
@@ -67,6 +74,8 @@ interface Row extends LoadResult {
   gatewayCpuMs: number | null;
   /** The gateway process's peak resident memory during the run. */
   gatewayPeakMiB: number | null;
+  /** The delaying proxies' CPU time per request, ms (remote-shard runs with the answers replayed). */
+  proxyCpuMs?: number;
 }
 const rows: Row[] = [];
 /** Milliseconds the deterministic generator takes for 20,000 projects (seeding's own cost). */
@@ -133,6 +142,8 @@ interface Target {
   headers?: Record<string, string>;
   connections?: number;
   delayMs?: number;
+  /** The delaying proxies' process, whose CPU time per request is kept too (proxyCpuMs). */
+  proxyPid?: number;
 }
 
 async function measure(scenario: string, form: Form, target: string, url: string, body: string | (() => string), opts: Target): Promise<Row> {
@@ -156,8 +167,10 @@ async function measure(scenario: string, form: Form, target: string, url: string
   const gateways = opts.gatewayPids ?? (opts.gatewayPid ? [opts.gatewayPid] : []);
   const gatewaysCpu = () => gateways.reduce((sum, pid) => sum + cpuMs(pid), 0);
   const cpuBefore = gatewaysCpu();
+  const proxyBefore = opts.proxyPid ? cpuMs(opts.proxyPid) : 0;
   const { value, peak, onePeak } = await peakDuring(opts.pids, opts.gatewayPid, () => drive(url, body, { connections, amount, headers: opts.headers }));
   const cpu = gateways.length ? gatewaysCpu() - cpuBefore : NaN;
+  const proxyCpu = opts.proxyPid ? cpuMs(opts.proxyPid) - proxyBefore : NaN;
   const after = await sqlTotal(opts.kommunUrls);
   const requests = Math.max(1, value.requests);
   const row: Row = {
@@ -170,6 +183,7 @@ async function measure(scenario: string, form: Form, target: string, url: string
     peakMiB: peak,
     gatewayCpuMs: opts.gatewayPid ? cpu / requests : null,
     gatewayPeakMiB: opts.gatewayPid ? onePeak : null,
+    ...(opts.proxyPid ? { proxyCpuMs: proxyCpu / requests } : {}),
   };
   rows.push(row);
   log(
@@ -195,8 +209,8 @@ async function startDelayProxies() {
   const p = runService('delay-proxies', 'test/bench/delay-proxy.ts', {});
   await p.ready;
   const waiting = new Map<string, (m: any) => void>();
-  p.child.on('message', (m: { added?: string; port?: number; delayed?: number }) => {
-    const key = m.added !== undefined ? `add:${m.added}` : `delay:${m.delayed}`;
+  p.child.on('message', (m: { added?: string; port?: number; delayed?: number; mode?: string }) => {
+    const key = m.added !== undefined ? `add:${m.added}` : m.mode !== undefined ? 'mode' : `delay:${m.delayed}`;
     waiting.get(key)?.(m);
     waiting.delete(key);
   });
@@ -216,6 +230,8 @@ async function startDelayProxies() {
       }
     },
     setDelay: async (ms: number) => void (await ask(`delay:${ms}`, { delay: ms })),
+    /** Sets every proxy's mode (see delay-proxy.ts); returns the answers replayed and missed since the last call. */
+    setMode: (mode: 'live' | 'record' | 'replay') => ask<{ hits: number; misses: number }>('mode', { mode }),
     stop: () => p.stop(),
   };
 }
@@ -242,20 +258,60 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
       const domain = await domainOf(r.gatewayUrl, r.manifest.members.map((m) => m.code));
       const target = `${n} shards × 100 projects`;
       // Fewer distinct requests, their cursors asked one at a time: a first page at 290 shards takes a while on two cores.
-      const s1 = await variedBodies('S1', OPS.S1, r.gatewayUrl, domain, { pool: 100, concurrency: 1 });
-      const s2 = await variedBodies('S2', OPS.S2, r.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+      const s1 = await variedBodies('S1', OPS.S1, r.gatewayUrl, domain, { pool: GROWTH_POOL, concurrency: 1 });
+      const s2 = await variedBodies('S2', OPS.S2, r.gatewayUrl, domain, { pool: GROWTH_POOL, concurrency: 1 });
       for (const delayMs of DELAYS) {
         await proxies.setDelay(delayMs);
         await measure('S1', 'identical', target, r.gatewayUrl, gql(OPS.S1), { ...opts, delayMs });
         await measure('S1', 'varied', target, r.gatewayUrl, s1, { ...opts, delayMs });
         await measure('S2', 'varied', target, r.gatewayUrl, s2, { ...opts, delayMs });
       }
+      if (REPLAY) await replayed(r.gatewayUrl, proxies, `${target}${REPLAYED}`, [gql(OPS.S1), s1, s2], opts);
       if (HUB_REGIONS > 0 && n === Math.max(...SHARDS)) await hubOfHubs(r, proxies, proxyPorts, kommunUrls);
     } finally {
       await r.stop();
     }
   } finally {
     await proxies.stop();
+  }
+}
+
+/**
+ * The same runs with the shards' work taken off this machine: every answer the shards give to the
+ * runs' requests is recorded once (every distinct request sent once, at no delay), then replayed by
+ * the proxies R ms after each shard request arrives, without the shards. What remains on the two
+ * cores is the gateway, the region subgraph and the load generator, as when every kommun runs on
+ * hosts of its own. A shard request not recorded goes on to its shard (counted, and logged).
+ */
+async function replayed(gatewayUrl: string, proxies: Awaited<ReturnType<typeof startDelayProxies>>, target: string, [identical, s1, s2]: [string, () => string, () => string], opts: Target): Promise<void> {
+  log(`  recording the shards' answers to ${1 + 2 * GROWTH_POOL} distinct requests…`);
+  await proxies.setDelay(0);
+  await proxies.setMode('record');
+  const bodies = [identical, ...Array.from({ length: GROWTH_POOL }, s1), ...Array.from({ length: GROWTH_POOL }, s2)];
+  let next = 0;
+  let faulty = 0;
+  await Promise.all(
+    Array.from({ length: GROWTH_CONNECTIONS }, async () => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const answer = (await (await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] })).json()) as { errors?: unknown[] };
+        // A shard that failed here is asked again when its request is replayed (a miss, counted).
+        if (answer.errors && faulty++ === 0) log(`    recording: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+      }
+    }),
+  );
+  if (faulty) log(`    ${faulty} of ${bodies.length} recorded requests had errors; their shards are asked again when replayed`);
+  await proxies.setMode('replay');
+  try {
+    for (const delayMs of DELAYS) {
+      await proxies.setDelay(delayMs);
+      for (const [scenario, form, body] of [['S1', 'identical', identical], ['S1', 'varied', s1], ['S2', 'varied', s2]] as const) {
+        const row = await measure(scenario, form, target, gatewayUrl, body, { ...opts, delayMs, proxyPid: proxies.pid });
+        const { hits, misses } = await proxies.setMode('replay');
+        log(`    ${hits} shard answers replayed, ${misses} asked of the shards; the replaying proxies' CPU ${row.proxyCpuMs?.toFixed(2)} ms/req`);
+      }
+    }
+  } finally {
+    await proxies.setMode('live');
   }
 }
 
@@ -279,8 +335,8 @@ async function hubOfHubs(r: RunningRegion, proxies: Awaited<ReturnType<typeof st
     const target = `national hub over ${groups.length} regional gateways, ${codes.length} kommuner`;
     const opts = { kommunUrls, pids: [...pidsOf(r.processes), ...pidsOf(hub.processes)], gatewayPid: hub.gatewayPid, connections: GROWTH_CONNECTIONS };
     const domain = await domainOf(hub.gatewayUrl, codes);
-    const s1 = await variedBodies('S1', OPS.S1, hub.gatewayUrl, domain, { pool: 100, concurrency: 1 });
-    const s2 = await variedBodies('S2', OPS.S2, hub.gatewayUrl, domain, { pool: 100, concurrency: 1 });
+    const s1 = await variedBodies('S1', OPS.S1, hub.gatewayUrl, domain, { pool: GROWTH_POOL, concurrency: 1 });
+    const s2 = await variedBodies('S2', OPS.S2, hub.gatewayUrl, domain, { pool: GROWTH_POOL, concurrency: 1 });
     for (const delayMs of DELAYS) {
       await proxies.setDelay(delayMs);
       await measure('S1', 'identical', target, hub.gatewayUrl, gql(OPS.S1), { ...opts, delayMs });
@@ -486,6 +542,7 @@ function report(started: number): void {
     ),
     ...(['identical', 'varied'] as const).flatMap((f) => [
       { what: `20 ms round trips: S1 p50 at 290 shards vs 13 (${f})`, value: p50('S1', f, at290, 20) / p50('S1', f, at13, 20), limit: 1.5, lower: true },
+      { what: `20 ms round trips, shards replayed: S1 p50 at 290 shards vs 13 (${f})`, value: p50('S1', f, `${at290}${REPLAYED}`, 20) / p50('S1', f, `${at13}${REPLAYED}`, 20), limit: 1.5, lower: true },
       { what: `20 ms round trips: gateway CPU/request, S1 at 290 vs 13 (${f})`, value: cpu('S1', f, at290, 20) / cpu('S1', f, at13, 20), limit: 8, lower: true },
       { what: `20 ms round trips: gateway peak memory, S1 at 290 vs 13 (${f})`, value: mem('S1', f, at290, 20) / mem('S1', f, at13, 20), limit: 1.5, lower: true },
     ]),
@@ -507,8 +564,8 @@ function report(started: number): void {
   if (remote.length) {
     console.log(`\nRemote shards, simulated: a delaying proxy per shard (the round trip split evenly between the two directions), ${GROWTH_CONNECTIONS} connections\n`);
     console.log(table(
-      ['scenario', 'form', 'shards', 'round trip ms', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'non-2xx'],
-      remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), r.non2xx + r.errors]),
+      ['scenario', 'form', 'shards', 'round trip ms', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'replay CPU ms/req', 'non-2xx'],
+      remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), fixed(r.proxyCpuMs ?? null, 2), r.non2xx + r.errors]),
     ));
   }
   const hubs = [...new Set(remote.filter((r) => r.target.startsWith('national hub')).map((r) => r.target))];

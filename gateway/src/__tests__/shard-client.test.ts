@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetchBudget, LATE, requestDeadline, writeBudget, type Deadline } from '../deadline';
-import { ShardClient, ShardFailure } from '../shards/client';
+import { readGatewayConfig } from '../config';
+import { ShardClient, ShardFailure, type Transport } from '../shards/client';
 
 /** A deadline with `ms` left, whatever the clock says. */
 const leaving = (ms: number): Deadline => ({ at: Date.now() + ms, left: () => ms });
@@ -196,6 +197,34 @@ describe('ShardClient against a kommun whose answer is too large', () => {
     // The connection is dropped: the server could write little more than the bound and the socket's buffers.
     await new Promise((r) => setTimeout(r, 200));
     expect(written).toBeLessThan(100 * MAX);
+    await client.close();
+  });
+});
+
+describe('ShardClient at national scale', () => {
+  it("with the gateway's default SHARD_CONCURRENCY, four requests that each ask all 290 kommuner are all in flight at once", async () => {
+    // A cap below a fan-out makes its last shard requests wait for the first to be answered: a round
+    // trip or more added to every such request (the default was once 128).
+    let inFlight = 0;
+    let most = 0;
+    const held: Array<() => void> = [];
+    const transport: Transport = () =>
+      new Promise((resolve) => {
+        most = Math.max(most, ++inFlight);
+        held.push(() => {
+          inFlight--;
+          resolve({ status: 200, text: '{"data":{"ok":true}}' });
+        });
+      });
+    const { SHARD_CONCURRENCY, SHARD_TIMEOUT_MS } = readGatewayConfig({ REGION_URL: 'http://127.0.0.1:4100/graphql' });
+    const client = new ShardClient({ timeoutMs: SHARD_TIMEOUT_MS, concurrency: SHARD_CONCURRENCY, transport });
+    const shards = Array.from({ length: 290 }, (_, i) => `http://shard-${i}/graphql`);
+    // Four distinct requests (nothing to share), each to every shard.
+    const answers = [1, 2, 3, 4].flatMap((n) => shards.map((url) => client.post(url, { query: `{ ok${n}: ok }` }, {})));
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(most).toBe(4 * 290);
+    while (held.length) held.splice(0).forEach((answer) => answer());
+    await Promise.all(answers);
     await client.close();
   });
 });
