@@ -26,6 +26,8 @@ interface Kept {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /** The whole answer as sent in replay mode (see wire). */
+  wire?: Buffer;
 }
 
 let oneWayMs = 0;
@@ -67,7 +69,7 @@ function join(client: net.Socket, upstream: net.Socket): void {
  * One request to the shard, its answer read whole. A kept-alive connection that the shard closed
  * as it was taken (its idle timeout) fails at once: that one is tried again, on a new connection.
  */
-function ask(target: URL, req: http.IncomingMessage, headers: http.OutgoingHttpHeaders, body: Buffer, again: boolean): Promise<Kept> {
+function ask(target: URL, req: { method?: string; url?: string }, headers: http.OutgoingHttpHeaders, body: Buffer, again: boolean): Promise<Kept> {
   return new Promise<Kept>((resolve, reject) => {
     const out = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent }, (answer) => {
       const parts: Buffer[] = [];
@@ -87,9 +89,81 @@ function ask(target: URL, req: http.IncomingMessage, headers: http.OutgoingHttpH
   });
 }
 
-/** The HTTP face of one shard's proxy (record and replay modes). */
-function httpFace(target: URL): http.Server {
-  const kept = new Map<string, Kept>();
+/** A kept answer as bytes on the wire, made once. */
+function wire(k: Kept): Buffer {
+  if (!k.wire) {
+    const lines = [`HTTP/1.1 ${k.status} ${http.STATUS_CODES[k.status] ?? ''}`, ...Object.entries(k.headers).map(([n, v]) => `${n}: ${v}`), `content-length: ${k.body.length}`, 'connection: keep-alive'];
+    k.wire = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), k.body]);
+  }
+  return k.wire;
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+/**
+ * Replay mode on one connection, read as bytes: Node's HTTP server costs the proxies more CPU per
+ * request than the gateway spends on one, and the proxies share the cores with it. Requests come
+ * one at a time (the gateway does not pipeline) with a content-length. A connection whose first
+ * request is anything else (an upgrade, a chunked body) is piped through to the kommun, as in live
+ * mode.
+ */
+function replayConnection(client: net.Socket, target: URL, kept: Map<string, Kept>): void {
+  let buffered: Buffer = Buffer.alloc(0);
+  let first = true;
+  const onData = (chunk: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    for (;;) {
+      const end = buffered.indexOf(HEAD_END);
+      if (end < 0) return;
+      const head = buffered.toString('latin1', 0, end);
+      const lines = head.split('\r\n');
+      const [method, path] = lines[0].split(' ');
+      const headers: Record<string, string> = {};
+      for (const line of lines.slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      if (headers.upgrade || headers['transfer-encoding']) {
+        // Piped through to the kommun from here on, as in live mode (the first request of a connection only).
+        if (!first) return void client.destroy();
+        client.off('data', onData);
+        misses++;
+        const upstream = net.connect(Number(target.port), target.hostname);
+        upstream.write(buffered);
+        join(client, upstream);
+        return;
+      }
+      const length = Number(headers['content-length'] ?? 0);
+      if (buffered.length < end + 4 + length) return;
+      const body = buffered.subarray(end + 4, end + 4 + length);
+      buffered = buffered.subarray(end + 4 + length);
+      first = false;
+      const key = `${method} ${path} ${body.toString('utf8')}`;
+      const found = kept.get(key);
+      if (found) {
+        hits++;
+        later(2 * oneWayMs, () => client.writable && client.write(wire(found)));
+        continue;
+      }
+      misses++;
+      delete headers.host;
+      delete headers.connection;
+      later(oneWayMs, () =>
+        ask(target, { method, url: path }, headers, Buffer.from(body), true).then(
+          (k) => {
+            kept.set(key, k);
+            later(oneWayMs, () => client.writable && client.write(wire(k)));
+          },
+          () => client.destroy(),
+        ),
+      );
+    }
+  };
+  client.on('data', onData);
+}
+
+/** The HTTP face of one shard's proxy in record mode: each request goes on to the shard, its answer kept. */
+function httpFace(target: URL, kept: Map<string, Kept>): http.Server {
   const send = (res: http.ServerResponse, k: Kept) => {
     res.writeHead(k.status, { ...k.headers, 'content-length': k.body.length });
     res.end(k.body);
@@ -100,12 +174,6 @@ function httpFace(target: URL): http.Server {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const key = `${req.method} ${req.url} ${body.toString('utf8')}`;
-      const found = mode === 'replay' ? kept.get(key) : undefined;
-      if (found) {
-        hits++;
-        return later(2 * oneWayMs, () => send(res, found));
-      }
-      if (mode === 'replay') misses++;
       const headers = { ...req.headers };
       delete headers.host;
       delete headers.connection;
@@ -132,12 +200,15 @@ function httpFace(target: URL): http.Server {
 
 async function add(target: string, port: number): Promise<number> {
   const t = new URL(target);
-  const face = httpFace(t);
+  const kept = new Map<string, Kept>();
+  const face = httpFace(t, kept);
   const server = net.createServer((client) => {
     if (mode === 'live') return join(client, net.connect(Number(t.port), t.hostname));
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
-    face.emit('connection', client);
+    client.on('error', () => client.destroy());
+    if (mode === 'replay') replayConnection(client, t, kept);
+    else face.emit('connection', client);
   });
   servers.push(server);
   // The parent hands out the ports of the region being started (freePort): it names this one too.
