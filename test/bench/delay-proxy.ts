@@ -7,7 +7,8 @@ import net from 'node:net';
  *
  *   { add: { code, target, port } }  →  { added: code, port }   a proxy on 127.0.0.1 in front of `target`
  *   { delay: ms }                    →  { delayed: ms }         the round trip every proxy adds from now on
- *   { mode: 'live' | 'record' | 'replay' }  →  { mode, hits, misses }
+ *   { mode: 'live' | 'record' | 'replay', codes? }  →  { mode, hits, misses }   the mode of the proxies
+ *                                    of `codes` (all without), and the answers replayed and missed since the last such message
  *
  * **live** (the default): a TCP proxy. A round trip of R ms delays every chunk by R/2 on its way to
  * the shard and R/2 on its way back (in order: every chunk of one direction waits the same time).
@@ -19,7 +20,9 @@ import net from 'node:net';
  * on to the shard and its answer is kept, keyed by shard, method, path and body. In replay mode a
  * request with a kept answer gets it R ms after it arrived, without the shard; one without goes on
  * to the shard, as in record mode (a miss, counted). WebSocket upgrades are piped through. A
- * change of mode closes the connections open to the proxies: the gateway opens new ones.
+ * change of a proxy's mode closes the connections open to it: the gateway opens new ones. Each
+ * proxy has its own mode, so that a national hub's regional gateways can stay live while the
+ * kommuner behind them are replayed.
  */
 type Mode = 'live' | 'record' | 'replay';
 interface Kept {
@@ -31,11 +34,11 @@ interface Kept {
 }
 
 let oneWayMs = 0;
-let mode: Mode = 'live';
 let hits = 0;
 let misses = 0;
 const servers: net.Server[] = [];
-const sockets = new Set<net.Socket>();
+/** Each proxy's mode and the connections open to it, by the code it was added with. */
+const proxies = new Map<string, { mode: Mode; sockets: Set<net.Socket> }>();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 /** Headers of a kept answer that are the connection's, not the answer's. */
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
@@ -48,8 +51,8 @@ function forward(from: net.Socket, to: net.Socket): void {
   from.on('end', () => later(oneWayMs, () => to.end()));
 }
 
-/** Two sockets joined both ways (delayed), each closing the other. */
-function join(client: net.Socket, upstream: net.Socket): void {
+/** Two sockets joined both ways (delayed), each closing the other; both kept in `sockets` while open. */
+function join(client: net.Socket, upstream: net.Socket, sockets: Set<net.Socket>): void {
   client.setNoDelay(true);
   upstream.setNoDelay(true);
   sockets.add(client).add(upstream);
@@ -107,7 +110,7 @@ const HEAD_END = Buffer.from('\r\n\r\n');
  * request is anything else (an upgrade, a chunked body) is piped through to the kommun, as in live
  * mode.
  */
-function replayConnection(client: net.Socket, target: URL, kept: Map<string, Kept>): void {
+function replayConnection(client: net.Socket, target: URL, kept: Map<string, Kept>, sockets: Set<net.Socket>): void {
   let buffered: Buffer = Buffer.alloc(0);
   let first = true;
   const onData = (chunk: Buffer) => {
@@ -130,7 +133,7 @@ function replayConnection(client: net.Socket, target: URL, kept: Map<string, Kep
         misses++;
         const upstream = net.connect(Number(target.port), target.hostname);
         upstream.write(buffered);
-        join(client, upstream);
+        join(client, upstream, sockets);
         return;
       }
       const length = Number(headers['content-length'] ?? 0);
@@ -163,7 +166,7 @@ function replayConnection(client: net.Socket, target: URL, kept: Map<string, Kep
 }
 
 /** The HTTP face of one shard's proxy in record mode: each request goes on to the shard, its answer kept. */
-function httpFace(target: URL, kept: Map<string, Kept>): http.Server {
+function httpFace(target: URL, kept: Map<string, Kept>, sockets: Set<net.Socket>): http.Server {
   const send = (res: http.ServerResponse, k: Kept) => {
     res.writeHead(k.status, { ...k.headers, 'content-length': k.body.length });
     res.end(k.body);
@@ -193,21 +196,24 @@ function httpFace(target: URL, kept: Map<string, Kept>): http.Server {
     for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (head.length) upstream.write(head);
-    join(socket, upstream);
+    join(socket, upstream, sockets);
   });
   return server;
 }
 
-async function add(target: string, port: number): Promise<number> {
+async function add(code: string, target: string, port: number): Promise<number> {
   const t = new URL(target);
+  const proxy = { mode: 'live' as Mode, sockets: new Set<net.Socket>() };
+  proxies.set(code, proxy);
+  const { sockets } = proxy;
   const kept = new Map<string, Kept>();
-  const face = httpFace(t, kept);
+  const face = httpFace(t, kept, sockets);
   const server = net.createServer((client) => {
-    if (mode === 'live') return join(client, net.connect(Number(t.port), t.hostname));
+    if (proxy.mode === 'live') return join(client, net.connect(Number(t.port), t.hostname), sockets);
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => client.destroy());
-    if (mode === 'replay') replayConnection(client, t, kept);
+    if (proxy.mode === 'replay') replayConnection(client, t, kept, sockets);
     else face.emit('connection', client);
   });
   servers.push(server);
@@ -219,10 +225,10 @@ async function add(target: string, port: number): Promise<number> {
   return port;
 }
 
-process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number; mode?: Mode }) => {
+process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number; mode?: Mode; codes?: string[] }) => {
   if (m.add) {
     const { code, target, port } = m.add;
-    add(target, port).then(
+    add(code, target, port).then(
       (listening) => process.send!({ added: code, port: listening }),
       (err: Error) => process.send!({ added: code, error: err.message }),
     );
@@ -230,15 +236,19 @@ process.on('message', (m: { add?: { code: string; target: string; port: number }
     oneWayMs = m.delay / 2;
     process.send!({ delayed: m.delay });
   } else if (m.mode) {
-    if (m.mode !== mode) for (const s of sockets) s.destroy();
-    mode = m.mode;
-    process.send!({ mode, hits, misses });
+    for (const code of m.codes ?? proxies.keys()) {
+      const proxy = proxies.get(code);
+      if (!proxy || proxy.mode === m.mode) continue;
+      for (const s of proxy.sockets) s.destroy();
+      proxy.mode = m.mode;
+    }
+    process.send!({ mode: m.mode, hits, misses });
     hits = misses = 0;
   }
 });
 // The parent gone (even by SIGKILL): close everything and leave.
 process.on('disconnect', () => {
-  for (const s of sockets) s.destroy();
+  for (const { sockets } of proxies.values()) for (const s of sockets) s.destroy();
   for (const s of servers) s.close();
   agent.destroy();
   process.exit(0);

@@ -30,9 +30,9 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  * BENCH_DELAYS (round trips in ms, "0,5,20") for those; BENCH_BIG=false leaves out the 20,000.
  * BENCH_HUB_REGIONS (3): beside the largest of BENCH_SHARDS, a national hub over that many
  * regional gateways over the same kommuner (0 leaves it out); both of its hops (national to
- * regional, regional to kommun) go through delaying proxies. BENCH_REPLAY (true): the flat region's
- * remote-shard runs once more with the shards' answers recorded and replayed by the proxies
- * (see replayed()), so that the shards' own work leaves this machine's cores.
+ * regional, regional to kommun) go through delaying proxies. BENCH_REPLAY (true): the remote-shard
+ * runs once more with the kommuner's answers recorded and replayed by the proxies (see replayed()),
+ * so that the kommuner's own work leaves this machine's cores (the hub's regional gateways stay live).
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -230,8 +230,8 @@ async function startDelayProxies() {
       }
     },
     setDelay: async (ms: number) => void (await ask(`delay:${ms}`, { delay: ms })),
-    /** Sets every proxy's mode (see delay-proxy.ts); returns the answers replayed and missed since the last call. */
-    setMode: (mode: 'live' | 'record' | 'replay') => ask<{ hits: number; misses: number }>('mode', { mode }),
+    /** Sets the mode of the proxies of `codes`, or of all (see delay-proxy.ts); returns the answers replayed and missed since the last call. */
+    setMode: (mode: 'live' | 'record' | 'replay', codes?: string[]) => ask<{ hits: number; misses: number }>('mode', { mode, codes }),
     stop: () => p.stop(),
   };
 }
@@ -283,10 +283,10 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
  * cores is the gateway, the region subgraph and the load generator, as when every kommun runs on
  * hosts of its own. A shard request not recorded goes on to its shard (counted, and logged).
  */
-async function replayed(gatewayUrl: string, proxies: Awaited<ReturnType<typeof startDelayProxies>>, target: string, [identical, s1, s2]: [string, () => string, () => string], opts: Target): Promise<void> {
+async function replayed(gatewayUrl: string, proxies: Awaited<ReturnType<typeof startDelayProxies>>, target: string, [identical, s1, s2]: [string, () => string, () => string], opts: Target, codes?: string[]): Promise<void> {
   log(`  recording the shards' answers to ${1 + 2 * GROWTH_POOL} distinct requests…`);
   await proxies.setDelay(0);
-  await proxies.setMode('record');
+  await proxies.setMode('record', codes);
   const bodies = [identical, ...Array.from({ length: GROWTH_POOL }, s1), ...Array.from({ length: GROWTH_POOL }, s2)];
   let next = 0;
   let faulty = 0;
@@ -300,18 +300,18 @@ async function replayed(gatewayUrl: string, proxies: Awaited<ReturnType<typeof s
     }),
   );
   if (faulty) log(`    ${faulty} of ${bodies.length} recorded requests had errors; their shards are asked again when replayed`);
-  await proxies.setMode('replay');
+  await proxies.setMode('replay', codes);
   try {
     for (const delayMs of DELAYS) {
       await proxies.setDelay(delayMs);
       for (const [scenario, form, body] of [['S1', 'identical', identical], ['S1', 'varied', s1], ['S2', 'varied', s2]] as const) {
         const row = await measure(scenario, form, target, gatewayUrl, body, { ...opts, delayMs, proxyPid: proxies.pid });
-        const { hits, misses } = await proxies.setMode('replay');
+        const { hits, misses } = await proxies.setMode('replay', codes);
         log(`    ${hits} shard answers replayed, ${misses} asked of the shards; the replaying proxies' CPU ${row.proxyCpuMs?.toFixed(2)} ms/req`);
       }
     }
   } finally {
-    await proxies.setMode('live');
+    await proxies.setMode('live', codes);
   }
 }
 
@@ -343,6 +343,9 @@ async function hubOfHubs(r: RunningRegion, proxies: Awaited<ReturnType<typeof st
       await measure('S1', 'varied', target, hub.gatewayUrl, s1, { ...opts, delayMs });
       await measure('S2', 'varied', target, hub.gatewayUrl, s2, { ...opts, delayMs });
     }
+    // The kommuner replayed, the regional gateways live (each on the same two cores, where in
+    // production each runs on hosts of its own): both hops still cost a round trip each.
+    if (REPLAY) await replayed(hub.gatewayUrl, proxies, `${target}${REPLAYED}`, [gql(OPS.S1), s1, s2], opts, codes);
   } finally {
     await hub.stop();
   }
@@ -572,7 +575,7 @@ function report(started: number): void {
   }
   const hubs = [...new Set(remote.filter((r) => r.target.startsWith('national hub')).map((r) => r.target))];
   for (const hub of hubs) {
-    const flat = `${/(\d+) kommuner$/.exec(hub)?.[1]} shards × 100 projects`;
+    const flat = `${/(\d+) kommuner/.exec(hub)?.[1]} shards × 100 projects${hub.endsWith(REPLAYED) ? REPLAYED : ''}`;
     console.log(`\nHub of hubs: ${hub} against the flat ${flat} (ratio hub / flat; the hub pays two round trips in a row)\n`);
     console.log(table(
       ['scenario', 'form', 'round trip ms', 'p50 ratio', 'p99 ratio', 'gw CPU/req ratio', 'gw peak MiB ratio'],
