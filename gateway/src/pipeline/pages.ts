@@ -14,13 +14,32 @@ type Obj = Record<string, unknown>;
 export const MAX_ROUNDS = 8;
 
 /**
- * The rows each of `shards` shards is first asked for, of a page of `first`: about three times its
- * fair part, so that with rows spread about evenly few shards are asked again. Measured with varied
- * S1 at 13 shards (npm run bench:gateway): twice the fair part asked again about 1.4 shards per request,
- * three times 0.8, for a third more rows in the first round and no more gateway CPU per request.
+ * At most this many requests in a hundred, with a page's rows spread evenly over its shards, have
+ * a shard asked again: a second ask costs the whole request a round trip to that kommun.
+ */
+export const ASKED_AGAIN = 0.01;
+
+/**
+ * The rows each of `shards` shards is first asked for, of a page of `first`: the fewest for which
+ * a second ask is rare (ASKED_AGAIN) when the page's rows are spread evenly over the shards. A
+ * shard's part of the page is then about Poisson with mean first / shards, and a shard is asked
+ * again when all the rows it gave made the page. At 13 shards that is about three times a shard's
+ * fair part (12 rows of a page of 50), at 290 about twenty times (4 of 50, where the fair part is a
+ * sixth of a row): a fixed three times (2 rows of 50 at 240 shards) had some shard asked again in
+ * most requests.
+ * Rows bunched in a few shards (an order by kommun, as ID is) are asked again, in rounds.
  */
 export function shareOf(first: number, shards: number): number {
-  return shards > 1 ? Math.min(first, Math.ceil((3 * first) / shards) + 1) : first;
+  if (shards <= 1 || first <= 1) return first;
+  const mean = first / shards;
+  let term = Math.exp(-mean); // P(part = k), from k = 0
+  let below = 0; // P(part < k)
+  for (let k = 1; k < first; k++) {
+    below += term;
+    term *= mean / k;
+    if (shards * (1 - below) <= ASKED_AGAIN) return k;
+  }
+  return first;
 }
 
 /** One shard's answer to one connection (with the gateway's hidden cursors and hasNextPage). */
