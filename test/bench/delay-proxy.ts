@@ -9,6 +9,8 @@ import net from 'node:net';
  *   { delay: ms }                    →  { delayed: ms }         the round trip every proxy adds from now on
  *   { mode: 'live' | 'record' | 'replay', codes? }  →  { mode, hits, misses }   the mode of the proxies
  *                                    of `codes` (all without), and the answers replayed and missed since the last such message
+ *   { broadcast: true }              →  { broadcast: { path, body, held } }   the recorded request that
+ *                                    the most proxies hold an answer to (a fan-out's request to every shard)
  *
  * **live** (the default): a TCP proxy. A round trip of R ms delays every chunk by R/2 on its way to
  * the shard and R/2 on its way back (in order: every chunk of one direction waits the same time).
@@ -38,7 +40,7 @@ let hits = 0;
 let misses = 0;
 const servers: net.Server[] = [];
 /** Each proxy's mode and the connections open to it, by the code it was added with. */
-const proxies = new Map<string, { mode: Mode; sockets: Set<net.Socket> }>();
+const proxies = new Map<string, { mode: Mode; sockets: Set<net.Socket>; kept: Map<string, Kept> }>();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 /** Headers of a kept answer that are the connection's, not the answer's. */
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
@@ -203,10 +205,9 @@ function httpFace(target: URL, kept: Map<string, Kept>, sockets: Set<net.Socket>
 
 async function add(code: string, target: string, port: number): Promise<number> {
   const t = new URL(target);
-  const proxy = { mode: 'live' as Mode, sockets: new Set<net.Socket>() };
+  const proxy = { mode: 'live' as Mode, sockets: new Set<net.Socket>(), kept: new Map<string, Kept>() };
   proxies.set(code, proxy);
-  const { sockets } = proxy;
-  const kept = new Map<string, Kept>();
+  const { sockets, kept } = proxy;
   const face = httpFace(t, kept, sockets);
   const server = net.createServer((client) => {
     if (proxy.mode === 'live') return join(client, net.connect(Number(t.port), t.hostname), sockets);
@@ -225,8 +226,20 @@ async function add(code: string, target: string, port: number): Promise<number> 
   return port;
 }
 
-process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number; mode?: Mode; codes?: string[] }) => {
-  if (m.add) {
+/** The recorded POST that the most proxies hold an answer to, and how many do. */
+function broadcast(): { path: string; body: string; held: number } | null {
+  const held = new Map<string, number>();
+  for (const { kept } of proxies.values()) for (const key of kept.keys()) if (key.startsWith('POST ')) held.set(key, (held.get(key) ?? 0) + 1);
+  const [key, n] = [...held].reduce((best, next) => (next[1] > best[1] ? next : best), ['', 0]);
+  if (!n) return null;
+  const [, path] = key.split(' ', 2);
+  return { path, body: key.slice(`POST ${path} `.length), held: n };
+}
+
+process.on('message', (m: { add?: { code: string; target: string; port: number }; delay?: number; mode?: Mode; codes?: string[]; broadcast?: boolean }) => {
+  if (m.broadcast) {
+    process.send!({ broadcast: broadcast() });
+  } else if (m.add) {
     const { code, target, port } = m.add;
     add(code, target, port).then(
       (listening) => process.send!({ added: code, port: listening }),

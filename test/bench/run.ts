@@ -8,7 +8,7 @@ import { ensurePostgres, freePort, REPO_ROOT, runService, startDevIdentityProvid
 import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { Redis } from 'ioredis';
-import { drive, type LoadResult } from './load';
+import { atRate, bareFanOut, drive, driveAtRate, type LoadResult } from './load';
 import { cpuMs, rssMiB, table } from './stats';
 import { shardCost } from './shard-cost';
 import { syntheticManifest } from './synthetic-region';
@@ -32,7 +32,8 @@ import { domainOf, variedBodies, type Domain, type Scenario } from './varied';
  * regional gateways over the same kommuner (0 leaves it out); both of its hops (national to
  * regional, regional to kommun) go through delaying proxies. BENCH_REPLAY (true): the remote-shard
  * runs once more with the kommuner's answers recorded and replayed by the proxies (see replayed()),
- * so that the kommuner's own work leaves this machine's cores (the hub's regional gateways stay live).
+ * so that the kommuner's own work leaves this machine's cores (the hub's regional gateways stay live),
+ * and S1 in them once more open-loop at BENCH_RATE requests a second (10; 0 leaves it out).
  */
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -47,6 +48,15 @@ const GROWTH_POOL = 100;
 /** false: leave out the remote-shard runs with the shards' answers replayed (BENCH_REPLAY). */
 const REPLAY = (process.env.BENCH_REPLAY ?? 'true') !== 'false';
 const REPLAYED = ', shards replayed';
+/**
+ * Requests a second for the open-loop runs of S1 beside the replayed ones (BENCH_RATE, 10): the
+ * latency of a fan-out at a load the gateway is not saturated by, where a closed loop of
+ * connections measures its throughput. 0 leaves them out.
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 10);
+const AT_RATE = `, ${RATE} req/s`;
+/** The target suffix of the bare fan-out's rows (bareFloor). */
+const BARE_FAN_OUT = ', a bare undici fan-out (its own CPU as gw CPU)';
 /** Processes hosting the 13 kommun subgraphs (one per core by default). */
 const KOMMUN_PROCESSES = Number(process.env.BENCH_KOMMUN_PROCESSES ?? os.cpus().length);
 const GROWTH = (process.env.BENCH_GROWTH ?? 'true') !== 'false';
@@ -76,6 +86,8 @@ interface Row extends LoadResult {
   gatewayPeakMiB: number | null;
   /** The delaying proxies' CPU time per request, ms (remote-shard runs with the answers replayed). */
   proxyCpuMs?: number;
+  /** Requests arrived at this rate a second, open-loop (see driveAtRate); otherwise a closed loop of the target's connections. */
+  rate?: number;
 }
 const rows: Row[] = [];
 /** Milliseconds the deterministic generator takes for 20,000 projects (seeding's own cost). */
@@ -144,6 +156,8 @@ interface Target {
   delayMs?: number;
   /** The delaying proxies' process, whose CPU time per request is kept too (proxyCpuMs). */
   proxyPid?: number;
+  /** Requests arriving at this rate a second, open-loop, in place of `connections` in a closed loop. */
+  rate?: number;
 }
 
 async function measure(scenario: string, form: Form, target: string, url: string, body: string | (() => string), opts: Target): Promise<Row> {
@@ -161,14 +175,18 @@ async function measure(scenario: string, form: Form, target: string, url: string
   // MIN_REQUESTS, so that a slow target's figures (290 shards, a request or two a second) do not
   // rest on a dozen requests.
   const firstMs = performance.now() - started;
-  const warm = await drive(url, body, { connections, amount: Math.min(5000, Math.round((2000 / Math.max(firstMs, 1)) * connections)), headers: opts.headers });
-  const amount = Math.min(200_000, Math.max(MIN_REQUESTS, Math.round(warm.rps * SECONDS)));
+  const { rate } = opts;
+  // At a rate, the warm-up is 2 s' worth of arrivals and the measured run SECONDS' worth (at least MIN_REQUESTS).
+  const load = (amount: number, seed: string) =>
+    rate ? driveAtRate(url, body, { rate, amount, seed, headers: opts.headers }) : drive(url, body, { connections, amount, headers: opts.headers });
+  const warm = await load(rate ? Math.ceil(2 * rate) : Math.min(5000, Math.round((2000 / Math.max(firstMs, 1)) * connections)), 'warm-up');
+  const amount = Math.min(200_000, Math.max(MIN_REQUESTS, Math.round((rate ?? warm.rps) * SECONDS)));
   const before = await sqlTotal(opts.kommunUrls);
   const gateways = opts.gatewayPids ?? (opts.gatewayPid ? [opts.gatewayPid] : []);
   const gatewaysCpu = () => gateways.reduce((sum, pid) => sum + cpuMs(pid), 0);
   const cpuBefore = gatewaysCpu();
   const proxyBefore = opts.proxyPid ? cpuMs(opts.proxyPid) : 0;
-  const { value, peak, onePeak } = await peakDuring(opts.pids, opts.gatewayPid, () => drive(url, body, { connections, amount, headers: opts.headers }));
+  const { value, peak, onePeak } = await peakDuring(opts.pids, opts.gatewayPid, () => load(amount, 'measured'));
   const cpu = gateways.length ? gatewaysCpu() - cpuBefore : NaN;
   const proxyCpu = opts.proxyPid ? cpuMs(opts.proxyPid) - proxyBefore : NaN;
   const after = await sqlTotal(opts.kommunUrls);
@@ -184,6 +202,7 @@ async function measure(scenario: string, form: Form, target: string, url: string
     gatewayCpuMs: opts.gatewayPid ? cpu / requests : null,
     gatewayPeakMiB: opts.gatewayPid ? onePeak : null,
     ...(opts.proxyPid ? { proxyCpuMs: proxyCpu / requests } : {}),
+    ...(rate ? { rate } : {}),
   };
   rows.push(row);
   log(
@@ -209,8 +228,8 @@ async function startDelayProxies() {
   const p = runService('delay-proxies', 'test/bench/delay-proxy.ts', {});
   await p.ready;
   const waiting = new Map<string, (m: any) => void>();
-  p.child.on('message', (m: { added?: string; port?: number; delayed?: number; mode?: string }) => {
-    const key = m.added !== undefined ? `add:${m.added}` : m.mode !== undefined ? 'mode' : `delay:${m.delayed}`;
+  p.child.on('message', (m: { added?: string; port?: number; delayed?: number; mode?: string; broadcast?: unknown }) => {
+    const key = m.added !== undefined ? `add:${m.added}` : m.mode !== undefined ? 'mode' : 'broadcast' in m ? 'broadcast' : `delay:${m.delayed}`;
     waiting.get(key)?.(m);
     waiting.delete(key);
   });
@@ -232,6 +251,8 @@ async function startDelayProxies() {
     setDelay: async (ms: number) => void (await ask(`delay:${ms}`, { delay: ms })),
     /** Sets the mode of the proxies of `codes`, or of all (see delay-proxy.ts); returns the answers replayed and missed since the last call. */
     setMode: (mode: 'live' | 'record' | 'replay', codes?: string[]) => ask<{ hits: number; misses: number }>('mode', { mode, codes }),
+    /** The recorded request the most proxies hold an answer to (one fan-out's request to every shard), and how many hold it. */
+    broadcast: async () => (await ask<{ broadcast: { path: string; body: string; held: number } | null }>('broadcast', { broadcast: true })).broadcast,
     stop: () => p.stop(),
   };
 }
@@ -266,7 +287,7 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
         await measure('S1', 'varied', target, r.gatewayUrl, s1, { ...opts, delayMs });
         await measure('S2', 'varied', target, r.gatewayUrl, s2, { ...opts, delayMs });
       }
-      if (REPLAY) await replayed(r.gatewayUrl, proxies, `${target}${REPLAYED}`, [gql(OPS.S1), s1, s2], opts);
+      if (REPLAY) await replayed(r.gatewayUrl, proxies, `${target}${REPLAYED}`, [gql(OPS.S1), s1, s2], opts, undefined, [...proxyPorts.values()]);
       if (HUB_REGIONS > 0 && n === Math.max(...SHARDS)) await hubOfHubs(r, proxies, proxyPorts, kommunUrls);
     } finally {
       await r.stop();
@@ -283,7 +304,15 @@ async function remoteShards(n: number, pgUrl: string, jwksUrl: string): Promise<
  * cores is the gateway, the region subgraph and the load generator, as when every kommun runs on
  * hosts of its own. A shard request not recorded goes on to its shard (counted, and logged).
  */
-async function replayed(gatewayUrl: string, proxies: Awaited<ReturnType<typeof startDelayProxies>>, target: string, [identical, s1, s2]: [string, () => string, () => string], opts: Target, codes?: string[]): Promise<void> {
+async function replayed(
+  gatewayUrl: string,
+  proxies: Awaited<ReturnType<typeof startDelayProxies>>,
+  target: string,
+  [identical, s1, s2]: [string, () => string, () => string],
+  opts: Target,
+  codes?: string[],
+  floorPorts?: number[],
+): Promise<void> {
   log(`  recording the shards' answers to ${1 + 2 * GROWTH_POOL} distinct requests…`);
   await proxies.setDelay(0);
   await proxies.setMode('record', codes);
@@ -310,8 +339,50 @@ async function replayed(gatewayUrl: string, proxies: Awaited<ReturnType<typeof s
         log(`    ${hits} shard answers replayed, ${misses} asked of the shards; the replaying proxies' CPU ${row.proxyCpuMs?.toFixed(2)} ms/req`);
       }
     }
+    // S1 once more at the largest round trip, with requests arriving at RATE a second (open-loop).
+    if (RATE > 0) {
+      const delayMs = Math.max(...DELAYS);
+      await proxies.setDelay(delayMs);
+      for (const [form, body] of [['identical', identical], ['varied', s1]] as const) {
+        const row = await measure('S1', form, `${target}${AT_RATE}`, gatewayUrl, body, { ...opts, delayMs, proxyPid: proxies.pid, rate: RATE });
+        const { hits, misses } = await proxies.setMode('replay', codes);
+        log(`    ${hits} shard answers replayed, ${misses} asked of the shards; the replaying proxies' CPU ${row.proxyCpuMs?.toFixed(2)} ms/req`);
+      }
+      if (floorPorts) await bareFloor(proxies, floorPorts, `${target}${AT_RATE}${BARE_FAN_OUT}`, delayMs);
+    }
   } finally {
     await proxies.setMode('live', codes);
+  }
+}
+
+/**
+ * The floor under the gateway's fan-out: one recorded shard request that every shard holds an
+ * answer to, sent by a bare undici fan-out (bareFanOut) to every proxy at once, its answers
+ * replayed, open-loop at RATE. Its row's gateway CPU is the fan-out client's own (this process).
+ */
+async function bareFloor(proxies: Awaited<ReturnType<typeof startDelayProxies>>, ports: number[], target: string, delayMs: number): Promise<void> {
+  const request = await proxies.broadcast();
+  if (!request || request.held < ports.length) {
+    log(`    no recorded request that all ${ports.length} shards hold an answer to (most: ${request?.held ?? 0}); the bare fan-out is left out`);
+    return;
+  }
+  const fan = bareFanOut(ports.map((port) => `http://127.0.0.1:${port}`), request.path, request.body);
+  try {
+    await atRate(fan.send, { rate: RATE, amount: Math.ceil(2 * RATE), seed: 'warm-up' });
+    const cpuBefore = process.cpuUsage();
+    const proxyBefore = cpuMs(proxies.pid);
+    const value = await atRate(fan.send, { rate: RATE, amount: Math.max(MIN_REQUESTS, Math.round(RATE * SECONDS)), seed: 'measured' });
+    const cpu = process.cpuUsage(cpuBefore);
+    const requests = Math.max(1, value.requests);
+    const row: Row = {
+      scenario: 'S1', form: 'identical', target, delayMs, ...value, rate: RATE, sqlPerRequest: null, peakMiB: NaN,
+      gatewayCpuMs: (cpu.user + cpu.system) / 1000 / requests, gatewayPeakMiB: null, proxyCpuMs: (cpuMs(proxies.pid) - proxyBefore) / requests,
+    };
+    rows.push(row);
+    const { hits, misses } = await proxies.setMode('replay');
+    log(`  S1 ${target}: p50 ${row.p50} ms, p99 ${row.p99} ms, the client's CPU ${row.gatewayCpuMs!.toFixed(2)} ms/req; ${hits} shard answers replayed, ${misses} asked of the shards`);
+  } finally {
+    await fan.close();
   }
 }
 
@@ -546,6 +617,11 @@ function report(started: number): void {
     ...(['identical', 'varied'] as const).flatMap((f) => [
       { what: `20 ms round trips: S1 p50 at 290 shards vs 13 (${f})`, value: p50('S1', f, at290, 20) / p50('S1', f, at13, 20), limit: 1.5, lower: true },
       { what: `20 ms round trips, shards replayed: S1 p50 at 290 shards vs 13 (${f})`, value: p50('S1', f, `${at290}${REPLAYED}`, 20) / p50('S1', f, `${at13}${REPLAYED}`, 20), limit: 1.5, lower: true },
+      { what: `20 ms round trips, shards replayed, ${RATE} requests a second: S1 p50 at 290 shards vs 13 (${f})`, value: p50('S1', f, `${at290}${REPLAYED}${AT_RATE}`, 20) / p50('S1', f, `${at13}${REPLAYED}${AT_RATE}`, 20), limit: 1.5, lower: true },
+      // Not a bar of its own: what asking that many shards costs one Node process here, whatever else it does.
+      ...(f === 'identical'
+        ? [{ what: `20 ms round trips, shards replayed, ${RATE} requests a second: a bare undici fan-out at 290 shards vs 13 (the floor for a Node gateway)`, value: p50('S1', f, `${at290}${REPLAYED}${AT_RATE}${BARE_FAN_OUT}`, 20) / p50('S1', f, `${at13}${REPLAYED}${AT_RATE}${BARE_FAN_OUT}`, 20), limit: 1.5, lower: true }]
+        : []),
       { what: `20 ms round trips: gateway CPU/request, S1 at 290 vs 13 (${f})`, value: cpu('S1', f, at290, 20) / cpu('S1', f, at13, 20), limit: 8, lower: true },
       { what: `20 ms round trips, shards replayed: gateway CPU/request, S1 at 290 vs 13 (${f})`, value: cpu('S1', f, `${at290}${REPLAYED}`, 20) / cpu('S1', f, `${at13}${REPLAYED}`, 20), limit: 8, lower: true },
       { what: `20 ms round trips: gateway peak memory, S1 at 290 vs 13 (${f})`, value: mem('S1', f, at290, 20) / mem('S1', f, at13, 20), limit: 1.5, lower: true },
@@ -567,15 +643,16 @@ function report(started: number): void {
   ));
   const remote = rows.filter((r) => r.delayMs !== undefined);
   if (remote.length) {
-    console.log(`\nRemote shards, simulated: a delaying proxy per shard (the round trip split evenly between the two directions), ${GROWTH_CONNECTIONS} connections\n`);
+    console.log(`\nRemote shards, simulated: a delaying proxy per shard (the round trip split evenly between the two directions); load: a closed loop of connections, or requests arriving open-loop at a rate\n`);
     console.log(table(
-      ['scenario', 'form', 'shards', 'round trip ms', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'replay CPU ms/req', 'non-2xx'],
-      remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), fixed(r.proxyCpuMs ?? null, 2), r.non2xx + r.errors]),
+      ['scenario', 'form', 'shards', 'round trip ms', 'load', 'p50 ms', 'p99 ms', 'req/s', 'SQL/req', 'gw CPU ms/req', 'gw peak MiB', 'replay CPU ms/req', 'non-2xx'],
+      remote.map((r) => [r.scenario, r.form, r.target, r.delayMs!, r.rate ? `${r.rate} req/s arriving` : `${GROWTH_CONNECTIONS} connections`, r.p50, r.p99, r.rps, fixed(r.sqlPerRequest), fixed(r.gatewayCpuMs, 2), fixed(r.gatewayPeakMiB, 0), fixed(r.proxyCpuMs ?? null, 2), r.non2xx + r.errors]),
     ));
   }
   const hubs = [...new Set(remote.filter((r) => r.target.startsWith('national hub')).map((r) => r.target))];
   for (const hub of hubs) {
-    const flat = `${/(\d+) kommuner/.exec(hub)?.[1]} shards × 100 projects${hub.endsWith(REPLAYED) ? REPLAYED : ''}`;
+    // The flat region's target with the same suffixes (shards replayed, a rate).
+    const flat = hub.replace(/^national hub over \d+ regional gateways, (\d+) kommuner/, '$1 shards × 100 projects');
     console.log(`\nHub of hubs: ${hub} against the flat ${flat} (ratio hub / flat; the hub pays two round trips in a row)\n`);
     console.log(table(
       ['scenario', 'form', 'round trip ms', 'p50 ratio', 'p99 ratio', 'gw CPU/req ratio', 'gw peak MiB ratio'],
