@@ -4,9 +4,20 @@ import express from 'express';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import { REQUEST_ID_HEADER } from '@samverkan/server-kit';
 
-/** Runs an operation through the gateway as an anonymous reader (reads are public). */
-export type Run = (query: string, variables: Record<string, unknown>) => Promise<FormattedExecutionResult>;
+/**
+ * Runs an operation through the gateway as an anonymous reader (reads are public), as part of the
+ * HTTP request `requestId` names: each kommun asked gets that id, as for any query.
+ */
+export type Run = (query: string, variables: Record<string, unknown>, requestId?: string) => Promise<FormattedExecutionResult>;
+
+/** `run` for the request `req` (its id, see assignRequestId, goes with every fetch). */
+export function runFor(run: Run, req: express.Request): Run {
+  const id = req.headers[REQUEST_ID_HEADER];
+  const requestId = typeof id === 'string' ? id : undefined;
+  return (query, variables) => run(query, variables, requestId);
+}
 
 type Value = string | number | null;
 type Row = Value[];
@@ -165,7 +176,7 @@ export function exportRoutes(run: Run, pageSize: number): express.Router {
     const lang: Lang = req.query.lang === 'en' ? 'en' : 'sv';
     const params = { filter, groupBy, pageSize };
     const table = make(params);
-    const pages = table.pages(run, params);
+    const pages = table.pages(runFor(run, req), params);
     try {
       const first = await pages.next();
       const result = first.done ? undefined : first.value.result;

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ProjectStatus } from '@samverkan/contract';
 import type { Credentials } from '@samverkan/server-kit';
-import type { Run } from './export';
+import { runFor, type Run } from './export';
 
 /**
  * A kommun editor's import of projects from a spreadsheet, the gateway's part: the template to
@@ -272,7 +272,7 @@ export function importRoutes(run: Run, verify: (authorization: string | undefine
       const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let parsed: ParsedImport;
       try {
-        parsed = await parseImport(file, format, identity.municipality, await readCatalogue(run));
+        parsed = await parseImport(file, format, identity.municipality, await readCatalogue(runFor(run, req)));
       } catch (err) {
         res.status(400).json({ errors: [{ message: `The file could not be read as ${format}: ${(err as Error).message}`, extensions: { code: 'BAD_USER_INPUT' } }] });
         return;

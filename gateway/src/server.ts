@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import cors from 'cors';
 import { GraphQLError } from 'graphql';
-import { GRAPHQL_PATH, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
+import { GRAPHQL_PATH, REQUEST_ID_HEADER, ServiceMetrics, createApp, createLogger, fieldSuggestions, serverOptions, socketHooks, verifierFor, jsonErrors, listen, standardPlugins, type AssertionSigner, type Identity, type Logger } from '@samverkan/server-kit';
 import { createGatewayAssertions } from './assertions';
 import { queryLimits } from './limits';
 import { requestDeadline, type Deadline } from './deadline';
@@ -346,8 +346,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     }),
   );
   // Exports read as an anonymous caller would, through the whole pipeline (limits, holes named).
-  const runAnonymous = async (query: string, variables: Record<string, unknown>) => {
-    const response = await apollo.executeOperation({ query, variables }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
+  // The HTTP request's id goes along as its header, where the data sources read it for every fetch.
+  const runAnonymous = async (query: string, variables: Record<string, unknown>, requestId?: string) => {
+    const http = requestId ? { http: { method: 'POST', headers: new HeaderMap([[REQUEST_ID_HEADER, requestId]]), search: '', body: undefined } } : {};
+    const response = await apollo.executeOperation({ query, variables, ...http }, { contextValue: { identity: null, deadline: requestDeadline(config.REQUEST_TIMEOUT_MS) } });
     return response.body.kind === 'single' ? response.body.singleResult : { errors: [{ message: 'An export cannot be answered incrementally.' }] };
   };
   // The member face, when this gateway is a member of a hub above it (see member.ts).

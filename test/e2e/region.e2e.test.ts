@@ -306,6 +306,17 @@ describe('request ids', () => {
     expect(given.headers.get('x-request-id')).toBe('lb-0001');
     expect(new Set([...region.proxies.values()].flatMap((p) => p.state.requestIds))).toEqual(new Set(['lb-0001']));
   });
+
+  it('an export sends its request\'s id with every fetch it makes, as a query does', async () => {
+    region.resetProxies();
+    const res = await fetch(`${new URL(region.gatewayUrl).origin}/export/projects.csv`, { headers: { 'x-request-id': 'lb-export-1' } });
+    expect(res.status).toBe(200);
+    expect((await res.text()).split('\n').length).toBeGreaterThan(1);
+    expect(res.headers.get('x-request-id')).toBe('lb-export-1');
+    const seen = [...region.proxies.values()].flatMap((p) => p.state.requestIds);
+    expect(seen.length).toBeGreaterThanOrEqual(codes.length);
+    expect(new Set(seen)).toEqual(new Set(['lb-export-1']));
+  });
 });
 
 describe('varied requests of one operation', () => {
