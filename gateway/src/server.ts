@@ -73,15 +73,6 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
   let shardLabels = new Map<string, string>();
   const shardLabel = (url: string) => shardLabels.get(url) ?? 'unknown';
   const fetchSeconds = metrics.histogram('samverkan_gateway_shard_fetch_seconds', 'Time the gateway waited for each fetch to a subgraph, by kommun (or "region") and outcome.', ['municipality', 'outcome'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
-  // Each (kommun, outcome)'s child of the histogram, looked up once, not on every fetch: a fan-out
-  // over 290 kommuner observes some 240 times. Forgotten when the labels change (relabel).
-  let fetchChildren = new Map<string, ReturnType<typeof fetchSeconds.labels>>();
-  const fetchChild = (url: string, outcome: string) => {
-    const key = `${outcome} ${url}`;
-    let child = fetchChildren.get(key);
-    if (!child) fetchChildren.set(key, (child = fetchSeconds.labels({ municipality: shardLabel(url), outcome })));
-    return child;
-  };
   const sharedFetches = metrics.counter('samverkan_gateway_shared_fetches_total', 'Reads answered by an identical read already in flight to the same kommun, by kommun.', ['municipality']);
   const holes = metrics.counter('samverkan_gateway_holes_total', 'Answers with a kommun missing (a hole), by kommun and cause.', ['municipality', 'cause']);
   const client = new ShardClient({
@@ -89,7 +80,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
     concurrency: config.SHARD_CONCURRENCY,
     maxResponseBytes: config.SHARD_MAX_RESPONSE_MB * 2 ** 20,
     observer: {
-      fetched: (url, seconds, outcome) => fetchChild(url, outcome).observe(seconds),
+      fetched: (url, seconds, outcome) => fetchSeconds.observe({ municipality: shardLabel(url), outcome }, seconds),
       shared: (url) => sharedFetches.inc({ municipality: shardLabel(url) }),
     },
   });
@@ -108,7 +99,6 @@ export async function createGateway(config: GatewayConfig, logger: Logger = crea
       if (target.url) byUrl.set(target.url, [...(byUrl.get(target.url) ?? []), m.code]);
     }
     shardLabels = new Map([[config.REGION_URL, 'region'], ...[...byUrl].map(([url, codes]) => [url, codes.sort().join('+')] as const)]);
-    fetchChildren = new Map();
   };
   registry.onChange(relabel);
   await registry.start();
