@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { Agent, Pool } from 'undici';
 import { rngFor } from '../differential/generator';
+import { quantile } from './stats';
 
 export interface LoadResult {
   p50: number;
@@ -79,10 +80,9 @@ export async function atRate(send: () => Promise<boolean>, options: { rate: numb
   }
   await Promise.all(sent);
   latencies.sort((a, b) => a - b);
-  const quantile = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN);
   return {
-    p50: Math.round(quantile(0.5)),
-    p99: Math.round(quantile(0.99)),
+    p50: Math.round(quantile(latencies, 0.5)),
+    p99: Math.round(quantile(latencies, 0.99)),
     mean: latencies.reduce((a, b) => a + b, 0) / Math.max(latencies.length, 1),
     rps: latencies.length / Math.max((performance.now() - started) / 1000, 1e-3),
     requests: latencies.length,
@@ -135,8 +135,13 @@ export function bareFanOut(origins: string[], path: string, body: string): { sen
           onResponseStart: (_c, statusCode) => void (status = statusCode),
           onResponseData: (_c, chunk) => void chunks.push(chunk),
           onResponseEnd: () => {
-            JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            resolve(status === 200);
+            // Parsed as the gateway parses each answer; one that is not JSON fails the fan-out (not undici's callback).
+            try {
+              JSON.parse(Buffer.concat(chunks).toString('utf8'));
+              resolve(status === 200);
+            } catch (err) {
+              reject(err);
+            }
           },
           onResponseError: (_c, error) => reject(error),
         },
