@@ -56,16 +56,30 @@ async function shardRequests(gatewayUrl: string): Promise<number> {
   return total;
 }
 
-/** CPU milliseconds (user and system) the processes `pids` have used so far; a process gone counts 0. */
-function cpuOf(pids: number[]): number {
-  let total = 0;
+/** CPU milliseconds (user and system) each of the processes `pids` has used so far; one gone is left out. */
+function cpuOf(pids: number[]): Map<number, number> {
+  const used = new Map<number, number>();
   for (const pid of pids) {
     try {
       const { user, system } = cpuSplit(pid);
-      total += user + system;
+      used.set(pid, user + system);
     } catch {
-      // Gone (a PostgreSQL backend that ended): its time is lost to both readings alike.
+      // Gone (a PostgreSQL backend that ended).
     }
+  }
+  return used;
+}
+
+/**
+ * CPU milliseconds the processes read in `before` used until `after`, counting only those read
+ * both times: a PostgreSQL backend that ends in between (a pool letting an idle connection go)
+ * takes its time with it, and would otherwise count as a negative.
+ */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) {
+    const was = before.get(pid);
+    if (was !== undefined) total += ms - was;
   }
   return total;
 }
@@ -168,9 +182,9 @@ async function main(): Promise<void> {
           requests: bodies.length,
           gwCpuMsPerRequest: (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / bodies.length,
           gwSystemMsPerRequest: (cpu1.system - cpu0.system) / bodies.length,
-          kommunCpuMsPerRequest: (kommun1 - kommun0) / bodies.length,
-          regionCpuMsPerRequest: (region1 - region0) / bodies.length,
-          postgresCpuMsPerRequest: (pg1 - pg0) / bodies.length,
+          kommunCpuMsPerRequest: cpuBetween(kommun0, kommun1) / bodies.length,
+          regionCpuMsPerRequest: cpuBetween(region0, region1) / bodies.length,
+          postgresCpuMsPerRequest: cpuBetween(pg0, pg1) / bodies.length,
           shardRequestsPerRequest: (fetches1 - fetches0) / bodies.length,
           sqlPerRequest: (sql1 - sql0) / bodies.length,
           p50: quantile(latencies, 0.5),
@@ -209,9 +223,9 @@ async function main(): Promise<void> {
                 requests: REQUESTS,
                 gwCpuMsPerRequest: c0 && c1 ? (c1.user + c1.system - c0.user - c0.system) / REQUESTS : NaN,
                 gwSystemMsPerRequest: c0 && c1 ? (c1.system - c0.system) / REQUESTS : NaN,
-                kommunCpuMsPerRequest: (k1 - k0) / REQUESTS,
+                kommunCpuMsPerRequest: cpuBetween(k0, k1) / REQUESTS,
                 regionCpuMsPerRequest: NaN,
-                postgresCpuMsPerRequest: (p1 - p0) / REQUESTS,
+                postgresCpuMsPerRequest: cpuBetween(p0, p1) / REQUESTS,
                 shardRequestsPerRequest: NaN,
                 sqlPerRequest: NaN,
                 p50: quantile(d.latencies, 0.5),

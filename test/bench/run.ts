@@ -55,6 +55,12 @@ const REPLAYED = ', shards replayed';
  */
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const AT_RATE = `, ${RATE} req/s`;
+/**
+ * Requests a second for the open-loop runs of varied S1 (13 shards and the monolith) and varied S3
+ * (through the gateway, directly and through the bare proxy): about a quarter of what the slowest
+ * of them serves in a closed loop here, so that they read latency at a load, not throughput.
+ */
+const LOCAL_RATES = { S1: RATE, S3: 10 * RATE };
 /** The target suffix of the bare fan-out's rows (bareFloor). */
 const BARE_FAN_OUT = ', a bare undici fan-out (its own CPU as gw CPU)';
 /** Processes hosting the 13 kommun subgraphs (one per core by default). */
@@ -487,13 +493,28 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
       if (!replicas) log(`Redis does not answer at ${REDIS_URL}: the replicas with a shared cache are left out`);
       const replicaTarget = { kommunUrls, pids: [...pidsOf(region.processes), ...(replicas?.pids ?? [])], gatewayPid: replicas?.pids[0], gatewayPids: replicas?.pids };
       log(`\nScenarios (${CONNECTIONS} connections, about ${SECONDS} s of requests each, at least ${MIN_REQUESTS}, identical and varied):`);
+      const monoTarget = { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid! };
       for (const s of ['S1', 'S2', 'S3', 'S4'] as const) {
         await measureBoth(s, 'Samverkan, 13 shards', region.gatewayUrl, domain, ours);
         if (replicas) await measure(s, 'identical', 'Samverkan, 13 shards, 2 replicas + Redis cache', replicas.url, gql(OPS[s]), replicaTarget);
-        await measureBoth(s, 'monolith behind Samverkan', monoGatewayUrl, domain, { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid! });
+        await measureBoth(s, 'monolith behind Samverkan', monoGatewayUrl, domain, monoTarget);
         if (s === 'S3') {
           await measureBoth(s, 'kommun subgraph directly', region.kommuner.get('1480')!, domain, { kommunUrls, pids: ours.pids });
           await measureBoth(s, BARE_PROXY, bareUrl, domain, { kommunUrls, pids: [...ours.pids, bare.child.pid!] });
+        }
+        // The varied S1 and S3 bars once more at a load none of their targets is saturated by.
+        const rate = LOCAL_RATES[s as keyof typeof LOCAL_RATES];
+        if (rate > 0) {
+          const targets: Array<[string, string, Target]> = [
+            ['Samverkan, 13 shards', region.gatewayUrl, ours],
+            ...(s === 'S1'
+              ? [['monolith behind Samverkan', monoGatewayUrl, monoTarget] as [string, string, Target]]
+              : [['kommun subgraph directly', region.kommuner.get('1480')!, { kommunUrls, pids: ours.pids }] as [string, string, Target], [BARE_PROXY, bareUrl, { kommunUrls, pids: [...ours.pids, bare.child.pid!] }] as [string, string, Target]]),
+          ];
+          for (const [target, url, opts] of targets) {
+            // The same requests in the same order for every target: a generator of their own, from the start.
+            await measure(s, 'varied', `${target}, ${rate} req/s`, url, await variedBodies(s, OPS[s], url, domain), { ...opts, rate });
+          }
         }
         await measureBoth(s, 'stock @apollo/gateway, 1 shard', stockUrl, domain, { ...single, pids: [...single.pids, stock.child.pid!] });
         await measureBoth(s, 'Hive Gateway, 1 shard', hiveUrl, domain, { ...single, pids: [...single.pids, hive.child.pid!] });
@@ -507,7 +528,7 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
         return () => gql(OPS.S5, { id: ids[n++ % ids.length], title: `Updated ${n}` });
       };
       await measure('S5', 'varied', 'Samverkan, 13 shards', region.gatewayUrl, await updates(region.gatewayUrl), { ...ours, headers: { authorization: `Bearer ${token}` } });
-      await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...single, pids: [...single.pids, monoGateway.child.pid!], gatewayPid: monoGateway.child.pid!, headers: { authorization: `Bearer ${token}` } });
+      await measure('S5', 'varied', 'monolith behind Samverkan', monoGatewayUrl, await updates(monoGatewayUrl), { ...monoTarget, headers: { authorization: `Bearer ${token}` } });
       await Promise.all(extra.splice(0).map((p) => p.stop()));
       await replicas?.stop();
       replicas = null;
@@ -608,6 +629,10 @@ function report(started: number): void {
       // Not a bar of its own: what one more process in the way costs here, whatever it does.
       { what: `S3 p50 via a bare proxy vs direct (${f}; the floor for any gateway)`, value: p50('S3', f, BARE_PROXY) / p50('S3', f, direct), limit: 1.2, lower: true },
     ]),
+    // The varied S1 and S3 bars at a load none of their targets is saturated by (open-loop).
+    { what: `S1 p50 vs monolith (varied, ${LOCAL_RATES.S1} requests a second arriving)`, value: p50('S1', 'varied', `${shards}, ${LOCAL_RATES.S1} req/s`) / p50('S1', 'varied', `${mono}, ${LOCAL_RATES.S1} req/s`), limit: 1.5, lower: true },
+    { what: `S3 p50 via gateway vs direct (varied, ${LOCAL_RATES.S3} requests a second arriving)`, value: p50('S3', 'varied', `${shards}, ${LOCAL_RATES.S3} req/s`) / p50('S3', 'varied', `${direct}, ${LOCAL_RATES.S3} req/s`), limit: 1.2, lower: true },
+    { what: `S3 p50 via a bare proxy vs direct (varied, ${LOCAL_RATES.S3} requests a second arriving; the floor)`, value: p50('S3', 'varied', `${BARE_PROXY}, ${LOCAL_RATES.S3} req/s`) / p50('S3', 'varied', `${direct}, ${LOCAL_RATES.S3} req/s`), limit: 1.2, lower: true },
     ...['S1', 'S2', 'S3', 'S4'].flatMap((s) =>
       (['identical', 'varied'] as const).flatMap((f) => [
         { what: `${s} req/s, 1 shard: Samverkan / stock @apollo/gateway (${f})`, value: rps(s, f, mono) / rps(s, f, 'stock @apollo/gateway, 1 shard'), limit: 1, lower: false },
