@@ -97,7 +97,15 @@ export async function variedBodies(
       for (let i = next++; i < POOL; i = next++) {
         const { secondPage, ...variables } = drawn[i];
         if (secondPage && cursor) {
-          const { body } = await postGraphQL(url, cursor.query, { filter: variables.filter, orderBy: variables.orderBy, first: variables.first });
+          const cursorVariables = { filter: variables.filter, orderBy: variables.orderBy, first: variables.first };
+          let { body } = await postGraphQL(url, cursor.query, cursorVariables);
+          // A kommun late on a loaded machine (the cursors follow a run at full load) is asked again,
+          // twice at most, a second apart; any other error, or a third late answer, ends the run.
+          for (let again = 0; again < 2 && body.errors?.every((e: { extensions?: { code?: string } }) => e.extensions?.code === 'MUNICIPALITY_UNAVAILABLE'); again++) {
+            process.stderr.write(`  ${scenario} cursor on ${url}: ${body.errors[0].message} Asking again.\n`);
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            ({ body } = await postGraphQL(url, cursor.query, cursorVariables));
+          }
           if (body.errors) throw new Error(`${scenario} cursor on ${url}: ${JSON.stringify(body.errors).slice(0, 300)}`);
           const after = cursor.at(body.data);
           if (after) variables.after = after;
