@@ -55,7 +55,7 @@ export async function drive(
  * saturation is the server's throughput; this measures its latency at a given load. `send`
  * resolves to whether the answer was a success (non2xx counts the others), or throws (errors).
  */
-export async function atRate(send: () => Promise<boolean>, options: { rate: number; amount: number; seed: string }): Promise<OpenLoopResult> {
+export async function atRate(send: () => Promise<boolean>, options: { rate: number; amount: number; seed: string }): Promise<LoadResult> {
   const rng = rngFor(options.seed, 'arrivals');
   const latencies: number[] = [];
   let non2xx = 0;
@@ -89,13 +89,7 @@ export async function atRate(send: () => Promise<boolean>, options: { rate: numb
     requests: latencies.length,
     non2xx,
     errors,
-    latencies,
   };
-}
-
-/** An open-loop run's result, with every answered request's latency (ms, in order of size). */
-export interface OpenLoopResult extends LoadResult {
-  latencies: number[];
 }
 
 /** POST GraphQL to `url` open-loop at a rate (see atRate). */
@@ -103,7 +97,7 @@ export async function driveAtRate(
   url: string,
   body: string | (() => string),
   options: { rate: number; amount: number; seed: string; headers?: Record<string, string> },
-): Promise<OpenLoopResult> {
+): Promise<LoadResult> {
   const target = new URL(url);
   // Room for every request that may be in flight at once at this load, and more.
   const pool = new Pool(target.origin, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });

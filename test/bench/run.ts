@@ -9,7 +9,7 @@ import { composeSupergraph } from '@samverkan/gateway/src/supergraph';
 import { generateProjects } from '@samverkan/kommun/src/seed/synthetic';
 import { Redis } from 'ioredis';
 import { atRate, bareFanOut, drive, driveAtRate, type LoadResult } from './load';
-import { cpuMs, quantile, rssMiB, table } from './stats';
+import { cpuMs, rssMiB, table } from './stats';
 import { shardCost } from './shard-cost';
 import { syntheticManifest } from './synthetic-region';
 import { startReplicas } from './replicas';
@@ -202,7 +202,7 @@ async function measure(scenario: string, form: Form, target: string, url: string
     form,
     target,
     ...(opts.delayMs === undefined ? {} : { delayMs: opts.delayMs }),
-    ...figuresOf(value),
+    ...value,
     sqlPerRequest: opts.kommunUrls.length ? (after - before) / requests : null,
     peakMiB: peak,
     gatewayCpuMs: opts.gatewayPid ? cpu / requests : null,
@@ -217,62 +217,6 @@ async function measure(scenario: string, form: Form, target: string, url: string
       `${row.non2xx || row.errors ? `, ${row.non2xx} non-2xx, ${row.errors} errors` : ''}`,
   );
   return row;
-}
-
-/** A run's figures for its row, without an open-loop run's list of latencies. */
-function figuresOf(r: LoadResult): LoadResult {
-  const { p50, p99, mean, rps, requests, non2xx, errors } = r;
-  return { p50, p99, mean, rps, requests, non2xx, errors };
-}
-
-/** Slices of each target's run in measureInTurns. */
-const TURNS = 4;
-
-/**
- * The varied form of `scenario` against several targets open-loop at `rate`, in turns: each
- * target's measured run is cut into TURNS slices, run A B C, B C A, C A B, …, so that a machine
- * whose speed drifts over minutes (this one does, two to three times within a day) weighs on every
- * target alike, and none always goes first. A target's p50 and p99 come from the latencies of all
- * its slices together; its CPU time, SQL and peak memory are summed (or the peak taken) over them.
- */
-async function measureInTurns(scenario: Scenario, rate: number, targets: Array<{ target: string; url: string; opts: Target; body: () => string }>): Promise<void> {
-  const amount = Math.ceil(Math.max(MIN_REQUESTS, Math.round(rate * SECONDS)) / TURNS);
-  const runs = targets.map((t) => ({ ...t, latencies: [] as number[], non2xx: 0, errors: 0, seconds: 0, cpu: 0, sql: 0, peak: 0, onePeak: 0 }));
-  for (const t of runs) {
-    const checked = (await (await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: t.body() })).json()) as { errors?: unknown[] };
-    if (checked.errors) throw new Error(`${scenario} (varied) on ${t.target} does not answer cleanly: ${JSON.stringify(checked).slice(0, 400)}`);
-    await driveAtRate(t.url, t.body, { rate, amount: Math.ceil(2 * rate), seed: 'warm-up' });
-  }
-  for (let turn = 0; turn < TURNS; turn++) {
-    for (let i = 0; i < runs.length; i++) {
-      const t = runs[(turn + i) % runs.length];
-      const gatewayPid = t.opts.gatewayPid;
-      const [cpuBefore, sqlBefore, started] = [gatewayPid ? cpuMs(gatewayPid) : 0, await sqlTotal(t.opts.kommunUrls), performance.now()];
-      const { value, peak, onePeak } = await peakDuring(t.opts.pids, gatewayPid, () => driveAtRate(t.url, t.body, { rate, amount, seed: `measured-${turn}` }));
-      t.seconds += (performance.now() - started) / 1000;
-      t.cpu += gatewayPid ? cpuMs(gatewayPid) - cpuBefore : 0;
-      t.sql += (await sqlTotal(t.opts.kommunUrls)) - sqlBefore;
-      for (const ms of value.latencies) t.latencies.push(ms);
-      t.non2xx += value.non2xx;
-      t.errors += value.errors;
-      t.peak = Math.max(t.peak, peak);
-      t.onePeak = Math.max(t.onePeak, onePeak);
-    }
-  }
-  for (const t of runs) {
-    t.latencies.sort((a, b) => a - b);
-    const requests = Math.max(1, t.latencies.length);
-    const tenth = (ms: number) => Math.round(ms * 10) / 10;
-    const row: Row = {
-      scenario, form: 'varied', target: t.target, rate,
-      p50: tenth(quantile(t.latencies, 0.5)), p99: tenth(quantile(t.latencies, 0.99)), mean: t.latencies.reduce((a, b) => a + b, 0) / requests,
-      rps: t.latencies.length / Math.max(t.seconds, 1e-3), requests: t.latencies.length, non2xx: t.non2xx, errors: t.errors,
-      sqlPerRequest: t.opts.kommunUrls.length ? t.sql / requests : null, peakMiB: t.peak,
-      gatewayCpuMs: t.opts.gatewayPid ? t.cpu / requests : null, gatewayPeakMiB: t.opts.gatewayPid ? t.onePeak : null,
-    };
-    rows.push(row);
-    log(`  ${scenario} varied ${t.target}, in ${TURNS} turns: p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.sqlPerRequest?.toFixed(1) ?? '–'} SQL/req${row.gatewayCpuMs === null ? '' : `, gateway ${row.gatewayCpuMs.toFixed(2)} ms CPU/req`}${row.non2xx || row.errors ? `, ${row.non2xx} non-2xx, ${row.errors} errors` : ''}`);
-  }
 }
 
 /** Both forms of a read scenario against one target; the varied one with the target's own cursors. */
@@ -437,7 +381,7 @@ async function bareFloor(proxies: Awaited<ReturnType<typeof startDelayProxies>>,
     const cpu = process.cpuUsage(cpuBefore);
     const requests = Math.max(1, value.requests);
     const row: Row = {
-      scenario: 'S1', form: 'identical', target, delayMs, ...figuresOf(value), rate: RATE, sqlPerRequest: null, peakMiB: NaN,
+      scenario: 'S1', form: 'identical', target, delayMs, ...value, rate: RATE, sqlPerRequest: null, peakMiB: NaN,
       gatewayCpuMs: (cpu.user + cpu.system) / 1000 / requests, gatewayPeakMiB: null, proxyCpuMs: (cpuMs(proxies.pid) - proxyBefore) / requests,
     };
     rows.push(row);
@@ -567,10 +511,10 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
               ? [['monolith behind Samverkan', monoGatewayUrl, monoTarget] as [string, string, Target]]
               : [['kommun subgraph directly', region.kommuner.get('1480')!, { kommunUrls, pids: ours.pids }] as [string, string, Target], [BARE_PROXY, bareUrl, { kommunUrls, pids: [...ours.pids, bare.child.pid!] }] as [string, string, Target]]),
           ];
-          // The same requests in the same order for every target: a generator of their own, from the start.
-          const turns = [];
-          for (const [target, url, opts] of targets) turns.push({ target: `${target}, ${rate} req/s`, url, opts, body: await variedBodies(s, OPS[s], url, domain) });
-          await measureInTurns(s, rate, turns);
+          for (const [target, url, opts] of targets) {
+            // The same requests in the same order for every target: a generator of their own, from the start.
+            await measure(s, 'varied', `${target}, ${rate} req/s`, url, await variedBodies(s, OPS[s], url, domain), { ...opts, rate });
+          }
         }
         await measureBoth(s, 'stock @apollo/gateway, 1 shard', stockUrl, domain, { ...single, pids: [...single.pids, stock.child.pid!] });
         await measureBoth(s, 'Hive Gateway, 1 shard', hiveUrl, domain, { ...single, pids: [...single.pids, hive.child.pid!] });
