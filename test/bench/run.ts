@@ -505,12 +505,11 @@ async function local(pgUrl: string, idp: DevIdentityProvider): Promise<void> {
         // The varied S1 and S3 bars once more at a load none of their targets is saturated by.
         const rate = LOCAL_RATES[s as keyof typeof LOCAL_RATES];
         if (rate > 0) {
-          const targets: Array<[string, string, Target]> = [
-            ['Samverkan, 13 shards', region.gatewayUrl, ours],
-            ...(s === 'S1'
-              ? [['monolith behind Samverkan', monoGatewayUrl, monoTarget] as [string, string, Target]]
-              : [['kommun subgraph directly', region.kommuner.get('1480')!, { kommunUrls, pids: ours.pids }] as [string, string, Target], [BARE_PROXY, bareUrl, { kommunUrls, pids: [...ours.pids, bare.child.pid!] }] as [string, string, Target]]),
-          ];
+          const baselines: Array<[string, string, Target]> =
+            s === 'S1'
+              ? [['monolith behind Samverkan', monoGatewayUrl, monoTarget]]
+              : [['kommun subgraph directly', region.kommuner.get('1480')!, { kommunUrls, pids: ours.pids }], [BARE_PROXY, bareUrl, { kommunUrls, pids: [...ours.pids, bare.child.pid!] }]];
+          const targets: Array<[string, string, Target]> = [['Samverkan, 13 shards', region.gatewayUrl, ours], ...baselines];
           for (const [target, url, opts] of targets) {
             // The same requests in the same order for every target: a generator of their own, from the start.
             await measure(s, 'varied', `${target}, ${rate} req/s`, url, await variedBodies(s, OPS[s], url, domain), { ...opts, rate });
