@@ -75,7 +75,13 @@ describe('projectChanged', () => {
     await create('1480', 'Only for all', t1480);
     const { body } = await create('1481', 'First title', t1481);
     const id = body.data.createProject.id;
+    // An event's project is read when the event is delivered: each write waits for the last one's
+    // events, or a loaded machine lets the delete overtake the update's read (project: null).
+    await arrived(only1481.events, 1);
+    await arrived(all.events, 2);
     await h.gql(`mutation($id: ID!) { updateProject(id: $id, input: { title: "Second title" }) { id } }`, { id }, t1481);
+    await arrived(only1481.events, 2);
+    await arrived(all.events, 3);
     await h.gql(`mutation($id: ID!) { deleteProject(id: $id) }`, { id }, t1481);
 
     const events = (await only1481.done).map((e) => e.data.projectChanged);
